@@ -1,0 +1,70 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TodoCore
+import TodoStorage
+
+/// The one place where errors become HTTP responses, always as `{"error":{"code","message","field"?}}`.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let problem = Self.problem(for: error)
+            if problem.status.code >= 500 {
+                context.logger.error("request failed", metadata: ["error": "\(String(describing: error))"])
+            }
+            return problem.response()
+        }
+    }
+
+    static func problem(for error: any Error) -> APIProblem {
+        switch error {
+        case let error as TodoError:
+            let status: HTTPResponse.Status =
+                switch error {
+                case .validation: .unprocessableContent
+                case .notFound: .notFound
+                case .conflict: .unprocessableContent
+                case .unauthorized: .unauthorized
+                case .forbidden: .forbidden
+                case .unavailable: .serviceUnavailable
+                }
+            return APIProblem(status: status, code: error.code, message: error.message, field: error.field)
+        case let error as HTTPError:
+            return APIProblem(
+                status: error.status, code: APIProblem.code(for: error.status),
+                message: error.body ?? error.status.reasonPhrase
+            )
+        case is DecodingError:
+            return APIProblem(status: .badRequest, code: "MALFORMED_JSON", message: "The request body is not valid JSON of the expected shape.")
+        default:
+            return APIProblem(status: .internalServerError, code: "INTERNAL_ERROR", message: "Internal error.")
+        }
+    }
+}
+
+/// An error response body.
+struct APIProblem: Sendable {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    var field: String?
+
+    func response() -> Response {
+        var error: [String: String] = ["code": code, "message": message]
+        if let field { error["field"] = field }
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(["error": error])))
+    }
+
+    /// `NOT_FOUND`, `METHOD_NOT_ALLOWED`…: the reason phrase in upper snake case.
+    static func code(for status: HTTPResponse.Status) -> String {
+        status.reasonPhrase.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }.reduce(into: "") { $0.append($1) }
+    }
+}

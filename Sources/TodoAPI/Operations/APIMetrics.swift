@@ -1,0 +1,94 @@
+import Hummingbird
+import Prometheus
+import Synchronization
+import TodoStorage
+
+/// The Prometheus metrics of serve-api, kept in a registry owned by the app (no global metrics system).
+public final class APIMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    private let inFlight: Gauge
+    private let poolSize: Gauge
+    private let poolInUse: Gauge
+    private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
+    private let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+    ]
+
+    struct RouteKey: Hashable {
+        let route: String
+        let method: HTTPRequest.Method
+        let status: Int
+    }
+
+    struct RouteMetrics {
+        let requests: Counter
+        let duration: DurationHistogram
+    }
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        inFlight = registry.makeGauge(name: "http_requests_in_flight", help: "Requests being served now.")
+        poolSize = registry.makeGauge(name: "db_pool_connections_max", help: "Largest number of database connections.")
+        poolInUse = registry.makeGauge(name: "db_pool_connections_in_use", help: "Database connections leased now.")
+    }
+
+    func requestStarted() { inFlight.increment() }
+
+    /// Records one finished request; the metric handles are cached per route, method and status.
+    func requestFinished(route: String, method: HTTPRequest.Method, status: Int, duration: Duration) {
+        inFlight.decrement()
+        let key = RouteKey(route: route, method: method, status: status)
+        let metrics = routes.withLock { cache in
+            if let cached = cache[key] { return cached }
+            let labels = [("route", route), ("method", method.rawValue), ("status", String(status))]
+            let created = RouteMetrics(
+                requests: registry.makeCounter(name: "http_requests_total", labels: labels, help: "Requests served."),
+                duration: registry.makeDurationHistogram(
+                    name: "http_request_duration_seconds", labels: labels, buckets: buckets, help: "Time to serve a request."
+                )
+            )
+            cache[key] = created
+            return created
+        }
+        metrics.requests.increment()
+        metrics.duration.record(duration)
+    }
+
+    /// The exposition text, with the pool gauges read at scrape time.
+    func render(pool: PoolUsage) -> [UInt8] {
+        poolSize.set(Double(pool.size))
+        poolInUse.set(Double(pool.inUse))
+        var buffer: [UInt8] = []
+        buffer.reserveCapacity(8192)
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
+
+/// Counts requests and their latency by matched route (not raw path, which would explode cardinality).
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let metrics: APIMetrics
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        metrics.requestStarted()
+        do {
+            var response = try await next(request, context)
+            let status = response.status.code
+            let route = context.endpointPath ?? "unmatched"
+            let metrics = self.metrics
+            response.body = response.body.whenWritten {
+                metrics.requestFinished(route: route, method: request.method, status: status, duration: ContinuousClock.now - start)
+            }
+            return response
+        } catch {
+            metrics.requestFinished(
+                route: context.endpointPath ?? "unmatched", method: request.method, status: 500,
+                duration: ContinuousClock.now - start
+            )
+            throw error
+        }
+    }
+}

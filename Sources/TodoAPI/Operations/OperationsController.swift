@@ -1,0 +1,61 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import TodoCore
+import TodoStorage
+
+/// `/health` (liveness), `/ready` (database readiness) and `/metrics` (Prometheus text).
+struct OperationsController {
+    let database: any SQLDatabase
+    let metrics: APIMetrics
+    let role: Settings.Role
+
+    struct Health: Encodable {
+        let status: String
+        let role: String
+        let version: String
+    }
+
+    struct Readiness: Encodable {
+        let status: String
+        let database: String
+        let reason: String?
+    }
+
+    func register(on router: Router<APIRequestContext>) {
+        router.get("/health", use: health)
+        router.get("/ready", use: ready)
+        router.get("/metrics", use: scrape)
+    }
+
+    /// Liveness touches no dependency: a slow database must never get the container restarted.
+    @Sendable func health(_ request: Request, context: APIRequestContext) async throws -> Response {
+        json(.ok, Health(status: "ok", role: role.rawValue, version: TodoVersion.current))
+    }
+
+    @Sendable func ready(_ request: Request, context: APIRequestContext) async throws -> Response {
+        do {
+            try await database.ping()
+            return json(.ok, Readiness(status: "ready", database: "ok", reason: nil))
+        } catch {
+            let reason = (error as? TodoError)?.message ?? "database check failed"
+            context.logger.warning("not ready", metadata: ["reason": .string(reason)])
+            return json(.serviceUnavailable, Readiness(status: "unavailable", database: "unreachable", reason: reason))
+        }
+    }
+
+    @Sendable func scrape(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let text = metrics.render(pool: database.poolUsage)
+        return Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: text))
+        )
+    }
+
+    private func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(value)))
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Every configuration key the product reads, with its flag spelling and whether its value is secret.
+public enum SettingKey: String, CaseIterable, Sendable {
+    case host = "HOST"
+    case port = "PORT"
+    case role = "ROLE"
+    case databaseURL = "DATABASE_URL"
+    case databasePoolSize = "DATABASE_POOL_SIZE"
+    case databaseTimeout = "DATABASE_TIMEOUT"
+    case migrateOnStart = "MIGRATE_ON_START"
+    case betterAuthSecret = "BETTER_AUTH_SECRET"
+    case betterAuthURL = "BETTER_AUTH_URL"
+    case trustedOrigins = "TRUSTED_ORIGINS"
+    case authJWKSURL = "AUTH_JWKS_URL"
+    case openAIAPIKey = "OPENAI_API_KEY"
+    case openAIBaseURL = "OPENAI_BASE_URL"
+    case openAIModel = "OPENAI_MODEL"
+    case agentMaxSteps = "AGENT_MAX_STEPS"
+    case agentTimeout = "AGENT_TIMEOUT"
+    case apiURL = "API_URL"
+    case logLevel = "LOG_LEVEL"
+    case logFormat = "LOG_FORMAT"
+    case shutdownTimeout = "SHUTDOWN_TIMEOUT"
+
+    /// Secret values are never printed, not even in error messages.
+    public var isSecret: Bool {
+        switch self {
+        case .databaseURL, .betterAuthSecret, .openAIAPIKey: true
+        default: false
+        }
+    }
+
+    /// The command-line spelling, e.g. `--database-url`.
+    public var flag: String { "--" + rawValue.lowercased().replacingOccurrences(of: "_", with: "-") }
+}

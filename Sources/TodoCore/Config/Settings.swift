@@ -1,0 +1,161 @@
+import Foundation
+
+/// The validated configuration of every role, read from flags, environment, `.env` and defaults.
+public struct Settings: Sendable {
+    /// The role a process plays; it decides the default port and the health URL.
+    public enum Role: String, Sendable, CaseIterable {
+        case api, web, serve
+
+        public var defaultPort: Int { self == .api ? 8000 : 3000 }
+        /// The liveness path of the role, which `healthcheck` requests.
+        public var healthPath: String { self == .web ? "/api/health" : "/health" }
+    }
+
+    /// Log verbosity, from most to least detailed.
+    public enum LogLevel: String, Sendable, CaseIterable {
+        case trace, debug, info, notice, warning, error, critical
+    }
+
+    /// `text` for people, `json` for log collectors (one object a line).
+    public enum LogFormat: String, Sendable, CaseIterable { case text, json }
+
+    public var host = "127.0.0.1"
+    public var port: Int?
+    public var role = Role.api
+    public var database = DatabaseLocation.sqliteFile(path: DatabaseLocation.defaultSQLitePath)
+    public var databasePoolSize = 10
+    public var databaseTimeout = Duration.seconds(5)
+    public var migrateOnStart = false
+    public var betterAuthSecret: String?
+    public var betterAuthURL: String?
+    public var trustedOrigins: [String] = []
+    public var authJWKSURL: String?
+    public var openAIAPIKey: String?
+    public var openAIBaseURL: String?
+    public var openAIModel = "gpt-4o-mini"
+    public var agentMaxSteps = 8
+    public var agentTimeout = Duration.seconds(60)
+    public var apiURL = "http://127.0.0.1:8000"
+    public var logLevel = LogLevel.info
+    public var logFormat = LogFormat.text
+    public var shutdownTimeout = Duration.seconds(10)
+
+    public init() {}
+
+    /// The port to listen on: `PORT`, or the role's default.
+    public var effectivePort: Int { port ?? role.defaultPort }
+
+    /// Reads and validates every key; the first invalid one is thrown as a `ConfigError`.
+    public static func load(from sources: ConfigSources) throws(ConfigError) -> Settings {
+        var settings = Settings()
+        let reader = SettingReader(sources: sources)
+        if let host = reader.raw(.host) { settings.host = host }
+        settings.port = try reader.integer(.port, in: 1...65535)
+        settings.role = try reader.choice(.role) ?? settings.role
+        settings.database = try DatabaseLocation.parse(reader.raw(.databaseURL))
+        settings.databasePoolSize = try reader.integer(.databasePoolSize, in: 1...200) ?? settings.databasePoolSize
+        settings.databaseTimeout = try reader.duration(.databaseTimeout) ?? settings.databaseTimeout
+        settings.migrateOnStart = try reader.bool(.migrateOnStart) ?? settings.migrateOnStart
+        settings.betterAuthSecret = reader.raw(.betterAuthSecret)
+        if let secret = settings.betterAuthSecret, secret.utf8.count < 32 {
+            throw reader.fail(.betterAuthSecret, "must be at least 32 characters (generate one with: openssl rand -base64 32)")
+        }
+        settings.betterAuthURL = try reader.httpURL(.betterAuthURL)
+        settings.trustedOrigins = try reader.origins(.trustedOrigins)
+        settings.authJWKSURL = try reader.httpURL(.authJWKSURL)
+        settings.openAIAPIKey = reader.raw(.openAIAPIKey)
+        settings.openAIBaseURL = try reader.httpURL(.openAIBaseURL)
+        if let model = reader.raw(.openAIModel) { settings.openAIModel = model }
+        settings.agentMaxSteps = try reader.integer(.agentMaxSteps, in: 1...50) ?? settings.agentMaxSteps
+        settings.agentTimeout = try reader.duration(.agentTimeout) ?? settings.agentTimeout
+        settings.apiURL = try reader.httpURL(.apiURL) ?? settings.apiURL
+        settings.logLevel = try reader.choice(.logLevel) ?? settings.logLevel
+        settings.logFormat = try reader.choice(.logFormat) ?? settings.logFormat
+        settings.shutdownTimeout = try reader.duration(.shutdownTimeout) ?? settings.shutdownTimeout
+        return settings
+    }
+}
+
+/// Turns raw strings into typed values, with one error wording for every key.
+struct SettingReader {
+    let sources: ConfigSources
+
+    func raw(_ key: SettingKey) -> String? {
+        sources.value(key.rawValue).map { $0.value.trimmingCharacters(in: .whitespaces) }
+    }
+
+    func fail(_ key: SettingKey, _ problem: String) -> ConfigError {
+        ConfigError(key: key.rawValue, problem: problem)
+    }
+
+    /// Quotes the value in messages unless the key is secret.
+    func shown(_ key: SettingKey, _ value: String) -> String {
+        key.isSecret ? "the given value" : "'\(value)'"
+    }
+
+    func integer(_ key: SettingKey, in range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let value = raw(key) else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            throw fail(key, "\(shown(key, value)) is not a whole number in \(range.lowerBound)-\(range.upperBound)")
+        }
+        return number
+    }
+
+    func bool(_ key: SettingKey) throws(ConfigError) -> Bool? {
+        guard let value = raw(key)?.lowercased() else { return nil }
+        switch value {
+        case "1", "true", "yes", "on": return true
+        case "0", "false", "no", "off": return false
+        default: throw fail(key, "\(shown(key, value)) is not a boolean (use 1/0, true/false, yes/no)")
+        }
+    }
+
+    func choice<T: RawRepresentable & CaseIterable>(_ key: SettingKey) throws(ConfigError) -> T? where T.RawValue == String {
+        guard let value = raw(key) else { return nil }
+        guard let choice = T(rawValue: value.lowercased()) else {
+            let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+            throw fail(key, "\(shown(key, value)) is not one of \(allowed)")
+        }
+        return choice
+    }
+
+    /// Accepts seconds (`5`, `2.5`, `5s`), milliseconds (`500ms`) or minutes (`2m`).
+    func duration(_ key: SettingKey) throws(ConfigError) -> Duration? {
+        guard let value = raw(key)?.lowercased() else { return nil }
+        let (number, scale): (Substring, Double) =
+            if value.hasSuffix("ms") { (value.dropLast(2), 0.001) }
+            else if value.hasSuffix("s") { (value.dropLast(1), 1) }
+            else if value.hasSuffix("m") { (value.dropLast(1), 60) }
+            else { (Substring(value), 1) }
+        guard let amount = Double(number), amount > 0, amount * scale <= 86_400 else {
+            throw fail(key, "\(shown(key, value)) is not a positive duration (e.g. 5, 5s, 500ms, 2m)")
+        }
+        return .milliseconds(Int64((amount * scale * 1000).rounded()))
+    }
+
+    func httpURL(_ key: SettingKey) throws(ConfigError) -> String? {
+        guard let value = raw(key) else { return nil }
+        guard Self.isHTTPURL(value) else {
+            throw fail(key, "\(shown(key, value)) is not an http:// or https:// URL with a host")
+        }
+        return value.hasSuffix("/") ? String(value.dropLast()) : value
+    }
+
+    func origins(_ key: SettingKey) throws(ConfigError) -> [String] {
+        guard let value = raw(key) else { return [] }
+        return try value.split(separator: ",").map { (part) throws(ConfigError) -> String in
+            let origin = part.trimmingCharacters(in: .whitespaces)
+            guard Self.isHTTPURL(origin), URLComponents(string: origin)?.path.isEmpty ?? false else {
+                throw fail(key, "'\(origin)' is not an origin like https://app.example.com")
+            }
+            return origin
+        }
+    }
+
+    static func isHTTPURL(_ value: String) -> Bool {
+        guard let components = URLComponents(string: value), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty
+        else { return false }
+        return true
+    }
+}

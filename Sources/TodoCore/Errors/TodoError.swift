@@ -1,0 +1,49 @@
+/// The one error type of the domain; each edge (HTTP, MCP, CLI) maps it to its own codes in one place.
+public enum TodoError: Error, Equatable, Sendable {
+    /// Input broke a rule; `field` names the offending input when there is one.
+    case validation(field: String?, message: String)
+    /// The resource does not exist for this user (another user's resource looks the same).
+    case notFound(resource: String, id: String)
+    /// The request conflicts with existing data, e.g. a duplicate email.
+    case conflict(code: String, message: String)
+    /// The caller is not authenticated.
+    case unauthorized(String)
+    /// The caller is authenticated but may not do this.
+    case forbidden(String)
+    /// A dependency (the database) is unreachable or timed out; the request may be retried.
+    case unavailable(String)
+
+    /// A stable machine-readable code for clients.
+    public var code: String {
+        switch self {
+        case .validation: "VALIDATION_FAILED"
+        case .notFound: "NOT_FOUND"
+        case .conflict(let code, _): code
+        case .unauthorized: "UNAUTHORIZED"
+        case .forbidden: "FORBIDDEN"
+        case .unavailable: "SERVICE_UNAVAILABLE"
+        }
+    }
+
+    /// A message safe to show to the user: it never carries secrets or internals.
+    public var message: String {
+        switch self {
+        case .validation(_, let message): message
+        case .notFound(let resource, let id): "No \(resource) \(id)."
+        case .conflict(_, let message): message
+        case .unauthorized(let message): message
+        case .forbidden(let message): message
+        case .unavailable(let message): message
+        }
+    }
+
+    /// The input field at fault, for validation errors.
+    public var field: String? {
+        if case .validation(let field, _) = self { return field }
+        return nil
+    }
+}
+
+extension TodoError: CustomStringConvertible {
+    public var description: String { message }
+}

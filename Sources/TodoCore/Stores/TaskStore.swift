@@ -1,0 +1,24 @@
+/// The outcome of completing or reopening a task.
+public struct TaskCompletion: Sendable, Equatable {
+    /// The task after the change.
+    public var task: TodoTask
+    /// The next occurrence created when a recurring task was completed.
+    public var nextOccurrence: TodoTask?
+
+    public init(task: TodoTask, nextOccurrence: TodoTask? = nil) {
+        self.task = task
+        self.nextOccurrence = nextOccurrence
+    }
+}
+
+/// Persistence of tasks. Every method is scoped to `userID`: another user's task is `notFound`.
+public protocol TaskStore: Sendable {
+    func createTask(_ task: NewTask, userID: String) async throws -> TodoTask
+    func task(id: Int64, userID: String) async throws -> TodoTask
+    func tasks(matching query: TaskQuery, userID: String) async throws -> [TodoTask]
+    func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask
+    /// Sets the completion state; completing a recurring task also creates its next occurrence atomically.
+    func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion
+    /// Deletes the task and returns it as it was.
+    func deleteTask(id: Int64, userID: String) async throws -> TodoTask
+}

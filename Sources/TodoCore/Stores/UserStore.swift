@@ -1,0 +1,20 @@
+/// A user together with the stored credential of Better Auth's `credential` provider.
+public struct UserCredential: Sendable, Equatable {
+    public var user: User
+    /// The password in Better Auth's `hexsalt:hexkey` scrypt form.
+    public var passwordHash: String
+
+    public init(user: User, passwordHash: String) {
+        self.user = user
+        self.passwordHash = passwordHash
+    }
+}
+
+/// Persistence of accounts in Better Auth's schema.
+public protocol UserStore: Sendable {
+    /// Creates the user and its credential account in one transaction; a taken email is `conflict(USER_ALREADY_EXISTS)`.
+    func createUser(name: String, email: String, passwordHash: String) async throws -> User
+    func user(id: String) async throws -> User?
+    /// The user with this (normalised) email and its password hash, if it has a credential account.
+    func credential(email: String) async throws -> UserCredential?
+}

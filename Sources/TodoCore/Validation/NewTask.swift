@@ -1,0 +1,23 @@
+import Foundation
+
+/// A validated task to create; the initializer enforces `TaskRules`, so every instance is valid.
+public struct NewTask: Sendable, Equatable {
+    public let title: String
+    public let description: String
+    public let priority: Priority
+    public let tags: [String]
+    public let dueAt: Date?
+    public let recurrence: Recurrence?
+
+    public init(
+        title: String, description: String = "", priority: Priority = .medium, tags: [String] = [],
+        dueAt: Date? = nil, recurrence: Recurrence? = nil
+    ) throws(TodoError) {
+        self.title = try TaskRules.title(title)
+        self.description = try TaskRules.description(description)
+        self.priority = priority
+        self.tags = try TaskRules.tags(tags)
+        self.dueAt = dueAt
+        self.recurrence = recurrence
+    }
+}

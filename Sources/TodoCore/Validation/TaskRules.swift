@@ -1,0 +1,71 @@
+import Foundation
+
+/// The validation rules of a task's fields, shared by the REST API, the tools and the stores.
+public enum TaskRules {
+    public static let titleLimit = 200
+    public static let descriptionLimit = 1000
+    public static let tagLimit = 10
+    public static let tagLengthLimit = 32
+
+    /// Trims the title and checks it is 1–200 characters.
+    public static func title(_ raw: String) throws(TodoError) -> String {
+        let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !title.isEmpty, title.count <= titleLimit else {
+            throw .validation(field: "title", message: "title must be 1-\(titleLimit) characters")
+        }
+        return title
+    }
+
+    /// Trims the description and checks it is at most 1000 characters.
+    public static func description(_ raw: String) throws(TodoError) -> String {
+        let description = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard description.count <= descriptionLimit else {
+            throw .validation(field: "description", message: "description must be at most \(descriptionLimit) characters")
+        }
+        return description
+    }
+
+    /// Accepts `low`, `medium` or `high`, in any letter case.
+    public static func priority(_ raw: String) throws(TodoError) -> Priority {
+        guard let priority = Priority(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw .validation(field: "priority", message: "priority must be one of low, medium, high")
+        }
+        return priority
+    }
+
+    /// Accepts `daily`, `weekly` or `monthly`, in any letter case.
+    public static func recurrence(_ raw: String) throws(TodoError) -> Recurrence {
+        guard let recurrence = Recurrence(rawValue: raw.trimmingCharacters(in: .whitespaces).lowercased()) else {
+            throw .validation(field: "recurrence", message: "recurrence must be one of daily, weekly, monthly")
+        }
+        return recurrence
+    }
+
+    /// Trims each tag, drops duplicates (keeping the first spelling), and checks the count and lengths.
+    public static func tags(_ raw: [String]) throws(TodoError) -> [String] {
+        var seen = Set<String>()
+        var tags: [String] = []
+        for candidate in raw {
+            let tag = candidate.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !tag.isEmpty, tag.count <= tagLengthLimit else {
+                throw .validation(field: "tags", message: "each tag must be 1-\(tagLengthLimit) characters")
+            }
+            if seen.insert(tag.lowercased()).inserted { tags.append(tag) }
+        }
+        guard tags.count <= tagLimit else {
+            throw .validation(field: "tags", message: "at most \(tagLimit) tags are allowed")
+        }
+        return tags
+    }
+
+    /// Parses an ISO-8601 date-time that names its time zone, e.g. `2026-12-01T09:00:00+01:00`.
+    public static func dueAt(_ raw: String) throws(TodoError) -> Date {
+        guard let date = Timestamp.parse(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw .validation(
+                field: "due_at",
+                message: "due_at must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T09:00:00Z"
+            )
+        }
+        return date
+    }
+}

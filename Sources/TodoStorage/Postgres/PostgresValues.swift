@@ -1,0 +1,62 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+
+/// JSON text sent as `jsonb` in binary form (a version byte, then the text), so no `::jsonb` casts are needed.
+struct JSONBText: PostgresDynamicTypeEncodable {
+    let text: String
+    var psqlType: PostgresDataType { .jsonb }
+    var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeInteger(UInt8(1))
+        byteBuffer.writeString(text)
+    }
+}
+
+enum PostgresValues {
+    static func bindings(_ values: [SQLValue]) -> PostgresBindings {
+        var bindings = PostgresBindings(capacity: values.count)
+        for value in values {
+            switch value {
+            case .null: bindings.appendNull()
+            case .int(let value): bindings.append(value)
+            case .double(let value): bindings.append(value)
+            case .text(let value): bindings.append(value)
+            case .bool(let value): bindings.append(value)
+            case .date(let value): bindings.append(value)
+            case .json(let value): bindings.append(JSONBText(text: value))
+            }
+        }
+        return bindings
+    }
+
+    static func row(_ row: PostgresRow) throws -> SQLRow {
+        var names: [String] = []
+        var values: [SQLValue] = []
+        names.reserveCapacity(row.count)
+        values.reserveCapacity(row.count)
+        for cell in row {
+            names.append(cell.columnName)
+            values.append(try value(cell))
+        }
+        return SQLRow(names: names, values: values)
+    }
+
+    static func value(_ cell: PostgresCell) throws -> SQLValue {
+        guard var bytes = cell.bytes else { return .null }
+        switch cell.dataType {
+        case .int2, .int4, .int8, .oid: return .int(try cell.decode(Int64.self))
+        case .float4, .float8, .numeric: return .double(try cell.decode(Double.self))
+        case .bool: return .bool(try cell.decode(Bool.self))
+        case .timestamptz, .timestamp, .date: return .date(try cell.decode(Date.self))
+        case .jsonb:
+            if cell.format == .binary { bytes.moveReaderIndex(forwardBy: 1) }
+            return .json(String(buffer: bytes))
+        case .json: return .json(String(buffer: bytes))
+        default:
+            if cell.format == .text { return .text(String(buffer: bytes)) }
+            return .text((try? cell.decode(String.self)) ?? String(buffer: bytes))
+        }
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import SQLiteNIO
+import ServiceLifecycle
+import TodoCore
+
+/// The embedded store: one SQLite connection in WAL mode, serialised by a lock so transactions never interleave.
+public final class SQLiteBackend: SQLDatabase {
+    public let dialect = SQLDialect.sqlite
+    public let redactedLocation: String
+    private let connection: SQLiteConnection
+    private let lock = AsyncLock()
+    private let timeout: Duration
+
+    private init(connection: SQLiteConnection, location: String, timeout: Duration) {
+        self.connection = connection
+        self.redactedLocation = location
+        self.timeout = timeout
+    }
+
+    /// Opens (and creates) the database file, creating its folder, and applies the connection settings.
+    public static func open(_ location: DatabaseLocation, timeout: Duration, logger: Logger) async throws -> SQLiteBackend {
+        let storage: SQLiteConnection.Storage
+        switch location {
+        case .sqliteMemory:
+            storage = .memory
+        case .sqliteFile(let path):
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            do {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            } catch {
+                throw TodoError.unavailable("cannot create the database folder \(folder.path): \(error.localizedDescription)")
+            }
+            storage = .file(path: path)
+        case .postgres:
+            preconditionFailure("SQLiteBackend opened with a PostgreSQL location")
+        }
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+        } catch {
+            throw TodoError.unavailable("cannot open the SQLite database \(location.redacted): \(error)")
+        }
+        let backend = SQLiteBackend(connection: connection, location: location.redacted, timeout: timeout)
+        let busyMillis = Int(timeout.components.seconds * 1000)
+        // WAL lets readers of other processes run beside the writer; busy_timeout makes concurrent
+        // processes (two `migrate` runs) wait for the write lock instead of failing at once.
+        for pragma in [
+            "PRAGMA busy_timeout = \(max(busyMillis, 1000))", "PRAGMA journal_mode = WAL",
+            "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+        ] {
+            try await backend.query(pragma, [])
+        }
+        return backend
+    }
+
+    @discardableResult
+    public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await lock.withLock { try await Self.run(self.connection, sql, binds) }
+    }
+
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
+        try await lock.withLock {
+            // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading a read lock.
+            _ = try await Self.run(self.connection, "BEGIN IMMEDIATE", [])
+            do {
+                let value = try await body(SQLiteTransactionExecutor(connection: self.connection))
+                _ = try await Self.run(self.connection, "COMMIT", [])
+                return value
+            } catch {
+                _ = try? await Self.run(self.connection, "ROLLBACK", [])
+                throw error
+            }
+        }
+    }
+
+    public func ping() async throws {
+        try await withDeadline(timeout, "SQLite") { try await self.query("SELECT 1", []) }
+    }
+
+    public var poolUsage: PoolUsage { PoolUsage(size: 1, inUse: 0) }
+
+    /// Keeps the connection open until shutdown, then closes it.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        // The future-based close ignores task cancellation, so the handle is closed even when cancelled.
+        let closed: EventLoopFuture<Void> = connection.close()
+        try? await closed.get()
+    }
+
+    static func run(_ connection: SQLiteConnection, _ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        let rows: [SQLiteRow]
+        do {
+            rows = try await connection.query(numberedPlaceholders(sql), binds.map(encode))
+        } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
+            throw SQLError.uniqueViolation
+        } catch let error as SQLiteError where error.reason == .busy || error.reason == .locked {
+            throw TodoError.unavailable("the SQLite database is busy; try again")
+        }
+        return rows.map(decode)
+    }
+
+    /// SQLite reads `$1` as a named parameter numbered by first appearance; `?1` is numbered by its digits.
+    static func numberedPlaceholders(_ sql: String) -> String {
+        guard sql.utf8.contains(UInt8(ascii: "$")) else { return sql }
+        var bytes = Array(sql.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "$") {
+            if index + 1 < bytes.count, (48...57).contains(bytes[index + 1]) { bytes[index] = UInt8(ascii: "?") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func encode(_ value: SQLValue) -> SQLiteData {
+        switch value {
+        case .null: .null
+        case .int(let value): .integer(Int(value))
+        case .double(let value): .float(value)
+        case .text(let value), .json(let value): .text(value)
+        case .bool(let value): .integer(value ? 1 : 0)
+        case .date(let value): .text(Timestamp.format(value))
+        }
+    }
+
+    static func decode(_ row: SQLiteRow) -> SQLRow {
+        let columns = row.columns
+        return SQLRow(
+            names: columns.map(\.name),
+            values: columns.map { column in
+                switch column.data {
+                case .integer(let value): .int(Int64(value))
+                case .float(let value): .double(value)
+                case .text(let value): .text(value)
+                case .blob(let buffer): .text(String(buffer: buffer))
+                case .null: .null
+                }
+            }
+        )
+    }
+}
+
+/// The executor handed to a transaction body; the backend's lock is already held.
+struct SQLiteTransactionExecutor: SQLExecutor {
+    let connection: SQLiteConnection
+    var dialect: SQLDialect { .sqlite }
+
+    func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
+        try await SQLiteBackend.run(connection, sql, binds)
+    }
+}

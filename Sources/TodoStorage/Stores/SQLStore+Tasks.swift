@@ -1,0 +1,176 @@
+import Foundation
+import TodoCore
+
+extension SQLStore {
+    static let taskColumns =
+        "id, user_id, title, description, completed, priority, tags, due_at, recurrence, completed_at, created_at, updated_at"
+
+    public func createTask(_ task: NewTask, userID: String) async throws -> TodoTask {
+        let stamp = now()
+        let rows = try await database.query(
+            """
+            INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING \(Self.taskColumns)
+            """,
+            [
+                .text(userID), .text(task.title), .text(task.description), .bool(false), .text(task.priority.rawValue),
+                .json(Self.encodeTags(task.tags)), .optional(task.dueAt, SQLValue.date),
+                .optional(task.recurrence) { .text($0.rawValue) }, .date(stamp),
+            ]
+        )
+        return try Self.task(from: rows[0])
+    }
+
+    public func task(id: Int64, userID: String) async throws -> TodoTask {
+        let rows = try await database.query(
+            "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2", [.int(id), .text(userID)]
+        )
+        guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
+        return try Self.task(from: row)
+    }
+
+    public func tasks(matching query: TaskQuery, userID: String) async throws -> [TodoTask] {
+        var conditions = ["user_id = $1"]
+        var binds: [SQLValue] = [.text(userID)]
+        func bind(_ value: SQLValue) -> String {
+            binds.append(value)
+            return "$\(binds.count)"
+        }
+        switch query.status {
+        case .all: break
+        case .pending: conditions.append("completed = \(bind(.bool(false)))")
+        case .completed: conditions.append("completed = \(bind(.bool(true)))")
+        }
+        if let priority = query.priority { conditions.append("priority = \(bind(.text(priority.rawValue)))") }
+        if let tag = query.tag {
+            conditions.append(
+                database.dialect == .postgres
+                    ? "tags @> \(bind(.json(Self.encodeTags([tag]))))"
+                    : "EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = \(bind(.text(tag))))"
+            )
+        }
+        if let text = query.text, !text.isEmpty {
+            let pattern = bind(.text("%" + Self.escapeLike(text) + "%"))
+            let like = database.caseInsensitiveLike
+            conditions.append("(title \(like) \(pattern) ESCAPE '\\' OR description \(like) \(pattern) ESCAPE '\\')")
+        }
+        if let before = query.dueBefore { conditions.append("due_at < \(bind(.date(before)))") }
+        if let after = query.dueAfter { conditions.append("due_at >= \(bind(.date(after)))") }
+        let direction = query.order == .asc ? "ASC" : "DESC"
+        let order: String =
+            switch query.sort {
+            case .created: "created_at \(direction), id \(direction)"
+            case .updated: "updated_at \(direction), id \(direction)"
+            case .title: "lower(title) \(direction), id \(direction)"
+            case .due: "due_at \(direction) NULLS LAST, id \(direction)"
+            case .priority:
+                "CASE priority WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END \(direction), id \(direction)"
+            }
+        let sql = "SELECT \(Self.taskColumns) FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(bind(.int(Int64(query.limit))))"
+        return try await database.query(sql, binds).map(Self.task(from:))
+    }
+
+    public func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask {
+        try await change(id: id, userID: userID, patch: patch).task
+    }
+
+    public func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion {
+        try await change(id: id, userID: userID, patch: try TaskPatch(completed: completed))
+    }
+
+    public func deleteTask(id: Int64, userID: String) async throws -> TodoTask {
+        let rows = try await database.query(
+            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING \(Self.taskColumns)", [.int(id), .text(userID)]
+        )
+        guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
+        return try Self.task(from: row)
+    }
+
+    /// Reads the task under a row lock, applies the patch in Swift, writes the whole row back, and
+    /// creates the next occurrence when a recurring task becomes completed: all in one transaction.
+    private func change(id: Int64, userID: String, patch: TaskPatch) async throws -> TaskCompletion {
+        let stamp = now()
+        return try await database.transaction { executor in
+            let rows = try await executor.query(
+                "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2\(executor.rowLock)",
+                [.int(id), .text(userID)]
+            )
+            guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
+            let before = try Self.task(from: row)
+            var task = before
+            if let title = patch.title { task.title = title }
+            if let description = patch.description { task.description = description }
+            if let priority = patch.priority { task.priority = priority }
+            if let tags = patch.tags { task.tags = tags }
+            if let dueAt = patch.dueAt { task.dueAt = dueAt }
+            if let recurrence = patch.recurrence { task.recurrence = recurrence }
+            if let completed = patch.completed, completed != before.completed {
+                task.completed = completed
+                task.completedAt = completed ? stamp : nil
+            }
+            task.updatedAt = stamp
+            let updated = try await executor.query(
+                """
+                UPDATE tasks SET title = $1, description = $2, completed = $3, priority = $4, tags = $5, due_at = $6,
+                recurrence = $7, completed_at = $8, updated_at = $9 WHERE id = $10 AND user_id = $11 RETURNING \(Self.taskColumns)
+                """,
+                [
+                    .text(task.title), .text(task.description), .bool(task.completed), .text(task.priority.rawValue),
+                    .json(Self.encodeTags(task.tags)), .optional(task.dueAt, SQLValue.date),
+                    .optional(task.recurrence) { .text($0.rawValue) }, .optional(task.completedAt, SQLValue.date),
+                    .date(stamp), .int(id), .text(userID),
+                ]
+            )
+            let result = try Self.task(from: updated[0])
+            guard task.completed, !before.completed, let recurrence = task.recurrence else {
+                return TaskCompletion(task: result)
+            }
+            let next = try await executor.query(
+                """
+                INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING \(Self.taskColumns)
+                """,
+                [
+                    .text(userID), .text(task.title), .text(task.description), .bool(false), .text(task.priority.rawValue),
+                    .json(Self.encodeTags(task.tags)), .date(recurrence.next(after: task.dueAt ?? stamp)),
+                    .text(recurrence.rawValue), .date(stamp),
+                ]
+            )
+            return TaskCompletion(task: result, nextOccurrence: try Self.task(from: next[0]))
+        }
+    }
+
+    static func task(from row: SQLRow) throws -> TodoTask {
+        TodoTask(
+            id: try row.int("id"), userID: try row.string("user_id"), title: try row.string("title"),
+            description: try row.string("description"), completed: try row.bool("completed"),
+            priority: Priority(rawValue: try row.string("priority")) ?? .medium,
+            tags: decodeTags(row.optionalString("tags")), dueAt: row.optionalDate("due_at"),
+            recurrence: row.optionalString("recurrence").flatMap(Recurrence.init(rawValue:)),
+            completedAt: row.optionalDate("completed_at"), createdAt: try row.date("created_at"),
+            updatedAt: try row.date("updated_at")
+        )
+    }
+
+    static func encodeTags(_ tags: [String]) -> String {
+        // Tags are validated strings; JSONSerialization escapes them correctly for both databases.
+        let data = (try? JSONSerialization.data(withJSONObject: tags)) ?? Data("[]".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeTags(_ json: String?) -> [String] {
+        guard let json, let data = json.data(using: .utf8),
+              let tags = try? JSONSerialization.jsonObject(with: data) as? [String]
+        else { return [] }
+        return tags
+    }
+
+    static func escapeLike(_ text: String) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped
+    }
+}

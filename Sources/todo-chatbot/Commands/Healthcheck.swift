@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import TodoAPI
+import TodoCore
+
+/// `healthcheck`: the container HEALTHCHECK; asks the local role's health URL and exits 0 or 1.
+struct Healthcheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "healthcheck",
+        abstract: "Check the local server's health URL; exit 0 when healthy, 1 otherwise.",
+        discussion: """
+            Requests http://127.0.0.1:PORT/health for ROLE=api (the default, port 8000) and /api/health for
+            ROLE=web, or the URL given with --url. It prints one line and fails on a refused connection, a timeout
+            or a status other than 2xx. It needs no curl in the image.
+
+            Examples:
+              todo-chatbot healthcheck
+              todo-chatbot healthcheck --url http://127.0.0.1:3000/api/health --timeout 1s
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "URL to request instead of the one derived from ROLE, HOST and PORT.")
+    var url: String?
+
+    @Option(name: .long, help: "The role whose health URL to check: api, web or serve. [env: ROLE] (default: api)")
+    var role: String?
+
+    @Option(name: .long, help: "Port of the local server. [env: PORT] (default: the role's port)")
+    var port: String?
+
+    @Option(name: .long, help: "Give up after this long, e.g. 3s or 500ms.")
+    var timeout: String = "3s"
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        flags[SettingKey.role.rawValue] = role
+        flags[SettingKey.port.rawValue] = port
+        let settings = try Startup.settings(global, flags: flags)
+        guard let millis = Self.milliseconds(timeout) else {
+            throw Startup.fail("configuration error: --timeout: '\(timeout)' is not a positive duration (e.g. 3s, 500ms)", code: 2)
+        }
+        let target = url ?? Self.localURL(settings)
+        let start = ContinuousClock.now
+        do {
+            let response = try HTTPProbe.get(target, timeoutMillis: millis)
+            let elapsed = (ContinuousClock.now - start).components
+            let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+            guard (200..<300).contains(response.status) else {
+                print("unhealthy: \(target) answered \(response.status) in \(ms) ms")
+                throw ExitCode(1)
+            }
+            print("healthy: \(target) answered \(response.status) in \(ms) ms")
+        } catch let failure as HTTPProbe.Failure {
+            print("unhealthy: \(target): \(failure.description)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// The health URL of the role running in this container; a wildcard listen address is reached via loopback.
+    static func localURL(_ settings: Settings) -> String {
+        let host = ["0.0.0.0", "::", "[::]", ""].contains(settings.host) ? "127.0.0.1" : settings.host
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "http://\(shownHost):\(settings.effectivePort)\(settings.role.healthPath)"
+    }
+
+    static func milliseconds(_ text: String) -> Int32? {
+        let value = text.lowercased()
+        let (number, scale): (Substring, Double) =
+            value.hasSuffix("ms") ? (value.dropLast(2), 1) : value.hasSuffix("s") ? (value.dropLast(1), 1000) : (Substring(value), 1000)
+        guard let amount = Double(number), amount > 0, amount * scale < 600_000 else { return nil }
+        return Int32(amount * scale)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import TodoAPI
+import TodoCore
+import TodoStorage
+
+/// `serve-api`: the HTTP API with its operations endpoints.
+struct ServeAPI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve-api",
+        abstract: "Run the HTTP API (health, readiness and metrics endpoints).",
+        discussion: """
+            Serves /health (liveness), /ready (database readiness) and /metrics (Prometheus) on PORT (default 8000).
+            The embedded SQLite store migrates itself; PostgreSQL is migrated by `todo-chatbot migrate`, or at start
+            with MIGRATE_ON_START=1. SIGTERM and SIGINT stop accepting connections and let in-flight requests finish.
+
+            Example:
+              DATABASE_URL='postgresql://user:pass@ep-x.neon.tech/neondb?sslmode=require' \\
+              BETTER_AUTH_SECRET="$(openssl rand -base64 32)" todo-chatbot serve-api --host 0.0.0.0 --port 8000
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Server") var server: ServerOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+    @OptionGroup(title: "Authentication") var auth: AuthOptions
+    @OptionGroup(title: "Agent") var agent: AgentOptions
+
+    func run() async throws {
+        var settings = try Startup.settings(global, flags: server.flags.merging(database.flags) { $1 }
+            .merging(auth.flags) { $1 }.merging(agent.flags) { $1 })
+        settings.role = .api
+        if !settings.database.isEmbedded, settings.betterAuthSecret == nil {
+            throw Startup.fail(
+                "configuration error: BETTER_AUTH_SECRET: required when DATABASE_URL is PostgreSQL (generate one with: openssl rand -base64 32)",
+                code: 2
+            )
+        }
+        let logger = Startup.logger(settings, label: "serve-api")
+        let database = try await DatabaseOpener.open(settings, logger: logger)
+        var app = buildAPIApplication(APIDependencies(settings: settings, database: database, logger: logger))
+        if settings.database.isEmbedded || settings.migrateOnStart {
+            app.beforeServerStarts {
+                let applied = try await Migrator(database: database).migrate()
+                for migration in applied {
+                    logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                }
+            }
+        }
+        logger.info(
+            "serve-api starting",
+            metadata: [
+                "address": "\(settings.host):\(settings.effectivePort)", "database": "\(database.redactedLocation)",
+                "version": "\(TodoVersion.current)",
+            ]
+        )
+        do {
+            try await ServerRunner.run(app, settings: settings, logger: logger)
+        } catch {
+            throw Startup.fail(Startup.describe(error))
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import TodoCore
+
+/// Signing secrets, the public URL and trusted origins.
+struct AuthOptions: ParsableArguments {
+    @Option(name: .long, help: "Secret (32+ characters) for cookies and HS256 tokens; prefer the environment, flags are visible in ps. [env: BETTER_AUTH_SECRET]")
+    var betterAuthSecret: String?
+
+    @Option(name: .long, help: ArgumentHelp("Public URL of the service: token issuer and audience. [env: BETTER_AUTH_URL]", valueName: "url"))
+    var betterAuthURL: String?
+
+    @Option(name: .long, help: "Comma-separated origins allowed besides our own, e.g. https://app.example.com. [env: TRUSTED_ORIGINS]")
+    var trustedOrigins: String?
+
+    @Option(name: .long, help: ArgumentHelp("JWKS of an external Better Auth whose JWTs are accepted too. [env: AUTH_JWKS_URL]", valueName: "url"))
+    var authJWKSURL: String?
+
+    var flags: [String: String] {
+        var flags: [String: String] = [:]
+        flags[SettingKey.betterAuthSecret.rawValue] = betterAuthSecret
+        flags[SettingKey.betterAuthURL.rawValue] = betterAuthURL
+        flags[SettingKey.trustedOrigins.rawValue] = trustedOrigins
+        flags[SettingKey.authJWKSURL.rawValue] = authJWKSURL
+        return flags
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import TodoCore
+
+/// Where the store lives and how its pool behaves.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(
+        "postgresql://… (Neon strings as printed), sqlite:///path or sqlite::memory:. [env: DATABASE_URL] (default: sqlite:./data/todo.sqlite)",
+        valueName: "url"))
+    var databaseURL: String?
+
+    @Option(name: .long, help: "Largest number of PostgreSQL connections. [env: DATABASE_POOL_SIZE] (default: 10)")
+    var databasePoolSize: String?
+
+    @Option(name: .long, help: "Deadline of one database call, e.g. 5s or 500ms. [env: DATABASE_TIMEOUT] (default: 5s)")
+    var databaseTimeout: String?
+
+    var flags: [String: String] {
+        var flags: [String: String] = [:]
+        flags[SettingKey.databaseURL.rawValue] = databaseURL
+        flags[SettingKey.databasePoolSize.rawValue] = databasePoolSize
+        flags[SettingKey.databaseTimeout.rawValue] = databaseTimeout
+        return flags
+    }
+}

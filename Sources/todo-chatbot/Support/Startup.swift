@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TodoAPI
+import TodoCore
+
+/// Turns options, environment and `.env` into `Settings`, and failures into one line and an exit code.
+enum Startup {
+    /// Loads settings; a configuration problem prints one line and exits with code 2.
+    static func settings(_ global: GlobalOptions, flags: [String: String]) throws -> Settings {
+        switch Result(catching: { () throws(ConfigError) -> Settings in try load(global, flags: flags) }) {
+        case .success(let settings): return settings
+        case .failure(let error): throw fail(error.description, code: 2)
+        }
+    }
+
+    private static func load(_ global: GlobalOptions, flags: [String: String]) throws(ConfigError) -> Settings {
+        let envFile = try readEnvFile(global.envFile)
+        var allFlags = global.flags
+        allFlags.merge(flags) { $1 }
+        return try Settings.load(
+            from: ConfigSources(flags: allFlags, environment: ProcessInfo.processInfo.environment, envFile: envFile)
+        )
+    }
+
+    static func readEnvFile(_ explicit: String?) throws(ConfigError) -> [String: String] {
+        let path = explicit ?? ".env"
+        guard FileManager.default.fileExists(atPath: path) else {
+            if explicit != nil { throw ConfigError(key: "--env-file", problem: "\(path) does not exist") }
+            return [:]
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(key: "--env-file", problem: "\(path) cannot be read")
+        }
+        return try EnvFile.parse(String(decoding: data, as: UTF8.self), origin: path)
+    }
+
+    /// Installs the line log handler once for the process, and returns the root logger.
+    static func logger(_ settings: Settings, label: String = "todo-chatbot") -> Logger {
+        let level = Logger.Level(rawValue: settings.logLevel.rawValue) ?? .info
+        LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level, format: settings.logFormat) }
+        var logger = Logger(label: label)
+        logger.logLevel = level
+        return logger
+    }
+
+    /// Prints `message` on standard error and returns the exit code to throw.
+    static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
+        FileHandle.standardError.write(Data("todo-chatbot: \(message)\n".utf8))
+        return ExitCode(code)
+    }
+
+    /// The one-line description of a failure, safe to print (errors never carry secrets).
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let error as TodoError: error.message
+        case let error as any CustomStringConvertible: error.description
+        default: String(describing: error)
+        }
+    }
+}
