@@ -6,6 +6,13 @@ public struct Migration: Sendable {
     public let sqlite: [String]
     public let postgres: [String]
 
+    public init(version: Int, name: String, sqlite: [String], postgres: [String]) {
+        self.version = version
+        self.name = name
+        self.sqlite = sqlite
+        self.postgres = postgres
+    }
+
     public func statements(for dialect: SQLDialect) -> [String] {
         dialect == .sqlite ? sqlite : postgres
     }

@@ -20,10 +20,8 @@ enum PostgresErrors {
 
     /// Converts a driver error into the error the stores and the edges understand.
     static func translate(_ error: any Error) -> any Error {
-        if error is TodoError || error is SQLError || error is SQLDecodingError || error is CancellationError { return error }
-        guard let error = error as? PSQLError else {
-            return TodoError.unavailable("database error: \(String(describing: error))")
-        }
+        // Errors of our own (a transaction body's, a deadline) pass through untouched.
+        guard let error = error as? PSQLError else { return error }
         if error.code == .server, let info = error.serverInfo {
             let state = info[.sqlState] ?? ""
             if state == "23505" { return SQLError.uniqueViolation }

@@ -11,11 +11,13 @@ public final class SQLiteBackend: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let redactedLocation: String
     private let connection: SQLiteConnection
+    private let threadPool: NIOThreadPool
     private let lock = AsyncLock()
     private let timeout: Duration
 
-    private init(connection: SQLiteConnection, location: String, timeout: Duration) {
+    private init(connection: SQLiteConnection, threadPool: NIOThreadPool, location: String, timeout: Duration) {
         self.connection = connection
+        self.threadPool = threadPool
         self.redactedLocation = location
         self.timeout = timeout
     }
@@ -37,13 +39,20 @@ public final class SQLiteBackend: SQLDatabase {
         case .postgres:
             preconditionFailure("SQLiteBackend opened with a PostgreSQL location")
         }
+        // A thread of its own: SQLite blocks its thread while waiting for another process's lock, and that
+        // must never starve the shared pool that other work (or another connection's COMMIT) needs.
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        threadPool.start()
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: storage, logger: logger)
+            connection = try await SQLiteConnection.open(
+                storage: storage, threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            )
         } catch {
+            try? await threadPool.shutdownGracefully()
             throw TodoError.unavailable("cannot open the SQLite database \(location.redacted): \(error)")
         }
-        let backend = SQLiteBackend(connection: connection, location: location.redacted, timeout: timeout)
+        let backend = SQLiteBackend(connection: connection, threadPool: threadPool, location: location.redacted, timeout: timeout)
         let busyMillis = Int(timeout.components.seconds * 1000)
         // WAL lets readers of other processes run beside the writer; busy_timeout makes concurrent
         // processes (two `migrate` runs) wait for the write lock instead of failing at once.
@@ -88,6 +97,7 @@ public final class SQLiteBackend: SQLDatabase {
         // The future-based close ignores task cancellation, so the handle is closed even when cancelled.
         let closed: EventLoopFuture<Void> = connection.close()
         try? await closed.get()
+        try? await threadPool.shutdownGracefully()
     }
 
     static func run(_ connection: SQLiteConnection, _ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {

@@ -2,32 +2,38 @@ import Foundation
 import TodoCore
 
 extension SQLStore {
-    static let userColumns = #"u."id", u."name", u."email", u."emailVerified", u."image", u."createdAt", u."updatedAt""#
+    /// The `user` columns, optionally qualified with a table alias (SQLite's RETURNING takes no alias).
+    static func userColumns(_ alias: String = "") -> String {
+        let prefix = alias.isEmpty ? "" : alias + "."
+        return ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"]
+            .map { "\(prefix)\"\($0)\"" }.joined(separator: ", ")
+    }
 
     public func createUser(name: String, email: String, passwordHash: String) async throws -> User {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        let user = User(id: makeID(), name: name, email: normalized, createdAt: now(), updatedAt: now())
+        let userID = makeID()
         let accountID = makeID()
+        let stamp = now()
         do {
-            try await database.transaction { executor in
-                try await executor.execute(
-                    #"INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5)"#,
-                    [.text(user.id), .text(user.name), .text(user.email), .bool(false), .date(user.createdAt)]
+            return try await database.transaction { executor in
+                let rows = try await executor.query(
+                    #"INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5) RETURNING \#(Self.userColumns())"#,
+                    [.text(userID), .text(name), .text(normalized), .bool(false), .date(stamp)]
                 )
                 // Better Auth's credential account: accountId is the user id, the password hash lives here.
                 try await executor.execute(
                     #"INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt") VALUES ($1, $2, 'credential', $2, $3, $4, $4)"#,
-                    [.text(accountID), .text(user.id), .text(passwordHash), .date(user.createdAt)]
+                    [.text(accountID), .text(userID), .text(passwordHash), .date(stamp)]
                 )
+                return try Self.user(from: rows[0])
             }
         } catch SQLError.uniqueViolation {
             throw TodoError.conflict(code: "USER_ALREADY_EXISTS", message: "User already exists. Use another email.")
         }
-        return user
     }
 
     public func user(id: String) async throws -> User? {
-        let rows = try await database.query(#"SELECT \#(Self.userColumns) FROM "user" u WHERE u."id" = $1"#, [.text(id)])
+        let rows = try await database.query(#"SELECT \#(Self.userColumns()) FROM "user" WHERE "id" = $1"#, [.text(id)])
         return try rows.first.map(Self.user(from:))
     }
 
@@ -35,7 +41,7 @@ extension SQLStore {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let rows = try await database.query(
             #"""
-            SELECT \#(Self.userColumns), a."password" FROM "user" u
+            SELECT \#(Self.userColumns("u")), a."password" FROM "user" u
             JOIN "account" a ON a."userId" = u."id" AND a."providerId" = 'credential'
             WHERE u."email" = $1 AND a."password" IS NOT NULL
             """#,

@@ -1,0 +1,92 @@
+import Testing
+import TodoCore
+
+@Suite struct SettingsTests {
+    @Test func defaultsNeedNoConfiguration() throws {
+        let settings = try Settings.load(from: ConfigSources())
+        #expect(settings.host == "127.0.0.1")
+        #expect(settings.effectivePort == 8000)
+        #expect(settings.database == .sqliteFile(path: "./data/todo.sqlite"))
+        #expect(settings.databasePoolSize == 10)
+        #expect(settings.databaseTimeout == .seconds(5))
+        #expect(settings.logLevel == .info)
+        #expect(settings.logFormat == .text)
+        #expect(settings.agentMaxSteps == 8)
+        #expect(settings.migrateOnStart == false)
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsTheEnvFile() throws {
+        let sources = ConfigSources(
+            flags: ["PORT": "1001"],
+            environment: ["PORT": "1002", "LOG_LEVEL": "debug"],
+            envFile: ["PORT": "1003", "LOG_LEVEL": "error", "LOG_FORMAT": "json", "HOST": "0.0.0.0"]
+        )
+        let settings = try Settings.load(from: sources)
+        #expect(settings.port == 1001)
+        #expect(settings.logLevel == .debug)
+        #expect(settings.logFormat == .json)
+        #expect(settings.host == "0.0.0.0")
+        #expect(sources.value("PORT")?.origin == .flag)
+        #expect(sources.value("LOG_FORMAT")?.origin == .envFile)
+    }
+
+    @Test func emptyValuesCountAsUnset() throws {
+        let settings = try Settings.load(from: ConfigSources(environment: ["PORT": "", "LOG_LEVEL": ""], envFile: ["PORT": "7000"]))
+        #expect(settings.port == 7000)
+        #expect(settings.logLevel == .info)
+    }
+
+    @Test(arguments: [
+        ("PORT", "99999", "configuration error: PORT: '99999' is not a whole number in 1-65535"),
+        ("PORT", "http", "configuration error: PORT: 'http' is not a whole number in 1-65535"),
+        ("LOG_LEVEL", "loud", "configuration error: LOG_LEVEL: 'loud' is not one of trace, debug, info, notice, warning, error, critical"),
+        ("LOG_FORMAT", "xml", "configuration error: LOG_FORMAT: 'xml' is not one of text, json"),
+        ("DATABASE_POOL_SIZE", "0", "configuration error: DATABASE_POOL_SIZE: '0' is not a whole number in 1-200"),
+        ("DATABASE_TIMEOUT", "soon", "configuration error: DATABASE_TIMEOUT: 'soon' is not a positive duration (e.g. 5, 5s, 500ms, 2m)"),
+        ("MIGRATE_ON_START", "maybe", "configuration error: MIGRATE_ON_START: 'maybe' is not a boolean (use 1/0, true/false, yes/no)"),
+        ("API_URL", "ftp://x", "configuration error: API_URL: 'ftp://x' is not an http:// or https:// URL with a host"),
+        ("TRUSTED_ORIGINS", "https://a.example, nope", "configuration error: TRUSTED_ORIGINS: 'nope' is not an origin like https://app.example.com"),
+        ("AGENT_MAX_STEPS", "100", "configuration error: AGENT_MAX_STEPS: '100' is not a whole number in 1-50"),
+        ("ROLE", "worker", "configuration error: ROLE: 'worker' is not one of api, web, serve"),
+    ])
+    func anInvalidValueIsOneLineNamingTheKey(key: String, value: String, message: String) {
+        let error = #expect(throws: ConfigError.self) { try Settings.load(from: ConfigSources(environment: [key: value])) }
+        #expect(error?.description == message)
+        #expect(error?.description.contains("\n") == false)
+    }
+
+    @Test func secretsNeverAppearInErrors() {
+        let secret = "short-secret-value"
+        let error = #expect(throws: ConfigError.self) {
+            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": secret]))
+        }
+        #expect(error?.key == "BETTER_AUTH_SECRET")
+        #expect(error?.description.contains(secret) == false)
+
+        let password = "hunter2-very-secret"
+        let urlError = #expect(throws: ConfigError.self) {
+            try Settings.load(from: ConfigSources(environment: ["DATABASE_URL": "postgresql://u:\(password)@host/db?sslmode=sometimes"]))
+        }
+        #expect(urlError?.key == "DATABASE_URL")
+        #expect(urlError?.description.contains(password) == false)
+    }
+
+    @Test func durationsAcceptSecondsMillisecondsAndMinutes() throws {
+        #expect(try Settings.load(from: ConfigSources(environment: ["DATABASE_TIMEOUT": "500ms"])).databaseTimeout == .milliseconds(500))
+        #expect(try Settings.load(from: ConfigSources(environment: ["DATABASE_TIMEOUT": "2.5"])).databaseTimeout == .milliseconds(2500))
+        #expect(try Settings.load(from: ConfigSources(environment: ["AGENT_TIMEOUT": "2m"])).agentTimeout == .seconds(120))
+    }
+
+    @Test func rolesPickTheirPortAndHealthPath() throws {
+        let web = try Settings.load(from: ConfigSources(environment: ["ROLE": "web"]))
+        #expect(web.effectivePort == 3000)
+        #expect(web.role.healthPath == "/api/health")
+        #expect(Settings.Role.api.healthPath == "/health")
+    }
+
+    @Test func everyKeyHasAFlagSpelling() {
+        #expect(SettingKey.databaseURL.flag == "--database-url")
+        #expect(SettingKey.allCases.allSatisfy { $0.flag.hasPrefix("--") && $0.flag == $0.flag.lowercased() })
+        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY"])
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TodoCore
+import TodoStorage
+
+@Suite struct MigrationTests {
+    static let sqliteKinds: [StoreKind] = [.sqliteFile]
+
+    @Test(arguments: StoreKind.available)
+    func migratingTwiceIsANoOp(kind: StoreKind) async throws {
+        try await DatabaseFactory.withDatabase(try kind.location(), poolSize: 2, timeout: .seconds(10), logger: testLogger) { database in
+            let migrator = Migrator(database: database)
+            try await migrator.migrate()
+            #expect(try await migrator.migrate().isEmpty)
+            let status = try await migrator.status()
+            #expect(status.map(\.version) == Migrator.all.map(\.version))
+            #expect(status.allSatisfy { $0.appliedAt != nil })
+        }
+    }
+
+    @Test func statusOfAnEmptyDatabaseListsPendingWithoutWriting() async throws {
+        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+            let status = try await Migrator(database: database).status()
+            #expect(status.map(\.appliedAt) == [nil])
+            let tables = try await database.query("SELECT name FROM sqlite_master WHERE name = 'schema_migrations'", [])
+            #expect(tables.isEmpty)
+        }
+    }
+
+    @Test func aFreshSchemaHasBetterAuthTablesWithCamelCaseColumns() async throws {
+        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+            try await Migrator(database: database).migrate()
+            for (table, columns) in [
+                "user": ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"],
+                "session": ["id", "expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"],
+                "account": ["id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken",
+                            "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt"],
+                "verification": ["id", "identifier", "value", "expiresAt", "createdAt", "updatedAt"],
+                "jwks": ["id", "publicKey", "privateKey", "createdAt", "expiresAt"],
+                "tasks": ["id", "user_id", "title", "description", "completed", "priority", "tags", "due_at", "recurrence",
+                          "completed_at", "created_at", "updated_at"],
+                "conversations": ["id", "user_id", "title", "created_at", "updated_at"],
+                "messages": ["id", "conversation_id", "user_id", "role", "content", "tool_calls", "created_at"],
+            ] {
+                let rows = try await database.query("SELECT name FROM pragma_table_info('\(table)')", [])
+                #expect(try rows.map { try $0.string("name") } == columns, "table \(table)")
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.available.filter { $0 != .sqliteMemory })
+    func aMigrationChangedAfterItWasAppliedIsRefused(kind: StoreKind) async throws {
+        let body: @Sendable (DatabaseLocation) async throws -> Void = { location in
+            try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: .seconds(10), logger: testLogger) { database in
+                try await Migrator(database: database).migrate()
+                let original = Migrator.all[0]
+                let edited = Migration(
+                    version: original.version, name: original.name,
+                    sqlite: original.sqlite + ["CREATE TABLE sneaky (id integer)"],
+                    postgres: original.postgres + ["CREATE TABLE sneaky (id integer)"]
+                )
+                let error = await #expect(throws: MigrationError.self) {
+                    try await Migrator(database: database, migrations: [edited]).migrate()
+                }
+                #expect(error?.description.contains("migration 1 (initial schema) was changed after it was applied") == true)
+                await #expect(throws: MigrationError.self) { try await Migrator(database: database, migrations: [edited]).status() }
+                let sneaky = database.dialect == .postgres
+                    ? "SELECT 1 FROM information_schema.tables WHERE table_name = 'sneaky'"
+                    : "SELECT 1 FROM sqlite_master WHERE name = 'sneaky'"
+                #expect(try await database.query(sneaky, []).isEmpty)
+            }
+        }
+        if kind == .postgres {
+            try await withFreshPostgres(body)
+        } else {
+            try await body(try kind.location())
+        }
+    }
+
+    @Test(arguments: StoreKind.available.filter { $0 != .sqliteMemory })
+    func concurrentMigrationsApplyTheSchemaExactlyOnce(kind: StoreKind) async throws {
+        let body: @Sendable (DatabaseLocation) async throws -> Void = { location in
+            let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: .seconds(30), logger: testLogger) { database in
+                            try await Migrator(database: database).migrate().count
+                        }
+                    }
+                }
+                return try await group.reduce(0, +)
+            }
+            #expect(applied == Migrator.all.count)
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+                let rows = try await database.query("SELECT count(*) AS n FROM schema_migrations", [])
+                #expect(try rows[0].int("n") == Int64(Migrator.all.count))
+            }
+        }
+        if kind == .postgres {
+            try await withFreshPostgres(body)
+        } else {
+            try await body(try kind.location())
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import TodoCore
+import TodoStorage
+
+@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"))
+struct PostgresResilienceTests {
+    @Test func aConnectionKilledByTheServerIsRetriedOnce() async throws {
+        guard case .postgres(var location) = try DatabaseLocation.parse(StoreKind.postgresURL) else { return }
+        let application = "todo_resilience_\(UUID().uuidString.prefix(8))"
+        location.applicationName = application
+        try await DatabaseFactory.withDatabase(.postgres(location), poolSize: 2, timeout: .seconds(10), logger: testLogger) { database in
+            try await database.ping()
+            // Ends our pooled connection the way a restart or a Neon suspend does.
+            try await DatabaseFactory.withDatabase(try StoreKind.postgres.location(), poolSize: 1, timeout: .seconds(10), logger: testLogger) { admin in
+                let killed = try await admin.query(
+                    "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1", [.text(application)]
+                )
+                #expect(!killed.isEmpty)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let rows = try await database.query("SELECT 41 + 1 AS answer", [])
+            #expect(try rows[0].int("answer") == 42)
+        }
+    }
+
+    @Test func anUnreachableServerIsUnavailableWithinTheTimeout() async throws {
+        let location = try DatabaseLocation.parse("postgresql://user:pw@127.0.0.1:9/db?sslmode=disable")
+        try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .milliseconds(500), logger: testLogger) { database in
+            let start = ContinuousClock.now
+            let error = await #expect(throws: TodoError.self) { try await database.ping() }
+            #expect(error?.code == "SERVICE_UNAVAILABLE")
+            #expect(ContinuousClock.now - start < .seconds(3))
+        }
+    }
+
+    @Test func aWrongPasswordIsReportedPreciselyWithoutThePassword() async throws {
+        guard case .postgres(var location) = try DatabaseLocation.parse(StoreKind.postgresURL) else { return }
+        location.password = "definitely-wrong-\(UUID())"
+        let backend = try PostgresBackend(location, poolSize: 1, timeout: .seconds(10), logger: testLogger)
+        let error = await #expect(throws: TodoError.self) { try await backend.checkConnection() }
+        #expect(error?.message.contains("password authentication failed") == true)
+        #expect(error?.message.contains(location.password!) == false)
+    }
+
+    @Test func verifyFullChecksTheCertificateAgainstTheGivenRoot() async throws {
+        guard let ca = ProcessInfo.processInfo.environment["TEST_DATABASE_CA"],
+              case .postgres(var location) = try DatabaseLocation.parse(StoreKind.postgresURL)
+        else { return }
+        location.tlsMode = .verifyFull
+        location.rootCertificatePath = ca
+        location.host = "localhost"
+        try await PostgresBackend(location, poolSize: 1, timeout: .seconds(10), logger: testLogger).checkConnection()
+        // Without the private root the self-signed certificate must be refused, never silently accepted.
+        location.rootCertificatePath = nil
+        await #expect(throws: TodoError.self) {
+            try await PostgresBackend(location, poolSize: 1, timeout: .seconds(10), logger: testLogger).checkConnection()
+        }
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+import TodoCore
+import TodoStorage
+
+@Suite struct TaskStoreContractTests {
+    @Test(arguments: StoreKind.available)
+    func createdTaskReadsBackWithEveryField(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let due = Timestamp.parse("2026-12-01T09:00:00Z")!
+            let created = try await store.createTask(
+                try NewTask(title: "  Buy groceries ", description: "milk, eggs", priority: .high, tags: ["home", "errand"],
+                            dueAt: due, recurrence: .weekly),
+                userID: user.id
+            )
+            #expect(created.id > 0)
+            #expect(created.title == "Buy groceries")
+            let read = try await store.task(id: created.id, userID: user.id)
+            #expect(read == created)
+            #expect(read.tags == ["home", "errand"])
+            #expect(read.dueAt == due)
+            #expect(read.recurrence == .weekly)
+            #expect(read.priority == .high)
+            #expect(!read.completed)
+            #expect(read.completedAt == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func listingFiltersSortsAndLimits(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let early = Timestamp.parse("2026-12-01T09:00:00Z")!
+            let late = Timestamp.parse("2026-12-10T09:00:00Z")!
+            let milk = try await store.createTask(try NewTask(title: "Buy MILK", priority: .low, tags: ["home"], dueAt: late), userID: user.id)
+            let report = try await store.createTask(try NewTask(title: "write report", description: "quarterly 100%", priority: .high, tags: ["work"], dueAt: early), userID: user.id)
+            let call = try await store.createTask(try NewTask(title: "Call mom", priority: .medium), userID: user.id)
+            _ = try await store.setTaskCompleted(id: call.id, completed: true, userID: user.id)
+
+            func titles(_ query: TaskQuery) async throws -> [String] {
+                try await store.tasks(matching: query, userID: user.id).map(\.title)
+            }
+            #expect(try await titles(TaskQuery()) == ["Buy MILK", "write report", "Call mom"])
+            #expect(try await titles(TaskQuery(status: .pending)) == ["Buy MILK", "write report"])
+            #expect(try await titles(TaskQuery(status: .completed)) == ["Call mom"])
+            #expect(try await titles(TaskQuery(priority: .high)) == ["write report"])
+            #expect(try await titles(TaskQuery(tag: "home")) == ["Buy MILK"])
+            #expect(try await titles(TaskQuery(text: "milk")) == ["Buy MILK"])
+            #expect(try await titles(TaskQuery(text: "QUARTERLY")) == ["write report"])
+            #expect(try await titles(TaskQuery(text: "100%")) == ["write report"])
+            #expect(try await titles(TaskQuery(text: "%")) == ["write report"])
+            #expect(try await titles(TaskQuery(dueBefore: Timestamp.parse("2026-12-05T00:00:00Z"))) == ["write report"])
+            #expect(try await titles(TaskQuery(dueAfter: Timestamp.parse("2026-12-05T00:00:00Z"))) == ["Buy MILK"])
+            #expect(try await titles(TaskQuery(sort: .title)) == ["Buy MILK", "Call mom", "write report"])
+            #expect(try await titles(TaskQuery(sort: .priority, order: .desc)) == ["write report", "Call mom", "Buy MILK"])
+            #expect(try await titles(TaskQuery(sort: .due)) == ["write report", "Buy MILK", "Call mom"])
+            #expect(try await titles(TaskQuery(sort: .created, order: .desc, limit: 2)) == ["Call mom", "write report"])
+            #expect(milk.id != report.id)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func patchChangesOnlyTheGivenFields(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let task = try await store.createTask(
+                try NewTask(title: "Old", description: "keep me", tags: ["a"], dueAt: Timestamp.parse("2026-12-01T09:00:00Z")),
+                userID: user.id
+            )
+            let updated = try await store.updateTask(
+                id: task.id, with: try TaskPatch(title: "New title", priority: .high, dueAt: .some(nil)), userID: user.id
+            )
+            #expect(updated.title == "New title")
+            #expect(updated.description == "keep me")
+            #expect(updated.priority == .high)
+            #expect(updated.tags == ["a"])
+            #expect(updated.dueAt == nil)
+            #expect(updated.updatedAt >= task.updatedAt)
+            #expect(try await store.task(id: task.id, userID: user.id) == updated)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func completingARecurringTaskCreatesItsNextOccurrence(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let due = Timestamp.parse("2026-12-01T09:00:00Z")!
+            let task = try await store.createTask(try NewTask(title: "Water plants", dueAt: due, recurrence: .weekly), userID: user.id)
+
+            let completion = try await store.setTaskCompleted(id: task.id, completed: true, userID: user.id)
+            #expect(completion.task.completed)
+            #expect(completion.task.completedAt != nil)
+            let next = try #require(completion.nextOccurrence)
+            #expect(next.title == "Water plants")
+            #expect(!next.completed)
+            #expect(next.dueAt == Timestamp.parse("2026-12-08T09:00:00Z"))
+            #expect(next.recurrence == .weekly)
+
+            let again = try await store.setTaskCompleted(id: task.id, completed: true, userID: user.id)
+            #expect(again.nextOccurrence == nil, "completing twice must not create a second occurrence")
+            let reopened = try await store.setTaskCompleted(id: task.id, completed: false, userID: user.id)
+            #expect(!reopened.task.completed)
+            #expect(reopened.task.completedAt == nil)
+            #expect(try await store.tasks(matching: TaskQuery(), userID: user.id).count == 2)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func deleteReturnsTheTaskAndRemovesIt(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let task = try await store.createTask(try NewTask(title: "Old task"), userID: user.id)
+            let deleted = try await store.deleteTask(id: task.id, userID: user.id)
+            #expect(deleted.title == "Old task")
+            await #expect(throws: TodoError.notFound(resource: "task", id: String(task.id))) {
+                try await store.task(id: task.id, userID: user.id)
+            }
+            await #expect(throws: TodoError.notFound(resource: "task", id: String(task.id))) {
+                try await store.deleteTask(id: task.id, userID: user.id)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func anotherUsersTaskIsInvisibleAndUntouchable(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let alice = try await makeUser(store, name: "Alice")
+            let bob = try await makeUser(store, name: "Bob")
+            let task = try await store.createTask(try NewTask(title: "Alice's secret"), userID: alice.id)
+            let notFound = TodoError.notFound(resource: "task", id: String(task.id))
+
+            await #expect(throws: notFound) { try await store.task(id: task.id, userID: bob.id) }
+            await #expect(throws: notFound) { try await store.updateTask(id: task.id, with: try TaskPatch(title: "pwned"), userID: bob.id) }
+            await #expect(throws: notFound) { try await store.setTaskCompleted(id: task.id, completed: true, userID: bob.id) }
+            await #expect(throws: notFound) { try await store.deleteTask(id: task.id, userID: bob.id) }
+            #expect(try await store.tasks(matching: TaskQuery(), userID: bob.id).isEmpty)
+            #expect(try await store.task(id: task.id, userID: alice.id) == task)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
+    func aFailedTransactionLeavesNothingBehind(kind: StoreKind) async throws {
+        struct Boom: Error {}
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            await #expect(throws: Boom.self) {
+                try await store.database.transaction { executor in
+                    try await executor.execute(
+                        "INSERT INTO tasks (user_id, title, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+                        [.text(user.id), .text("half-written"), .date(Date())]
+                    )
+                    throw Boom()
+                }
+            }
+            #expect(try await store.tasks(matching: TaskQuery(), userID: user.id).isEmpty)
+        }
+    }
+}
