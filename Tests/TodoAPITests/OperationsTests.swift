@@ -1,0 +1,102 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TodoAPI
+import TodoCore
+import TodoStorage
+
+@Suite struct OperationsTests {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+
+    @Test func healthAnswersWithoutTouchingTheDatabase() async throws {
+        // An unreachable database must not make liveness fail.
+        let unreachable = try DatabaseLocation.parse("postgresql://u:p@127.0.0.1:9/db?sslmode=disable")
+        try await withAPI(unreachable, timeout: .milliseconds(300)) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+                let body = try json(response.body)
+                #expect(body["status"] as? String == "ok")
+                #expect(body["role"] as? String == "api")
+                #expect(body["version"] as? String == TodoVersion.current)
+            }
+        }
+    }
+
+    @Test func readyIsOKWhenTheDatabaseAnswers() async throws {
+        try await withAPI { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["database"] as? String == "ok")
+            }
+        }
+    }
+
+    @Test func readyIs503WithAReasonWhenTheDatabaseIsDown() async throws {
+        let unreachable = try DatabaseLocation.parse("postgresql://u:secretpw@127.0.0.1:9/db?sslmode=disable")
+        try await withAPI(unreachable, timeout: .milliseconds(300), mode: .live) { client in
+            try await client.execute(uri: "/ready", method: .get) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.headers[.retryAfter] == "5")
+                let body = try json(response.body)
+                #expect(body["status"] as? String == "unavailable")
+                #expect(body["reason"] as? String == "PostgreSQL did not answer within 0.3s")
+                #expect(!String(buffer: response.body).contains("secretpw"))
+            }
+        }
+    }
+
+    @Test func requestIDsAreAcceptedOrGeneratedAndEchoed() async throws {
+        let recorder = LogRecorder()
+        try await withAPI(recorder: recorder) { client in
+            try await client.execute(uri: "/health", method: .get, headers: [Self.requestID: "trace-42.a:b"]) { response in
+                #expect(response.headers[Self.requestID] == "trace-42.a:b")
+            }
+            for hostile in ["has space", String(repeating: "x", count: 129), "inject\"quote"] {
+                try await client.execute(uri: "/health", method: .get, headers: [Self.requestID: hostile]) { response in
+                    let echoed = try #require(response.headers[Self.requestID])
+                    #expect(echoed != hostile)
+                    #expect(echoed.count == 32)
+                }
+            }
+        }
+        let access = recorder.all.filter { $0.message == "request" }
+        #expect(access.count == 4)
+        #expect(access.first?.metadata["request_id"] == "trace-42.a:b")
+        #expect(access.first?.metadata["status"] == "200")
+        #expect(access.first?.metadata["path"] == "/health")
+        #expect(access.allSatisfy { $0.metadata["request_id"] != nil && $0.metadata["duration_ms"] != nil })
+    }
+
+    @Test func unknownRoutesGetTheJSONErrorShape() async throws {
+        try await withAPI { client in
+            try await client.execute(uri: "/nope", method: .get) { response in
+                #expect(response.status == .notFound)
+                let error = try #require(try json(response.body)["error"] as? [String: Any])
+                #expect(error["code"] as? String == "NOT_FOUND")
+                #expect(response.headers[Self.requestID] != nil)
+            }
+        }
+    }
+
+    @Test func metricsCountRequestsByRouteAndReportThePool() async throws {
+        try await withAPI { client in
+            try await client.execute(uri: "/health", method: .get) { _ in }
+            try await client.execute(uri: "/health", method: .get) { _ in }
+            try await client.execute(uri: "/missing", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"http_requests_total{route="/health",method="GET",status="200"} 2"#))
+                #expect(text.contains(#"http_requests_total{route="NotFound",method="GET",status="404"} 1"#))
+                #expect(text.contains(#"http_request_duration_seconds_bucket{route="/health",method="GET",status="200",le="+Inf"} 2"#))
+                #expect(text.contains("db_pool_connections_max 1.0"))
+                #expect(text.contains("db_pool_connections_in_use 0.0"))
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
+import TodoAPI
+import TodoCore
+import TodoStorage
+
+/// Collects log events so tests can assert on what serve-api logs.
+final class LogRecorder: Sendable {
+    struct Entry: Sendable {
+        let level: Logger.Level
+        let message: String
+        let metadata: [String: String]
+    }
+
+    private let entries = Mutex<[Entry]>([])
+
+    var all: [Entry] { entries.withLock { $0 } }
+
+    func logger() -> Logger {
+        Logger(label: "test") { _ in RecordingHandler(recorder: self) }
+    }
+
+    fileprivate func append(_ entry: Entry) { entries.withLock { $0.append(entry) } }
+}
+
+private struct RecordingHandler: LogHandler {
+    let recorder: LogRecorder
+    var logLevel: Logger.Level = .info
+    var metadata: Logger.Metadata = [:]
+    var metadataProvider: Logger.MetadataProvider?
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        var merged = metadata
+        if let extra = event.metadata { merged.merge(extra) { $1 } }
+        recorder.append(.init(level: event.level, message: event.message.description, metadata: merged.mapValues(\.description)))
+    }
+}
+
+/// Builds serve-api over `location` and runs `body` against it in the given testing mode.
+func withAPI(
+    _ location: DatabaseLocation = .sqliteMemory, timeout: Duration = .seconds(5), mode: TestingSetup = .router,
+    recorder: LogRecorder = LogRecorder(),
+    _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+) async throws {
+    var settings = Settings()
+    settings.database = location
+    settings.port = 0
+    let database = try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
+    let app = buildAPIApplication(APIDependencies(settings: settings, database: database, logger: recorder.logger()))
+    try await app.test(mode, body)
+}
+
+func json(_ buffer: ByteBuffer) throws -> [String: Any] {
+    try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any] ?? [:]
+}
