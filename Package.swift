@@ -70,6 +70,13 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Helpers shared by the test targets (databases, sockets); never linked into the product.
+        .target(
+            name: "TodoTestSupport",
+            dependencies: ["TodoCore", "TodoStorage", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/TodoTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TodoCoreTests",
             dependencies: ["TodoCore"],
@@ -77,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TodoStorageTests",
-            dependencies: ["TodoCore", "TodoStorage"],
+            dependencies: ["TodoCore", "TodoStorage", "TodoTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -86,8 +93,14 @@ let package = Package(
                 "TodoCore",
                 "TodoStorage",
                 "TodoAPI",
+                "TodoTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["todo-chatbot", "TodoCore", "TodoStorage", "TodoAPI", "TodoTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TodoCore
 import TodoStorage
+import TodoTestSupport
 
 @Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"))
 struct PostgresResilienceTests {

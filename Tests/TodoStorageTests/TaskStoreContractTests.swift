@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TodoCore
 import TodoStorage
+import TodoTestSupport
 
 @Suite struct TaskStoreContractTests {
     @Test(arguments: StoreKind.available)

@@ -1,19 +1,76 @@
+import Synchronization
 import TodoCore
 
-/// Runs `operation`, failing with `TodoError.unavailable` if it takes longer than `timeout`.
+/// Runs `operation`, failing with `TodoError.unavailable` once `timeout` has passed.
 ///
-/// PostgresNIO's pool waits forever for an unreachable server, so every database call goes through this.
+/// PostgresNIO's pool waits forever for an unreachable server, and a connection attempt to a server that
+/// accepts TCP but never answers ignores cancellation. A task group would wait for such a child before
+/// returning, so the race is run with unstructured tasks: the caller gets its answer on time, and the
+/// abandoned operation is cancelled and left to finish on its own.
 func withDeadline<T: Sendable>(
     _ timeout: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await operation() }
-        group.addTask {
-            try await Task.sleep(for: timeout)
-            throw TodoError.unavailable("\(what) did not answer within \(timeout.formattedSeconds)")
+    let race = DeadlineRace<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { continuation in
+            race.start(
+                continuation,
+                work: Task {
+                    do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
+                },
+                timer: Task {
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    race.finish(.failure(TodoError.unavailable("\(what) did not answer within \(timeout.formattedSeconds)")))
+                }
+            )
         }
-        defer { group.cancelAll() }
-        return try await group.next()!
+    } onCancel: {
+        race.finish(.failure(CancellationError()))
+    }
+}
+
+/// The shared state of one deadline race: whichever side finishes first resumes the caller, once.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var pending: Result<T, any Error>?
+        var tasks: [Task<Void, Never>] = []
+        var done = false
+    }
+
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>, work: Task<Void, Never>, timer: Task<Void, Never>) {
+        let early = state.withLock { state -> Result<T, any Error>? in
+            state.tasks = [work, timer]
+            if let pending = state.pending {
+                state.pending = nil
+                return pending
+            }
+            state.continuation = continuation
+            return nil
+        }
+        if let early {
+            work.cancel()
+            timer.cancel()
+            continuation.resume(with: early)
+        }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, tasks) = state.withLock { state -> (CheckedContinuation<T, any Error>?, [Task<Void, Never>]) in
+            guard !state.done else { return (nil, []) }
+            state.done = true
+            guard let continuation = state.continuation else {
+                // Finished before `start` stored the continuation (e.g. cancelled at once).
+                state.pending = result
+                return (nil, [])
+            }
+            state.continuation = nil
+            return (continuation, state.tasks)
+        }
+        tasks.forEach { $0.cancel() }
+        continuation?.resume(with: result)
     }
 }
 

@@ -5,25 +5,25 @@ import TodoCore
 import TodoStorage
 
 /// The backends every contract test runs against: SQLite always, PostgreSQL when `TEST_DATABASE_URL` is set.
-enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
+public enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     case sqliteMemory, sqliteFile, postgres
 
-    var testDescription: String { rawValue }
+    public var testDescription: String { rawValue }
 
-    static var postgresURL: String? {
+    public static var postgresURL: String? {
         let url = ProcessInfo.processInfo.environment["TEST_DATABASE_URL"]
         return url?.isEmpty == false ? url : nil
     }
 
     /// CI sets REQUIRE_POSTGRES=1 so a missing database fails the run instead of silently skipping it.
-    static var available: [StoreKind] {
+    public static var available: [StoreKind] {
         if postgresURL == nil, ProcessInfo.processInfo.environment["REQUIRE_POSTGRES"] == "1" {
             fatalError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
         }
         return postgresURL == nil ? [.sqliteMemory, .sqliteFile] : allCases
     }
 
-    func location() throws -> DatabaseLocation {
+    public func location() throws -> DatabaseLocation {
         switch self {
         case .sqliteMemory: return .sqliteMemory
         case .sqliteFile: return .sqliteFile(path: TestFiles.temporaryPath("store.sqlite"))
@@ -32,21 +32,21 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible, Sendable {
     }
 }
 
-enum TestFiles {
-    static func temporaryPath(_ name: String) -> String {
+public enum TestFiles {
+    public static func temporaryPath(_ name: String) -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("todo-tests-\(UUID().uuidString)")
         return folder.appendingPathComponent(name).path
     }
 }
 
-let testLogger: Logger = {
+public let testLogger: Logger = {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     return logger
 }()
 
 /// Opens a migrated store of `kind`, runs `body`, and shuts the database down.
-func withStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) async throws -> Void) async throws {
+public func withStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) async throws -> Void) async throws {
     try await DatabaseFactory.withDatabase(try kind.location(), poolSize: 4, timeout: .seconds(10), logger: testLogger) { database in
         try await Migrator(database: database).migrate()
         try await body(SQLStore(database: database))
@@ -54,12 +54,12 @@ func withStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) async t
 }
 
 /// A user with a unique email, so tests sharing one PostgreSQL database never collide.
-func makeUser(_ store: SQLStore, name: String = "Test") async throws -> User {
+public func makeUser(_ store: SQLStore, name: String = "Test") async throws -> User {
     try await store.createUser(name: name, email: "\(UUID().uuidString.lowercased())@example.com", passwordHash: "00:11")
 }
 
 /// A fresh, empty PostgreSQL database for tests that need a clean schema; dropped afterwards.
-func withFreshPostgres(_ body: @escaping @Sendable (DatabaseLocation) async throws -> Void) async throws {
+public func withFreshPostgres(_ body: @escaping @Sendable (DatabaseLocation) async throws -> Void) async throws {
     guard let url = StoreKind.postgresURL, case .postgres(let admin) = try DatabaseLocation.parse(url) else { return }
     let name = "todo_test_\(UUID().uuidString.prefix(8).lowercased())"
     try await DatabaseFactory.withDatabase(.postgres(admin), poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in

@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+import TodoAPI
+import TodoTestSupport
+
+@Suite(.timeLimit(.minutes(2))) struct CommandLineTests {
+    @Test func rootHelpListsTheSubcommands() async throws {
+        let cli = try CLI()
+        let result = try await cli.run(["--help"])
+        #expect(result.status == 0)
+        for command in ["serve-api", "migrate", "healthcheck"] { #expect(result.stdout.contains(command)) }
+        let version = try await cli.run(["--version"])
+        #expect(version.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "0.1.0")
+    }
+
+    @Test(arguments: ["serve-api", "migrate", "healthcheck"])
+    func everySubcommandHasHelpWithAnExample(command: String) async throws {
+        let result = try await CLI().run([command, "--help"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("Example"))
+        #expect(result.stdout.contains("--log-format"))
+    }
+
+    @Test(arguments: [
+        (["serve-api"], ["PORT": "99999"], "todo-chatbot: configuration error: PORT: '99999' is not a whole number in 1-65535"),
+        (["migrate"], ["LOG_LEVEL": "loud"], "todo-chatbot: configuration error: LOG_LEVEL: 'loud' is not one of trace, debug, info, notice, warning, error, critical"),
+        (["serve-api", "--database-url", "mysql://x"], [:], "todo-chatbot: configuration error: DATABASE_URL: must start with postgres://, postgresql:// or sqlite: (e.g. sqlite:///var/lib/todo.sqlite)"),
+        (["serve-api"], ["DATABASE_URL": "postgresql://u:topsecret@db.example/x?sslmode=require"], "todo-chatbot: configuration error: BETTER_AUTH_SECRET: required when DATABASE_URL is PostgreSQL (generate one with: openssl rand -base64 32)"),
+        (["migrate", "--env-file", "missing.env"], [:], "todo-chatbot: configuration error: --env-file: missing.env does not exist"),
+        (["healthcheck", "--timeout", "soon"], [:], "todo-chatbot: configuration error: --timeout: 'soon' is not a positive duration (e.g. 3s, 500ms)"),
+    ])
+    func badConfigurationExitsTwoWithOneLine(arguments: [String], environment: [String: String], line: String) async throws {
+        let result = try await CLI(environment: environment).run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr == line + "\n")
+        #expect(result.stdout.isEmpty)
+    }
+
+    @Test func secretsStayOutOfConfigurationErrors() async throws {
+        let result = try await CLI().run(
+            ["migrate"], environment: ["DATABASE_URL": "postgresql://u:hunter2secret@h/db?sslmode=sometimes"]
+        )
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("DATABASE_URL: sslmode 'sometimes' is not supported"))
+        #expect(!result.stderr.contains("hunter2secret"))
+    }
+
+    @Test func flagsBeatEnvironmentWhichBeatsTheDotEnvFile() async throws {
+        let cli = try CLI()
+        try cli.write(".env", "PORT=1111\nROLE=api\n")
+        let fromFile = try await cli.run(["healthcheck", "--timeout", "200ms"])
+        #expect(fromFile.stdout.contains("http://127.0.0.1:1111/health"))
+        let fromEnvironment = try await cli.run(["healthcheck", "--timeout", "200ms"], environment: ["PORT": "2222"])
+        #expect(fromEnvironment.stdout.contains("http://127.0.0.1:2222/health"))
+        let fromFlag = try await cli.run(["healthcheck", "--timeout", "200ms", "--port", "3333"], environment: ["PORT": "2222"])
+        #expect(fromFlag.stdout.contains("http://127.0.0.1:3333/health"))
+        let webRole = try await CLI().run(["healthcheck", "--timeout", "200ms"], environment: ["ROLE": "web"])
+        #expect(webRole.stdout.contains("http://127.0.0.1:3000/api/health"))
+    }
+
+    @Test func migrateOnSQLiteIsIdempotentAndReportsStatus() async throws {
+        let cli = try CLI()
+        let first = try await cli.run(["migrate"])
+        #expect(first.status == 0)
+        #expect(first.stdout == "database: sqlite:./data/todo.sqlite\napplied 1 initial schema\nschema is at version 1\n")
+        let second = try await cli.run(["migrate"])
+        #expect(second.stdout.hasSuffix("schema is up to date (version 1)\n"))
+        let status = try await cli.run(["migrate", "--status", "--database-url", "sqlite:data/todo.sqlite"])
+        #expect(status.status == 0)
+        #expect(status.stdout.contains("applied "))
+        #expect(status.stdout.contains("initial schema"))
+        #expect(FileManager.default.fileExists(atPath: cli.folder.appendingPathComponent("data/todo.sqlite").path))
+    }
+
+    @Test func healthcheckExitsZeroOnlyForA2xxAnswer() async throws {
+        let cli = try CLI()
+        let server = try await cli.startServer()
+        defer { server.stop() }
+        let healthy = try await cli.run(["healthcheck", "--port", String(server.port)])
+        #expect(healthy.status == 0)
+        #expect(healthy.stdout.hasPrefix("healthy: http://127.0.0.1:\(server.port)/health answered 200 in "))
+        let notFound = try await cli.run(["healthcheck", "--url", "http://127.0.0.1:\(server.port)/missing"])
+        #expect(notFound.status == 1)
+        #expect(notFound.stdout.contains("answered 404"))
+        let refused = try await cli.run(["healthcheck", "--port", String(try freePort())])
+        #expect(refused.status == 1)
+        #expect(refused.stdout.hasSuffix(": connection refused\n"))
+    }
+
+    @Test func healthcheckGivesUpOnASilentServerWithinItsTimeout() async throws {
+        let (fd, port) = try silentListener()
+        defer { close(fd) }
+        let start = ContinuousClock.now
+        let result = try await CLI().run(["healthcheck", "--port", String(port), "--timeout", "500ms"])
+        #expect(result.status == 1)
+        #expect(result.stdout.hasSuffix(": timed out\n"))
+        #expect(ContinuousClock.now - start < .seconds(3))
+    }
+
+    @Test func jsonLogsAreOneObjectPerLineWithRequestIDs() async throws {
+        let cli = try CLI(environment: ["LOG_FORMAT": "json"])
+        let server = try await cli.startServer()
+        _ = try await server.get("/health")
+        server.signal(SIGTERM)
+        #expect(await server.waitForExit(within: .seconds(10)) == 0)
+        let lines = server.logText.split(separator: "\n")
+        #expect(lines.count >= 3)
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            #expect(object?["level"] != nil, "not a JSON log line: \(line)")
+        }
+        #expect(lines.contains { $0.contains(#""msg":"request""#) && $0.contains(#""request_id":"#) && $0.contains(#""path":"/health""#) })
+    }
+}

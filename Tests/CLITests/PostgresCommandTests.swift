@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import TodoAPI
+import TodoCore
+import TodoStorage
+import TodoTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
+struct PostgresCommandTests {
+    static let secret = String(repeating: "k", count: 40)
+
+    @Test func concurrentMigrateProcessesAllSucceedAndApplyTheSchemaOnce() async throws {
+        try await withFreshPostgres { location in
+            guard case .postgres(let postgres) = location else { return }
+            let url = Self.url(postgres)
+            let cli = try CLI(environment: ["DATABASE_URL": url])
+            let results = try await withThrowingTaskGroup(of: CLI.Result.self) { group in
+                for _ in 0..<3 { group.addTask { try await cli.run(["migrate"]) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.map(\.status) == [0, 0, 0], "\(results.map(\.stderr))")
+            #expect(results.filter { $0.stdout.contains("applied 1 initial schema") }.count == 1)
+            #expect(results.filter { $0.stdout.contains("schema is up to date") }.count == 2)
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+                let rows = try await database.query("SELECT count(*) AS n FROM schema_migrations", [])
+                #expect(try rows[0].int("n") == 1)
+            }
+            let status = try await cli.run(["migrate", "--status"])
+            #expect(status.stdout.contains("applied "))
+        }
+    }
+
+    @Test func aWrongPasswordFailsMigrateWithOneClearLine() async throws {
+        guard case .postgres(var postgres) = try DatabaseLocation.parse(StoreKind.postgresURL) else { return }
+        postgres.password = "wrong-password-\(UUID().uuidString.prefix(6))"
+        let result = try await CLI(environment: ["DATABASE_URL": Self.url(postgres)]).run(["migrate"])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("todo-chatbot: PostgreSQL refused the login: password authentication failed"))
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!result.stderr.contains(postgres.password!))
+    }
+
+    @Test func serveAPIMigratesOnStartOnlyWhenAsked() async throws {
+        try await withFreshPostgres { location in
+            guard case .postgres(let postgres) = location else { return }
+            let cli = try CLI(environment: ["DATABASE_URL": Self.url(postgres), "BETTER_AUTH_SECRET": Self.secret])
+            let plain = try await cli.startServer()
+            plain.signal(SIGTERM)
+            _ = await plain.waitForExit(within: .seconds(10))
+            let pendingStatus = try await cli.run(["migrate", "--status"])
+            #expect(pendingStatus.stdout.contains("pending"), "PostgreSQL must not migrate implicitly")
+            let migrating = try await cli.startServer(environment: ["MIGRATE_ON_START": "1"])
+            migrating.signal(SIGTERM)
+            #expect(await migrating.waitForExit(within: .seconds(10)) == 0)
+            let appliedStatus = try await cli.run(["migrate", "--status"])
+            #expect(!appliedStatus.stdout.contains("pending"))
+        }
+    }
+
+    /// A second, private PostgreSQL (RESTART_DATABASE_URL on RESTART_PGTLS_PORT) is stopped and started,
+    /// so the other suites' database is never disturbed.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["RESTART_DATABASE_URL"] != nil, "needs RESTART_DATABASE_URL"))
+    func readinessFollowsADatabaseRestartWithoutAProcessRestart() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let url = try #require(environment["RESTART_DATABASE_URL"])
+        let port = try #require(environment["RESTART_PGTLS_PORT"])
+        let tool = environment["PGTLS_TOOL"] ?? "../shared/tools/pg-tls.sh"
+        let cli = try CLI(environment: [
+            "DATABASE_URL": url, "BETTER_AUTH_SECRET": Self.secret, "DATABASE_TIMEOUT": "1s", "MIGRATE_ON_START": "1",
+        ])
+        let server = try await cli.startServer()
+        defer { server.stop() }
+        #expect(try await server.get("/ready").status == 200)
+
+        try await offPool { try Self.shell(tool, "stop", port) }
+        let down = try await server.get("/ready")
+        #expect(down.status == 503)
+        #expect(down.body.contains(#""status":"unavailable""#))
+
+        try await offPool { try Self.shell(tool, "restart", port) }
+        var recovered = false
+        for _ in 0..<50 where !recovered {
+            recovered = (try? await server.get("/ready"))?.status == 200
+            if !recovered { try await Task.sleep(for: .milliseconds(200)) }
+        }
+        #expect(recovered, "readiness must come back by itself")
+        #expect(server.process.isRunning, "no process restart")
+    }
+
+    static func url(_ location: PostgresLocation) -> String {
+        let password = location.password?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        return "postgresql://\(location.username):\(password)@\(location.host):\(location.port)/\(location.database)?sslmode=\(location.tlsMode.rawValue)"
+    }
+
+    /// Runs a shell command with `system(3)`: Foundation's Process would wait forever here, because the
+    /// PostgreSQL daemon that pg_ctl leaves behind inherits the descriptor Process watches for the exit.
+    static func shell(_ arguments: String...) throws {
+        let command = arguments.map { "'\($0)'" }.joined(separator: " ") + " >/dev/null 2>&1 </dev/null"
+        guard system(command) == 0 else { throw CocoaError(.executableLoad) }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Synchronization
+import TodoAPI
+import TodoTestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `todo-chatbot` binary as a user would, in a scratch folder with a controlled environment.
+struct CLI {
+    struct Result {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    /// Next to the test bundle in `.build/<triple>/debug/`; the test target depends on the executable so it is built.
+    static let binary: URL = {
+        if let override = ProcessInfo.processInfo.environment["TODO_CHATBOT_BIN"] { return URL(fileURLWithPath: override) }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var folder = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        while !FileManager.default.fileExists(atPath: folder.appendingPathComponent("todo-chatbot").path), folder.path != "/" {
+            folder.deleteLastPathComponent()
+        }
+        return folder.appendingPathComponent("todo-chatbot")
+    }()
+
+    /// Every configuration key is removed from the inherited environment so the developer's shell cannot leak in.
+    static let configurationKeys = [
+        "HOST", "PORT", "ROLE", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_TIMEOUT", "MIGRATE_ON_START",
+        "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "TRUSTED_ORIGINS", "AUTH_JWKS_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
+        "OPENAI_MODEL", "AGENT_MAX_STEPS", "AGENT_TIMEOUT", "API_URL", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT",
+    ]
+
+    let folder: URL
+    var environment: [String: String]
+
+    init(environment extra: [String: String] = [:]) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("todo-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var environment = ProcessInfo.processInfo.environment
+        for key in Self.configurationKeys { environment[key] = nil }
+        environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment.merge(extra) { $1 }
+        self.environment = environment
+    }
+
+    func write(_ name: String, _ contents: String) throws {
+        try contents.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+
+    func process(_ arguments: [String], environment extra: [String: String] = [:]) -> Process {
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.environment = environment.merging(extra) { $1 }
+        return process
+    }
+
+    /// Runs to completion and returns its exit status and output.
+    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
+        let process = process(arguments, environment: extra)
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        async let stdout = offPool { out.fileHandleForReading.readDataToEndOfFile() }
+        async let stderr = offPool { err.fileHandleForReading.readDataToEndOfFile() }
+        let outData = try await stdout
+        let errData = try await stderr
+        try await offPool { process.waitUntilExit() }
+        return Result(
+            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self)
+        )
+    }
+
+    /// Starts `serve-api` on a free port and waits until `/health` answers.
+    func startServer(_ arguments: [String] = [], environment extra: [String: String] = [:]) async throws -> Server {
+        let port = try freePort()
+        let process = process(["serve-api", "--port", String(port)] + arguments, environment: extra)
+        let log = folder.appendingPathComponent("server-\(port).log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let server = Server(process: process, port: port, log: log)
+        for _ in 0..<200 {
+            if (try? await server.get("/health"))?.status == 200 { return server }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        server.stop()
+        throw ServerDidNotStart(log: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+    }
+}
+
+struct ServerDidNotStart: Error, CustomStringConvertible {
+    let log: String
+    var description: String { "serve-api did not start:\n\(log)" }
+}
+
+/// A running `serve-api` process.
+struct Server {
+    let process: Process
+    let port: Int
+    let log: URL
+
+    func get(_ path: String, timeoutMillis: Int32 = 5000) async throws -> HTTPProbe.Response {
+        let url = "http://127.0.0.1:\(port)\(path)"
+        return try await offPool { try HTTPProbe.get(url, timeoutMillis: timeoutMillis) }
+    }
+
+    func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    func stop() {
+        if process.isRunning { signal(SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    /// Waits for the process to exit by itself and returns its status, or nil after `limit`.
+    func waitForExit(within limit: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else { return nil }
+        return process.terminationStatus
+    }
+
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
