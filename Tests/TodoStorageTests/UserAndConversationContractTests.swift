@@ -38,7 +38,8 @@ import TodoTestSupport
 @Suite struct ConversationStoreContractTests {
     @Test(arguments: StoreKind.available)
     func conversationsKeepTheirMessagesInOrder(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await withStore(kind) { migrated in
+            let store = SQLStore(database: migrated.database, now: TickingClock().now)
             let user = try await makeUser(store)
             let first = try await store.createConversation(title: "Groceries", userID: user.id)
             let second = try await store.createConversation(title: "", userID: user.id)

@@ -15,6 +15,22 @@ public final class APIMetrics: Sendable {
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
     ]
 
+    static var inFlightName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "http_requests", unitName: "in_flight", helpText: "Requests being served now.")
+    }
+    static var poolSizeName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "db_pool_connections", unitName: "max", helpText: "Largest number of database connections.")
+    }
+    static var poolInUseName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "db_pool_connections", unitName: "in_use", helpText: "Database connections leased now.")
+    }
+    static var requestsName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "http_requests", unitName: "total", helpText: "Requests served.")
+    }
+    static var durationName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "http_request_duration", unitName: "seconds", helpText: "Time to serve a request.")
+    }
+
     struct RouteKey: Hashable {
         let route: String
         let method: HTTPRequest.Method
@@ -28,9 +44,9 @@ public final class APIMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        inFlight = registry.makeGauge(name: "http_requests_in_flight", help: "Requests being served now.")
-        poolSize = registry.makeGauge(name: "db_pool_connections_max", help: "Largest number of database connections.")
-        poolInUse = registry.makeGauge(name: "db_pool_connections_in_use", help: "Database connections leased now.")
+        inFlight = registry.makeGauge(descriptor: Self.inFlightName)
+        poolSize = registry.makeGauge(descriptor: Self.poolSizeName)
+        poolInUse = registry.makeGauge(descriptor: Self.poolInUseName)
     }
 
     func requestStarted() { inFlight.increment() }
@@ -43,10 +59,8 @@ public final class APIMetrics: Sendable {
             if let cached = cache[key] { return cached }
             let labels = [("route", route), ("method", method.rawValue), ("status", String(status))]
             let created = RouteMetrics(
-                requests: registry.makeCounter(name: "http_requests_total", labels: labels, help: "Requests served."),
-                duration: registry.makeDurationHistogram(
-                    name: "http_request_duration_seconds", labels: labels, buckets: buckets, help: "Time to serve a request."
-                )
+                requests: registry.makeCounter(descriptor: Self.requestsName, labels: labels),
+                duration: registry.makeDurationHistogram(descriptor: Self.durationName, labels: labels, buckets: buckets)
             )
             cache[key] = created
             return created

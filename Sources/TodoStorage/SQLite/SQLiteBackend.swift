@@ -86,7 +86,7 @@ public final class SQLiteBackend: SQLDatabase {
     }
 
     public func ping() async throws {
-        try await withDeadline(timeout, "SQLite") { try await self.query("SELECT 1", []) }
+        _ = try await withDeadline(timeout, "SQLite") { try await self.query("SELECT 1", []) }
     }
 
     public var poolUsage: PoolUsage { PoolUsage(size: 1, inUse: 0) }

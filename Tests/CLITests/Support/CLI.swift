@@ -83,7 +83,7 @@ struct CLI {
         let port = try freePort()
         let process = process(["serve-api", "--port", String(port)] + arguments, environment: extra)
         let log = folder.appendingPathComponent("server-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
