@@ -6,19 +6,10 @@ extension SQLStore {
         "id, user_id, title, description, completed, priority, tags, due_at, recurrence, completed_at, created_at, updated_at"
 
     public func createTask(_ task: NewTask, userID: String) async throws -> TodoTask {
-        let stamp = now()
-        let rows = try await database.query(
-            """
-            INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING \(Self.taskColumns)
-            """,
-            [
-                .text(userID), .text(task.title), .text(task.description), .bool(false), .text(task.priority.rawValue),
-                .json(Self.encodeTags(task.tags)), .optional(task.dueAt, SQLValue.date),
-                .optional(task.recurrence) { .text($0.rawValue) }, .date(stamp),
-            ]
+        try await Self.insertTask(
+            database, userID: userID, title: task.title, description: task.description, priority: task.priority,
+            tags: task.tags, dueAt: task.dueAt, recurrence: task.recurrence, stamp: now()
         )
-        return try Self.task(from: rows[0])
     }
 
     public func task(id: Int64, userID: String) async throws -> TodoTask {
@@ -125,19 +116,31 @@ extension SQLStore {
             guard task.completed, !before.completed, let recurrence = task.recurrence else {
                 return TaskCompletion(task: result)
             }
-            let next = try await executor.query(
-                """
-                INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING \(Self.taskColumns)
-                """,
-                [
-                    .text(userID), .text(task.title), .text(task.description), .bool(false), .text(task.priority.rawValue),
-                    .json(Self.encodeTags(task.tags)), .date(recurrence.next(after: task.dueAt ?? stamp)),
-                    .text(recurrence.rawValue), .date(stamp),
-                ]
+            let next = try await Self.insertTask(
+                executor, userID: userID, title: task.title, description: task.description, priority: task.priority,
+                tags: task.tags, dueAt: recurrence.next(after: task.dueAt ?? stamp), recurrence: recurrence, stamp: stamp
             )
-            return TaskCompletion(task: result, nextOccurrence: try Self.task(from: next[0]))
+            return TaskCompletion(task: result, nextOccurrence: next)
         }
+    }
+
+    /// The one INSERT of a task, for new tasks and for the next occurrence of a recurring one.
+    static func insertTask(
+        _ executor: any SQLExecutor, userID: String, title: String, description: String, priority: Priority,
+        tags: [String], dueAt: Date?, recurrence: Recurrence?, stamp: Date
+    ) async throws -> TodoTask {
+        let rows = try await executor.query(
+            """
+            INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING \(taskColumns)
+            """,
+            [
+                .text(userID), .text(title), .text(description), .bool(false), .text(priority.rawValue),
+                .json(encodeTags(tags)), .optional(dueAt, SQLValue.date), .optional(recurrence) { .text($0.rawValue) },
+                .date(stamp),
+            ]
+        )
+        return try task(from: rows[0])
     }
 
     static func task(from row: SQLRow) throws -> TodoTask {

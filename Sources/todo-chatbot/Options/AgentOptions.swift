@@ -2,7 +2,7 @@ import ArgumentParser
 import TodoCore
 
 /// The LLM behind the agent; without a key or base URL the offline agent answers.
-struct AgentOptions: ParsableArguments {
+struct AgentOptions: SettingOptions {
     @Option(name: .long, help: "API key of the OpenAI-compatible server; prefer the environment. [env: OPENAI_API_KEY]")
     var openAIAPIKey: String?
 
@@ -18,13 +18,13 @@ struct AgentOptions: ParsableArguments {
     @Option(name: .long, help: "Deadline of one chat turn, e.g. 60s. [env: AGENT_TIMEOUT] (default: 60s)")
     var agentTimeout: String?
 
-    var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags[SettingKey.openAIAPIKey.rawValue] = openAIAPIKey
-        flags[SettingKey.openAIBaseURL.rawValue] = openAIBaseURL
-        flags[SettingKey.openAIModel.rawValue] = openAIModel
-        flags[SettingKey.agentMaxSteps.rawValue] = agentMaxSteps
-        flags[SettingKey.agentTimeout.rawValue] = agentTimeout
-        return flags
+    var settingValues: [(SettingKey, String?)] {
+        [
+            (.openAIAPIKey, openAIAPIKey),
+            (.openAIBaseURL, openAIBaseURL),
+            (.openAIModel, openAIModel),
+            (.agentMaxSteps, agentMaxSteps),
+            (.agentTimeout, agentTimeout),
+        ]
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import TodoCore
 
 /// Signing secrets, the public URL and trusted origins.
-struct AuthOptions: ParsableArguments {
+struct AuthOptions: SettingOptions {
     @Option(name: .long, help: "Secret (32+ characters) for cookies and HS256 tokens; prefer the environment, flags are visible in ps. [env: BETTER_AUTH_SECRET]")
     var betterAuthSecret: String?
 
@@ -15,12 +15,12 @@ struct AuthOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("JWKS of an external Better Auth whose JWTs are accepted too. [env: AUTH_JWKS_URL]", valueName: "url"))
     var authJWKSURL: String?
 
-    var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags[SettingKey.betterAuthSecret.rawValue] = betterAuthSecret
-        flags[SettingKey.betterAuthURL.rawValue] = betterAuthURL
-        flags[SettingKey.trustedOrigins.rawValue] = trustedOrigins
-        flags[SettingKey.authJWKSURL.rawValue] = authJWKSURL
-        return flags
+    var settingValues: [(SettingKey, String?)] {
+        [
+            (.betterAuthSecret, betterAuthSecret),
+            (.betterAuthURL, betterAuthURL),
+            (.trustedOrigins, trustedOrigins),
+            (.authJWKSURL, authJWKSURL),
+        ]
     }
 }

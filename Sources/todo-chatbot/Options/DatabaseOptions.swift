@@ -2,7 +2,7 @@ import ArgumentParser
 import TodoCore
 
 /// Where the store lives and how its pool behaves.
-struct DatabaseOptions: ParsableArguments {
+struct DatabaseOptions: SettingOptions {
     @Option(name: .long, help: ArgumentHelp(
         "postgresql://… (Neon strings as printed), sqlite:///path or sqlite::memory:. [env: DATABASE_URL] (default: sqlite:./data/todo.sqlite)",
         valueName: "url"))
@@ -14,11 +14,7 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Deadline of one database call, e.g. 5s or 500ms. [env: DATABASE_TIMEOUT] (default: 5s)")
     var databaseTimeout: String?
 
-    var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags[SettingKey.databaseURL.rawValue] = databaseURL
-        flags[SettingKey.databasePoolSize.rawValue] = databasePoolSize
-        flags[SettingKey.databaseTimeout.rawValue] = databaseTimeout
-        return flags
+    var settingValues: [(SettingKey, String?)] {
+        [(.databaseURL, databaseURL), (.databasePoolSize, databasePoolSize), (.databaseTimeout, databaseTimeout)]
     }
 }

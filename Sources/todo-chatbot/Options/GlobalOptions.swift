@@ -2,7 +2,7 @@ import ArgumentParser
 import TodoCore
 
 /// Options every subcommand shares: logging and the `.env` file.
-struct GlobalOptions: ParsableArguments {
+struct GlobalOptions: SettingOptions {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error, critical. [env: LOG_LEVEL] (default: info)")
     var logLevel: String?
 
@@ -12,10 +12,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Read settings from this file instead of ./.env (it must exist).", completion: .file())
     var envFile: String?
 
-    var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags[SettingKey.logLevel.rawValue] = logLevel
-        flags[SettingKey.logFormat.rawValue] = logFormat
-        return flags
+    var settingValues: [(SettingKey, String?)] {
+        [(.logLevel, logLevel), (.logFormat, logFormat)]
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import TodoCore
 
 /// The listener and the process lifecycle of a server role.
-struct ServerOptions: ParsableArguments {
+struct ServerOptions: SettingOptions {
     @Option(name: .long, help: "Address to listen on; 0.0.0.0 for all interfaces. [env: HOST] (default: 127.0.0.1)")
     var host: String?
 
@@ -15,12 +15,7 @@ struct ServerOptions: ParsableArguments {
     @Option(name: .long, help: "Apply PostgreSQL migrations at start (1/0). SQLite always migrates itself. [env: MIGRATE_ON_START] (default: 0)")
     var migrateOnStart: String?
 
-    var flags: [String: String] {
-        var flags: [String: String] = [:]
-        flags[SettingKey.host.rawValue] = host
-        flags[SettingKey.port.rawValue] = port
-        flags[SettingKey.shutdownTimeout.rawValue] = shutdownTimeout
-        flags[SettingKey.migrateOnStart.rawValue] = migrateOnStart
-        return flags
+    var settingValues: [(SettingKey, String?)] {
+        [(.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout), (.migrateOnStart, migrateOnStart)]
     }
 }
