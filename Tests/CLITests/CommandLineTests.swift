@@ -87,6 +87,20 @@ import TodoTestSupport
         #expect(refused.stdout.hasSuffix(": connection refused\n"))
     }
 
+    @Test func aTakenPortOrUnknownHostIsOneClearLine() async throws {
+        let cli = try CLI()
+        let server = try await cli.startServer()
+        defer { server.stop() }
+        let taken = try await cli.run(["serve-api", "--port", String(server.port), "--database-url", "sqlite::memory:"])
+        #expect(taken.status == 1)
+        #expect(taken.stderr.hasSuffix(
+            "todo-chatbot: cannot listen on 127.0.0.1:\(server.port): the port is already in use (choose another with PORT or --port)\n"
+        ))
+        let unknown = try await cli.run(["serve-api", "--host", "no-such-host.invalid", "--database-url", "sqlite::memory:"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("cannot listen on no-such-host.invalid:8000: unknown host"))
+    }
+
     @Test func healthcheckGivesUpOnASilentServerWithinItsTimeout() async throws {
         let (fd, port) = try silentListener()
         defer { close(fd) }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Foundation
+import NIOCore
 import TodoAPI
 import TodoCore
 import TodoStorage
@@ -58,7 +60,22 @@ struct ServeAPI: AsyncParsableCommand {
         do {
             try await ServerRunner.run(app, settings: settings, logger: logger)
         } catch {
-            throw Startup.fail(Startup.describe(error))
+            throw Startup.fail(Self.describeListenFailure(error, settings) ?? Startup.describe(error))
         }
+    }
+
+    /// Names the address when the listener cannot be set up, the most common reason a server fails at start.
+    static func describeListenFailure(_ error: any Error, _ settings: Settings) -> String? {
+        let address = "\(settings.host):\(settings.effectivePort)"
+        if let error = error as? IOError, error.errnoCode == EADDRINUSE {
+            return "cannot listen on \(address): the port is already in use (choose another with PORT or --port)"
+        }
+        if let error = error as? IOError, error.errnoCode == EADDRNOTAVAIL || error.errnoCode == EACCES {
+            return "cannot listen on \(address): \(error.errnoCode == EACCES ? "permission denied" : "the address is not on this machine")"
+        }
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost {
+            return "cannot listen on \(address): unknown host (use an IP address such as 0.0.0.0 or 127.0.0.1)"
+        }
+        return nil
     }
 }
