@@ -39,6 +39,13 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.status, code: APIProblem.code(for: error.status),
                 message: error.body ?? error.status.reasonPhrase
             )
+        case SQLError.uniqueViolation:
+            return APIProblem(status: .conflict, code: "CONFLICT", message: "That already exists.")
+        case SQLError.commitOutcomeUnknown:
+            return APIProblem(
+                status: .serviceUnavailable, code: "SERVICE_UNAVAILABLE",
+                message: "The database connection was lost while saving; check before retrying."
+            )
         case is DecodingError:
             return APIProblem(status: .badRequest, code: "MALFORMED_JSON", message: "The request body is not valid JSON of the expected shape.")
         default:

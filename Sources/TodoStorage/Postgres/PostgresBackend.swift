@@ -25,9 +25,13 @@ public final class PostgresBackend: SQLDatabase {
         self.redactedLocation = location.redacted
         self.timeout = timeout
         self.poolSize = poolSize
-        self.logger = logger
+        // PostgresNIO logs statements and their values at debug level; keep them out of the logs even when
+        // LOG_LEVEL=debug, since values can be personal data or password hashes.
+        var driverLogger = logger
+        driverLogger.logLevel = max(logger.logLevel, .info)
+        self.logger = driverLogger
         self.client = PostgresClient(
-            configuration: try PostgresConfiguration.client(location, poolSize: poolSize), backgroundLogger: logger
+            configuration: try PostgresConfiguration.client(location, poolSize: poolSize), backgroundLogger: driverLogger
         )
     }
 

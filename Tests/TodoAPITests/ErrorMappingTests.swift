@@ -1,0 +1,29 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Testing
+@testable import TodoAPI
+import TodoCore
+import TodoStorage
+
+@Suite struct ErrorMappingTests {
+    @Test(arguments: [
+        (TodoError.validation(field: "title", message: "title must be 1-200 characters") as any Error, 422, "VALIDATION_FAILED"),
+        (TodoError.notFound(resource: "task", id: "7"), 404, "NOT_FOUND"),
+        (TodoError.conflict(code: "USER_ALREADY_EXISTS", message: "taken"), 422, "USER_ALREADY_EXISTS"),
+        (TodoError.unauthorized("sign in"), 401, "UNAUTHORIZED"),
+        (TodoError.forbidden("not yours"), 403, "FORBIDDEN"),
+        (TodoError.unavailable("db down"), 503, "SERVICE_UNAVAILABLE"),
+        (SQLError.uniqueViolation, 409, "CONFLICT"),
+        (SQLError.commitOutcomeUnknown, 503, "SERVICE_UNAVAILABLE"),
+        (CancellationError(), 500, "INTERNAL_ERROR"),
+    ])
+    func everyErrorBecomesOneJSONShape(error: any Error, status: Int, code: String) throws {
+        let response = ErrorMiddleware.problem(for: error).response()
+        #expect(response.status.code == status)
+        #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+        let problem = ErrorMiddleware.problem(for: error)
+        #expect(problem.code == code)
+        #expect(!problem.message.isEmpty)
+    }
+}
