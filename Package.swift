@@ -96,7 +96,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TodoAuthTests",
-            dependencies: ["TodoCore", "TodoAuth"],
+            dependencies: ["TodoCore", "TodoAuth", "TodoStorage", "TodoTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,3 +18,18 @@ public final class TickingClock: Sendable {
         return start.addingTimeInterval(Double(tick) / 1000)
     }
 }
+
+/// A clock that stands still until a test moves it, for expiry and refresh rules.
+public final class ManualClock: Sendable {
+    private let current: Mutex<Date>
+
+    public init(start: Date = Date(timeIntervalSince1970: 1_796_115_600)) {
+        current = Mutex(start)
+    }
+
+    @Sendable public func now() -> Date { current.withLock { $0 } }
+
+    public func advance(by seconds: TimeInterval) {
+        current.withLock { $0 = $0.addingTimeInterval(seconds) }
+    }
+}

@@ -6,8 +6,8 @@ public enum TodoError: Error, Equatable, Sendable {
     case notFound(resource: String, id: String)
     /// The request conflicts with existing data, e.g. a duplicate email.
     case conflict(code: String, message: String)
-    /// The caller is not authenticated.
-    case unauthorized(String)
+    /// The caller is not authenticated; `code` says why (e.g. `INVALID_EMAIL_OR_PASSWORD`).
+    case unauthorized(code: String = "UNAUTHORIZED", message: String)
     /// The caller is authenticated but may not do this.
     case forbidden(String)
     /// A dependency (the database) is unreachable or timed out; the request may be retried.
@@ -19,7 +19,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .validation: "VALIDATION_FAILED"
         case .notFound: "NOT_FOUND"
         case .conflict(let code, _): code
-        case .unauthorized: "UNAUTHORIZED"
+        case .unauthorized(let code, _): code
         case .forbidden: "FORBIDDEN"
         case .unavailable: "SERVICE_UNAVAILABLE"
         }
@@ -31,7 +31,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .validation(_, let message): message
         case .notFound(let resource, let id): "No \(resource) \(id)."
         case .conflict(_, let message): message
-        case .unauthorized(let message): message
+        case .unauthorized(_, let message): message
         case .forbidden(let message): message
         case .unavailable(let message): message
         }

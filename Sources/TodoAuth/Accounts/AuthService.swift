@@ -1,0 +1,72 @@
+import Foundation
+import TodoCore
+
+/// Sign-up, sign-in, session lookup and sign-out with Better Auth's rules: 7-day sessions, refreshed when a day old.
+public struct AuthService: Sendable {
+    public static let sessionLifetime: TimeInterval = 7 * 24 * 3600
+    public static let refreshAge: TimeInterval = 24 * 3600
+
+    let store: any UserStore & SessionStore
+    let hasher: PasswordHasher
+    let now: @Sendable () -> Date
+
+    public init(store: any UserStore & SessionStore, hasher: PasswordHasher = PasswordHasher(), now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.hasher = hasher
+        self.now = now
+    }
+
+    static let invalidCredentials = TodoError.unauthorized(code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password")
+    // A well-formed hash of a random password, so an unknown email costs the same scrypt work as a wrong password.
+    static let decoyHash = "00000000000000000000000000000000:" + String(repeating: "0", count: 128)
+
+    /// Creates the account and signs it in.
+    public func signUp(name: String, email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+        let name = try AccountRules.name(name)
+        let email = try AccountRules.email(email)
+        try PasswordHasher.validate(password)
+        let user = try await store.createUser(name: name, email: email, passwordHash: try await hasher.hash(password))
+        return try await startSession(for: user, ipAddress: ipAddress, userAgent: userAgent)
+    }
+
+    /// Signs in with email and password; a wrong password and an unknown email fail alike, in similar time.
+    public func signIn(email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+        let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard let credential = try await store.credential(email: normalized) else {
+            _ = try await hasher.verify(password, against: Self.decoyHash)
+            throw Self.invalidCredentials
+        }
+        guard try await hasher.verify(password, against: credential.passwordHash) else { throw Self.invalidCredentials }
+        return try await startSession(for: credential.user, ipAddress: ipAddress, userAgent: userAgent)
+    }
+
+    /// The live session for `token`: nil when unknown or expired (an expired one is deleted); extended when a day old.
+    public func authenticate(token: String) async throws -> AuthenticatedSession? {
+        guard var found = try await store.session(token: token) else { return nil }
+        let now = self.now()
+        guard found.session.expiresAt > now else {
+            try await store.deleteSession(token: token)
+            return nil
+        }
+        if now.timeIntervalSince(found.session.updatedAt) >= Self.refreshAge {
+            let expiresAt = now.addingTimeInterval(Self.sessionLifetime)
+            try await store.extendSession(id: found.session.id, expiresAt: expiresAt)
+            found.session.expiresAt = expiresAt
+            found.session.updatedAt = now
+        }
+        return found
+    }
+
+    /// Ends the session; the token stops working at once.
+    public func signOut(token: String) async throws {
+        try await store.deleteSession(token: token)
+    }
+
+    private func startSession(for user: User, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+        let session = try await store.createSession(
+            userID: user.id, token: SessionToken.generate(), expiresAt: now().addingTimeInterval(Self.sessionLifetime),
+            ipAddress: ipAddress, userAgent: userAgent.map { String($0.prefix(512)) }
+        )
+        return AuthenticatedSession(session: session, user: user)
+    }
+}

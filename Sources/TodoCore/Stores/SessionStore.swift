@@ -1,0 +1,14 @@
+import Foundation
+
+/// Persistence of sessions in Better Auth's `session` table.
+public protocol SessionStore: Sendable {
+    func createSession(
+        userID: String, token: String, expiresAt: Date, ipAddress: String?, userAgent: String?
+    ) async throws -> Session
+    /// The session with this token and its user, expired or not; the caller decides what expiry means.
+    func session(token: String) async throws -> AuthenticatedSession?
+    /// Moves the expiry forward and touches `updatedAt`.
+    func extendSession(id: String, expiresAt: Date) async throws
+    /// Deletes the session; deleting an unknown token is not an error.
+    func deleteSession(token: String) async throws
+}
