@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "TodoCore",
                 "TodoStorage",
+                "TodoAuth",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -72,6 +73,7 @@ let package = Package(
             name: "todo-chatbot",
             dependencies: [
                 "TodoCore",
+                "TodoAuth",
                 "TodoStorage",
                 "TodoAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -101,6 +101,23 @@ import TodoTestSupport
         #expect(unknown.stderr.contains("cannot listen on no-such-host.invalid:8000: unknown host"))
     }
 
+    @Test func theEmbeddedDefaultKeepsItsSigningSecretPrivateAndStable() async throws {
+        let cli = try CLI()
+        let first = try await cli.startServer()
+        first.signal(SIGTERM)
+        #expect(await first.waitForExit(within: .seconds(10)) == 0)
+        let path = cli.folder.appendingPathComponent("data/auth-secret").path
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let secret = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(secret.utf8.count >= 32)
+        let second = try await cli.startServer()
+        second.signal(SIGTERM)
+        #expect(await second.waitForExit(within: .seconds(10)) == 0)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == secret, "sessions survive a restart")
+        #expect(!first.logText.contains(secret) && !second.logText.contains(secret))
+    }
+
     @Test func healthcheckGivesUpOnASilentServerWithinItsTimeout() async throws {
         let (fd, port) = try silentListener()
         defer { close(fd) }

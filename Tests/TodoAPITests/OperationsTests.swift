@@ -13,7 +13,7 @@ import TodoStorage
     @Test func healthAnswersWithoutTouchingTheDatabase() async throws {
         // An unreachable database must not make liveness fail.
         let unreachable = try DatabaseLocation.parse("postgresql://u:p@127.0.0.1:9/db?sslmode=disable")
-        try await withAPI(unreachable, timeout: .milliseconds(300)) { client in
+        try await withAPI(unreachable, timeout: .milliseconds(300), configure: { $0.migrateOnStart = false }) { client in
             try await client.execute(uri: "/health", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "application/json; charset=utf-8")
@@ -37,7 +37,7 @@ import TodoStorage
 
     @Test func readyIs503WithAReasonWhenTheDatabaseIsDown() async throws {
         let unreachable = try DatabaseLocation.parse("postgresql://u:secretpw@127.0.0.1:9/db?sslmode=disable")
-        try await withAPI(unreachable, timeout: .milliseconds(300), mode: .live) { client in
+        try await withAPI(unreachable, timeout: .milliseconds(300), mode: .live, configure: { $0.migrateOnStart = false }) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "5")

@@ -47,16 +47,22 @@ private struct RecordingHandler: LogHandler {
 /// Builds serve-api over `location` and runs `body` against it in the given testing mode.
 func withAPI(
     _ location: DatabaseLocation = .sqliteMemory, timeout: Duration = .seconds(5), mode: TestingSetup = .router,
-    recorder: LogRecorder = LogRecorder(),
+    recorder: LogRecorder = LogRecorder(), configure: (inout Settings) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var settings = Settings()
     settings.database = location
     settings.port = 0
+    settings.migrateOnStart = true
+    configure(&settings)
     let database = try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
-    let app = buildAPIApplication(APIDependencies(settings: settings, database: database, logger: recorder.logger()))
+    let app = buildAPIApplication(
+        APIDependencies(settings: settings, database: database, authSecret: testSecret, logger: recorder.logger())
+    )
     try await app.test(mode, body)
 }
+
+let testSecret = "test-secret-0123456789-abcdefghijklmnop"
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any] ?? [:]

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import TodoAuth
 import TodoCore
 import TodoStorage
 
@@ -8,15 +9,28 @@ public struct APIDependencies: Sendable {
     public var settings: Settings
     public var database: any SQLDatabase
     public var store: SQLStore
+    public var auth: AuthService
+    /// Cookie signing secrets, newest first.
+    public var authSecrets: [String]
     public var metrics: APIMetrics
     public var logger: Logger
 
-    public init(settings: Settings, database: any SQLDatabase, metrics: APIMetrics = APIMetrics(), logger: Logger) {
+    public init(
+        settings: Settings, database: any SQLDatabase, authSecret: String, hasher: PasswordHasher = PasswordHasher(),
+        metrics: APIMetrics = APIMetrics(), logger: Logger
+    ) {
         self.settings = settings
         self.database = database
         self.store = SQLStore(database: database)
+        self.auth = AuthService(store: store, hasher: hasher)
+        self.authSecrets = [authSecret]
         self.metrics = metrics
         self.logger = logger
+    }
+
+    /// Cookies are `Secure` with the `__Secure-` prefix when the public URL is https.
+    var sessionCookie: SessionCookie {
+        SessionCookie(secure: settings.betterAuthURL?.lowercased().hasPrefix("https://") ?? false, secrets: authSecrets)
     }
 }
 
@@ -29,10 +43,14 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
     router.add(middleware: ErrorMiddleware())
     OperationsController(database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role)
         .register(on: router)
+    let cookie = dependencies.sessionCookie
+    AuthController(auth: dependencies.auth, resolver: SessionResolver(auth: dependencies.auth, cookie: cookie), cookie: cookie)
+        .register(on: router)
     return router
 }
 
 /// Builds the serve-api application; the database runs as one of its services and shuts down after the server.
+/// The embedded SQLite store migrates itself before the server listens; PostgreSQL only with `MIGRATE_ON_START`.
 public func buildAPIApplication(_ dependencies: APIDependencies) -> Application<RouterResponder<APIRequestContext>> {
     var app = Application(
         router: buildAPIRouter(dependencies),
@@ -42,5 +60,13 @@ public func buildAPIApplication(_ dependencies: APIDependencies) -> Application<
         logger: dependencies.logger
     )
     app.addServices(dependencies.database)
+    if dependencies.settings.database.isEmbedded || dependencies.settings.migrateOnStart {
+        let (database, logger) = (dependencies.database, dependencies.logger)
+        app.beforeServerStarts {
+            for migration in try await Migrator(database: database).migrate() {
+                logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            }
+        }
+    }
     return app
 }

@@ -4,6 +4,7 @@ import Logging
 import Foundation
 import NIOCore
 import TodoAPI
+import TodoAuth
 import TodoCore
 import TodoStorage
 
@@ -40,16 +41,14 @@ struct ServeAPI: AsyncParsableCommand {
             )
         }
         let logger = Startup.logger(settings, label: "serve-api")
-        let database = try await DatabaseOpener.open(settings, logger: logger)
-        var app = buildAPIApplication(APIDependencies(settings: settings, database: database, logger: logger))
-        if settings.database.isEmbedded || settings.migrateOnStart {
-            app.beforeServerStarts {
-                let applied = try await Migrator(database: database).migrate()
-                for migration in applied {
-                    logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
-                }
-            }
+        let secret: String
+        do {
+            secret = try EmbeddedSecret.resolve(settings)
+        } catch {
+            throw Startup.fail(Startup.describe(error))
         }
+        let database = try await DatabaseOpener.open(settings, logger: logger)
+        let app = buildAPIApplication(APIDependencies(settings: settings, database: database, authSecret: secret, logger: logger))
         logger.info(
             "serve-api starting",
             metadata: [

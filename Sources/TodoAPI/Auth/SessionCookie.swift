@@ -1,0 +1,35 @@
+import Foundation
+import TodoAuth
+
+/// The session cookie as Better Auth names and sets it, so a browser signed in by either one stays signed in.
+struct SessionCookie: Sendable {
+    /// `__Secure-` is added when the public URL is https, and then the cookie is `Secure` too.
+    let secure: Bool
+    let secrets: [String]
+
+    static let baseName = "better-auth.session_token"
+    var name: String { secure ? "__Secure-" + Self.baseName : Self.baseName }
+
+    /// The `Set-Cookie` value that stores the signed token for the session's lifetime.
+    func setting(_ token: String) -> String {
+        attributes(SignedCookie.sign(token, secret: secrets[0]), maxAge: Int(AuthService.sessionLifetime))
+    }
+
+    /// The `Set-Cookie` value that removes the cookie.
+    func clearing() -> String { attributes("", maxAge: 0) }
+
+    private func attributes(_ value: String, maxAge: Int) -> String {
+        "\(name)=\(value); Max-Age=\(maxAge); Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    }
+
+    /// The session token in a `Cookie` header, if the cookie is present and its signature holds.
+    func token(fromCookieHeader header: String) -> String? {
+        for pair in header.split(separator: ";") {
+            let trimmed = pair.trimmingCharacters(in: .whitespaces)
+            guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name || trimmed[..<equals] == Self.baseName
+            else { continue }
+            return SignedCookie.verify(String(trimmed[trimmed.index(after: equals)...]), secrets: secrets)
+        }
+        return nil
+    }
+}

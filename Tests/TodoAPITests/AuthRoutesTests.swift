@@ -1,0 +1,144 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import TodoAPI
+import TodoAuth
+import TodoCore
+import TodoTestSupport
+
+@Suite struct AuthRoutesTests {
+    static func body(_ object: [String: String]) -> ByteBuffer {
+        ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+    }
+
+    static let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+    static func signUp(_ client: some TestClientProtocol, email: String, password: String = "correct horse") async throws -> TestResponse {
+        try await client.execute(
+            uri: "/api/auth/sign-up/email", method: .post, headers: jsonHeaders,
+            body: body(["name": "Ada Lovelace", "email": email, "password": password])
+        )
+    }
+
+    static func cookiePair(_ response: TestResponse) throws -> String {
+        let setCookie = try #require(response.headers[.setCookie])
+        return String(setCookie.split(separator: ";")[0])
+    }
+
+    @Test(arguments: StoreKind.available)
+    func signUpReturnsBetterAuthsShapeAndASignedCookie(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let email = "\(UUID().uuidString.lowercased())@example.com"
+            let response = try await Self.signUp(client, email: email.uppercased())
+            #expect(response.status == .ok)
+            let body = try json(response.body)
+            let token = try #require(body["token"] as? String)
+            let user = try #require(body["user"] as? [String: Any])
+            #expect(user["email"] as? String == email)
+            #expect(user["name"] as? String == "Ada Lovelace")
+            #expect(user["emailVerified"] as? Bool == false)
+            #expect((user["createdAt"] as? String).flatMap(Timestamp.parse) != nil)
+            let setCookie = try #require(response.headers[.setCookie])
+            #expect(setCookie.hasPrefix("better-auth.session_token="))
+            #expect(setCookie.hasSuffix("; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax"))
+            let value = String(try Self.cookiePair(response).dropFirst("better-auth.session_token=".count))
+            #expect(SignedCookie.verify(value, secrets: [testSecret]) == token)
+        }
+    }
+
+    @Test func getSessionAcceptsCookieBearerAndSignedBearer() async throws {
+        try await withAPI { client in
+            let signedUp = try await Self.signUp(client, email: "ada@example.com")
+            let token = try #require(try json(signedUp.body)["token"] as? String)
+            let cookie = try Self.cookiePair(signedUp)
+            let signed = String(cookie.dropFirst("better-auth.session_token=".count))
+            for headers: HTTPFields in [[.cookie: "theme=dark; " + cookie], [.authorization: "Bearer \(token)"], [.authorization: "Bearer \(signed)"]] {
+                try await client.execute(uri: "/api/auth/get-session", method: .get, headers: headers) { response in
+                    let body = try json(response.body)
+                    let session = try #require(body["session"] as? [String: Any], "\(headers)")
+                    #expect(session["token"] as? String == token)
+                    #expect((body["user"] as? [String: Any])?["email"] as? String == "ada@example.com")
+                }
+            }
+            let tampered = cookie.replacingOccurrences(of: "=", with: "=x", options: [], range: cookie.range(of: "="))
+            for headers: HTTPFields in [[:], [.cookie: tampered], [.authorization: "Bearer nope"], [.authorization: "Bearer \(token).forged"]] {
+                try await client.execute(uri: "/api/auth/get-session", method: .get, headers: headers) { response in
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: response.body) == "null", "\(headers)")
+                }
+            }
+        }
+    }
+
+    @Test func wrongPasswordAndUnknownEmailGiveTheSame401() async throws {
+        try await withAPI { client in
+            _ = try await Self.signUp(client, email: "ada@example.com")
+            for (email, password) in [("ada@example.com", "wrong horse"), ("nobody@example.com", "correct horse")] {
+                try await client.execute(
+                    uri: "/api/auth/sign-in/email", method: .post, headers: Self.jsonHeaders,
+                    body: Self.body(["email": email, "password": password])
+                ) { response in
+                    #expect(response.status == .unauthorized)
+                    #expect(response.headers[.setCookie] == nil)
+                    let error = try #require(try json(response.body)["error"] as? [String: Any])
+                    #expect(error["code"] as? String == "INVALID_EMAIL_OR_PASSWORD")
+                }
+            }
+            try await client.execute(
+                uri: "/api/auth/sign-in/email", method: .post, headers: Self.jsonHeaders,
+                body: Self.body(["email": "ADA@example.com", "password": "correct horse"])
+            ) { response in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["redirect"] as? Bool == false)
+                #expect((body["token"] as? String)?.count == 32)
+            }
+        }
+    }
+
+    @Test func duplicatesAndBadInputAreRejectedClearly() async throws {
+        try await withAPI { client in
+            _ = try await Self.signUp(client, email: "ada@example.com")
+            let duplicate = try await Self.signUp(client, email: " Ada@Example.com ")
+            #expect(duplicate.status == .unprocessableContent)
+            let duplicateError = try json(duplicate.body)["error"] as? [String: Any]
+            #expect(duplicateError?["code"] as? String == "USER_ALREADY_EXISTS")
+            let short = try await Self.signUp(client, email: "bob@example.com", password: "short")
+            #expect(short.status == .unprocessableContent)
+            let shortError = try json(short.body)["error"] as? [String: Any]
+            #expect(shortError?["field"] as? String == "password")
+            try await client.execute(
+                uri: "/api/auth/sign-up/email", method: .post, headers: Self.jsonHeaders, body: ByteBuffer(string: "{not json")
+            ) { response in
+                #expect(response.status == .badRequest)
+            }
+        }
+    }
+
+    @Test func signOutDeletesTheSessionAndClearsTheCookie() async throws {
+        try await withAPI { client in
+            let cookie = try Self.cookiePair(try await Self.signUp(client, email: "ada@example.com"))
+            try await client.execute(uri: "/api/auth/sign-out", method: .post, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .ok)
+                let body = try json(response.body)
+                #expect(body["success"] as? Bool == true)
+                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+            }
+            try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.cookie: cookie]) { response in
+                #expect(String(buffer: response.body) == "null", "the old cookie no longer works")
+            }
+        }
+    }
+
+    @Test func anHTTPSPublicURLMakesTheCookieSecure() async throws {
+        try await withAPI(configure: { $0.betterAuthURL = "https://todo.example.com" }) { client in
+            let response = try await Self.signUp(client, email: "ada@example.com")
+            let setCookie = try #require(response.headers[.setCookie])
+            #expect(setCookie.hasPrefix("__Secure-better-auth.session_token="))
+            #expect(setCookie.hasSuffix("; Secure"))
+        }
+    }
+}
