@@ -44,8 +44,13 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
     OperationsController(database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role)
         .register(on: router)
     let cookie = dependencies.sessionCookie
-    AuthController(auth: dependencies.auth, resolver: SessionResolver(auth: dependencies.auth, cookie: cookie), cookie: cookie)
-        .register(on: router)
+    let resolver = SessionResolver(auth: dependencies.auth, cookie: cookie)
+    AuthController(auth: dependencies.auth, resolver: resolver, cookie: cookie).register(on: router)
+    let authentication = AuthenticationMiddleware(
+        resolver: resolver,
+        origins: OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins)
+    )
+    TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     return router
 }
 

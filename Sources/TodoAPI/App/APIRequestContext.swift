@@ -1,4 +1,5 @@
 import Hummingbird
+import TodoCore
 
 /// The request context of serve-api: Hummingbird's core storage plus our request id.
 public struct APIRequestContext: RequestContext {
@@ -7,6 +8,17 @@ public struct APIRequestContext: RequestContext {
     public var requestID = ""
     /// The peer's IP address, for the session record.
     public let remoteAddress: String?
+    /// The signed-in user, set by `AuthenticationMiddleware` on protected routes.
+    public var user: User?
+
+    /// Request bodies are JSON documents of a few fields; anything larger is refused with 413.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The signed-in user's id; protected routes only run after `AuthenticationMiddleware` set it.
+    func requireUserID() throws -> String {
+        guard let user else { throw TodoError.unauthorized(message: "Sign in first.") }
+        return user.id
+    }
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -52,7 +52,7 @@ struct AuthController {
     }
 
     @Sendable func signUp(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let body = try await request.decode(as: SignUpRequest.self, context: context)
+        let body = try await request.decodeJSON(SignUpRequest.self, context: context)
         let started = try await auth.signUp(
             name: body.name, email: body.email, password: body.password,
             ipAddress: context.remoteAddress, userAgent: request.headers[.userAgent]
@@ -62,7 +62,7 @@ struct AuthController {
     }
 
     @Sendable func signIn(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let body = try await request.decode(as: SignInRequest.self, context: context)
+        let body = try await request.decodeJSON(SignInRequest.self, context: context)
         let started = try await auth.signIn(
             email: body.email, password: body.password, ipAddress: context.remoteAddress,
             userAgent: request.headers[.userAgent]

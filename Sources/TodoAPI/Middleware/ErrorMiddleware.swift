@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import TodoCore
 import TodoStorage
 
@@ -46,6 +47,8 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: .serviceUnavailable, code: "SERVICE_UNAVAILABLE",
                 message: "The database connection was lost while saving; check before retrying."
             )
+        case is NIOTooManyBytesError:
+            return APIProblem(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The request body is over 64 KiB.")
         case is DecodingError:
             return APIProblem(status: .badRequest, code: "MALFORMED_JSON", message: "The request body is not valid JSON of the expected shape.")
         default:

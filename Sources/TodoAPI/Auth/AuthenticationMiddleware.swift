@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import TodoCore
+
+/// Lets a request through only with a live session, and only with a trusted Origin when a cookie authenticates
+/// a state-changing method (a bearer token is never sent by a browser on its own, so it needs no CSRF check).
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+    let resolver: SessionResolver
+    let origins: OriginPolicy
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let (found, credential) = try await resolver.resolve(request) else {
+            var response = APIProblem(status: .unauthorized, code: "UNAUTHORIZED", message: "Sign in first.").response()
+            response.headers[.wwwAuthenticate] = #"Bearer realm="todo-chatbot""#
+            return response
+        }
+        if case .cookie = credential, !request.method.isSafe, !origins.allows(request) {
+            throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
+        }
+        var context = context
+        context.user = found.user
+        context.logger[metadataKey: "user_id"] = .string(found.user.id)
+        return try await next(request, context)
+    }
+}
+
+/// The origins a cookie-authenticated change may come from: our own (the public URL, or the Host the request
+/// was sent to) and `TRUSTED_ORIGINS`.
+struct OriginPolicy: Sendable {
+    let publicOrigin: String?
+    let trusted: Set<String>
+
+    init(publicURL: String?, trusted: [String]) {
+        publicOrigin = publicURL.flatMap(Self.origin(of:))
+        self.trusted = Set(trusted.compactMap(Self.origin(of:)))
+    }
+
+    func allows(_ request: Request) -> Bool {
+        let claimed = request.headers[.origin] ?? request.headers[.referer].flatMap(Self.origin(of:))
+        guard let claimed, let origin = Self.origin(of: claimed) else { return false }
+        if origin == publicOrigin || trusted.contains(origin) { return true }
+        guard let host = request.head.authority else { return false }
+        return origin == "http://\(host.lowercased())" || origin == "https://\(host.lowercased())"
+    }
+
+    /// `scheme://host[:port]` in lower case, without a default port; nil for anything else (including `null`).
+    static func origin(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", let host = components.host?.lowercased(), !host.isEmpty
+        else { return nil }
+        let defaultPort = scheme == "https" ? 443 : 80
+        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
+        return "\(scheme)://\(host)\(port)"
+    }
+}
+
+extension HTTPRequest.Method {
+    /// GET, HEAD and OPTIONS change nothing, so they need no CSRF check.
+    var isSafe: Bool { self == .get || self == .head || self == .options }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import TodoCore
+
+/// The task REST API, always scoped to the signed-in user: another user's task id is a plain 404.
+struct TasksController {
+    let store: any TaskStore
+
+    struct TaskList: Encodable {
+        let tasks: [TodoTask]
+    }
+
+    /// A task after completion, with the next occurrence a recurring task created.
+    struct CompletedTask: Encodable {
+        let task: TodoTask
+        let nextOccurrence: TodoTask?
+
+        enum CodingKeys: String, CodingKey { case nextOccurrence = "next_occurrence" }
+
+        func encode(to encoder: any Encoder) throws {
+            try task.encode(to: encoder)
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(nextOccurrence, forKey: .nextOccurrence)
+        }
+    }
+
+    struct CompleteBody: Decodable {
+        let completed: Bool?
+    }
+
+    /// `/api/tasks/...`, and the original spec's `/api/{user_id}/tasks/...`, where `user_id` must be the caller.
+    func register(on router: Router<APIRequestContext>, authentication: AuthenticationMiddleware) {
+        let current = router.group("api/tasks").add(middleware: authentication)
+        current.get(use: list)
+        current.post(use: create)
+        current.get(":id", use: get)
+        current.put(":id", use: replace)
+        current.patch(":id", use: patch)
+        current.delete(":id", use: delete)
+        current.patch(":id/complete", use: complete)
+
+        let original = router.group("api/:user_id/tasks").add(middleware: authentication).add(middleware: PathUserMiddleware())
+        original.get(use: listArray)
+        original.post(use: create)
+        original.get(":id", use: get)
+        original.put(":id", use: replace)
+        original.delete(":id", use: delete)
+        original.patch(":id/complete", use: complete)
+    }
+
+    @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let tasks = try await store.tasks(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
+        return json(.ok, TaskList(tasks: tasks))
+    }
+
+    /// The original spec answered with a bare array.
+    @Sendable func listArray(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let tasks = try await store.tasks(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
+        return json(.ok, tasks)
+    }
+
+    @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(TaskBody.self, context: context)
+        let task = try await store.createTask(try body.newTask(), userID: try context.requireUserID())
+        var response = json(.created, task)
+        response.headers[.location] = "/api/tasks/\(task.id)"
+        return response
+    }
+
+    @Sendable func get(_ request: Request, context: APIRequestContext) async throws -> Response {
+        json(.ok, try await store.task(id: try Self.id(context), userID: try context.requireUserID()))
+    }
+
+    @Sendable func replace(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(TaskBody.self, context: context)
+        return json(.ok, try await store.updateTask(id: try Self.id(context), with: try body.replacement(), userID: try context.requireUserID()))
+    }
+
+    @Sendable func patch(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(TaskBody.self, context: context)
+        return json(.ok, try await store.updateTask(id: try Self.id(context), with: try body.patch(), userID: try context.requireUserID()))
+    }
+
+    @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
+        _ = try await store.deleteTask(id: try Self.id(context), userID: try context.requireUserID())
+        return Response(status: .noContent)
+    }
+
+    /// Toggles, or sets `{"completed": bool}` when given; completing a recurring task schedules its next occurrence.
+    @Sendable func complete(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let id = try Self.id(context)
+        let userID = try context.requireUserID()
+        var completed: Bool?
+        if request.headers[.contentLength].flatMap(Int.init) ?? 0 > 0 || request.headers[.transferEncoding] != nil {
+            completed = try await request.decodeJSON(CompleteBody.self, context: context).completed
+        }
+        let target: Bool
+        if let completed {
+            target = completed
+        } else {
+            target = try await !store.task(id: id, userID: userID).completed
+        }
+        let result = try await store.setTaskCompleted(id: id, completed: target, userID: userID)
+        return json(.ok, CompletedTask(task: result.task, nextOccurrence: result.nextOccurrence))
+    }
+
+    static func id(_ context: APIRequestContext) throws -> Int64 {
+        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
+            throw TodoError.validation(field: "id", message: "task id must be a positive whole number")
+        }
+        return id
+    }
+
+    private func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: JSONBody.encode(value))
+        )
+    }
+}
+
+/// On the original spec's paths, `{user_id}` must be the signed-in user: anyone else's is 403.
+struct PathUserMiddleware: RouterMiddleware {
+    typealias Context = APIRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard context.parameters.get("user_id") == context.user?.id else {
+            throw TodoError.forbidden("The user in the path is not the signed-in user.")
+        }
+        return try await next(request, context)
+    }
+}
