@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import NIOCore
 import TodoCore
 
@@ -14,5 +16,15 @@ enum JSONBody {
         }
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
         return ByteBuffer(bytes: data)
+    }
+}
+
+extension Response {
+    /// A JSON response that no cache keeps: the one way every route answers with a body.
+    static func json(_ status: HTTPResponse.Status = .ok, _ value: some Encodable, setCookie: String? = nil) -> Response {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
+        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
+        if let setCookie { headers[.setCookie] = setCookie }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(value)))
     }
 }

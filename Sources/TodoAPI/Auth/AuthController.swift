@@ -2,7 +2,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
 import TodoAuth
 import TodoCore
 
@@ -58,7 +57,7 @@ struct AuthController {
             ipAddress: context.remoteAddress, userAgent: request.headers[.userAgent]
         )
         context.logger.info("signed up", metadata: ["user_id": .string(started.user.id)])
-        return json(SignUpResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
+        return .json(.ok, SignUpResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
     }
 
     @Sendable func signIn(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -67,28 +66,19 @@ struct AuthController {
             email: body.email, password: body.password, ipAddress: context.remoteAddress,
             userAgent: request.headers[.userAgent]
         )
-        return json(SignInResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
+        return .json(.ok, SignInResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
     }
 
     @Sendable func signOut(_ request: Request, context: APIRequestContext) async throws -> Response {
         if let credential = resolver.credential(request) { try await auth.signOut(token: credential.token) }
-        return json(SignOutResponse(), setCookie: cookie.clearing())
+        return .json(.ok, SignOutResponse(), setCookie: cookie.clearing())
     }
 
     /// `{session, user}` for a live session, or JSON `null`, as Better Auth answers.
     @Sendable func getSession(_ request: Request, context: APIRequestContext) async throws -> Response {
         guard let (found, _) = try await resolver.resolve(request) else {
-            return Response(
-                status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: "null"))
-            )
+            return .json(.ok, Optional<SessionResponse>.none)
         }
-        return json(SessionResponse(session: found.session, user: found.user), setCookie: nil)
-    }
-
-    private func json(_ value: some Encodable, setCookie: String?) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
-        if let setCookie { headers[.setCookie] = setCookie }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: JSONBody.encode(value)))
+        return .json(.ok, SessionResponse(session: found.session, user: found.user))
     }
 }

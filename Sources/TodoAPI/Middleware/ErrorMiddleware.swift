@@ -67,10 +67,7 @@ struct APIProblem: Sendable {
     func response() -> Response {
         var error: [String: String] = ["code": code, "message": message]
         if let field { error["field"] = field }
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(["error": error])))
+        return Response.json(status, ["error": error])
     }
 
     /// `NOT_FOUND`, `METHOD_NOT_ALLOWED`…: the reason phrase in upper snake case.

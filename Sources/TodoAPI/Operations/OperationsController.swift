@@ -31,17 +31,17 @@ struct OperationsController {
 
     /// Liveness touches no dependency: a slow database must never get the container restarted.
     @Sendable func health(_ request: Request, context: APIRequestContext) async throws -> Response {
-        json(.ok, Health(status: "ok", role: role.rawValue, version: TodoVersion.current))
+        .json(.ok, Health(status: "ok", role: role.rawValue, version: TodoVersion.current))
     }
 
     @Sendable func ready(_ request: Request, context: APIRequestContext) async throws -> Response {
         do {
             try await database.ping()
-            return json(.ok, Readiness(status: "ready", database: "ok", reason: nil))
+            return .json(.ok, Readiness(status: "ready", database: "ok", reason: nil))
         } catch {
             let reason = (error as? TodoError)?.message ?? "database check failed"
             context.logger.warning("not ready", metadata: ["reason": .string(reason)])
-            return json(.serviceUnavailable, Readiness(status: "unavailable", database: "unreachable", reason: reason))
+            return .json(.serviceUnavailable, Readiness(status: "unavailable", database: "unreachable", reason: reason))
         }
     }
 
@@ -51,11 +51,5 @@ struct OperationsController {
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
             body: .init(byteBuffer: ByteBuffer(bytes: text))
         )
-    }
-
-    private func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
-        if status == .serviceUnavailable { headers[.retryAfter] = "5" }
-        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(value)))
     }
 }

@@ -1,7 +1,6 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-import NIOCore
 import TodoCore
 
 /// The task REST API, always scoped to the signed-in user: another user's task id is a plain 404.
@@ -52,35 +51,35 @@ struct TasksController {
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
         let tasks = try await store.tasks(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
-        return json(.ok, TaskList(tasks: tasks))
+        return .json(.ok, TaskList(tasks: tasks))
     }
 
     /// The original spec answered with a bare array.
     @Sendable func listArray(_ request: Request, context: APIRequestContext) async throws -> Response {
         let tasks = try await store.tasks(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
-        return json(.ok, tasks)
+        return .json(.ok, tasks)
     }
 
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(TaskBody.self, context: context)
         let task = try await store.createTask(try body.newTask(), userID: try context.requireUserID())
-        var response = json(.created, task)
+        var response = Response.json(.created, task)
         response.headers[.location] = "/api/tasks/\(task.id)"
         return response
     }
 
     @Sendable func get(_ request: Request, context: APIRequestContext) async throws -> Response {
-        json(.ok, try await store.task(id: try Self.id(context), userID: try context.requireUserID()))
+        .json(.ok, try await store.task(id: try Self.id(context), userID: try context.requireUserID()))
     }
 
     @Sendable func replace(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(TaskBody.self, context: context)
-        return json(.ok, try await store.updateTask(id: try Self.id(context), with: try body.replacement(), userID: try context.requireUserID()))
+        return .json(.ok, try await store.updateTask(id: try Self.id(context), with: try body.replacement(), userID: try context.requireUserID()))
     }
 
     @Sendable func patch(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(TaskBody.self, context: context)
-        return json(.ok, try await store.updateTask(id: try Self.id(context), with: try body.patch(), userID: try context.requireUserID()))
+        return .json(.ok, try await store.updateTask(id: try Self.id(context), with: try body.patch(), userID: try context.requireUserID()))
     }
 
     @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -103,7 +102,7 @@ struct TasksController {
             target = try await !store.task(id: id, userID: userID).completed
         }
         let result = try await store.setTaskCompleted(id: id, completed: target, userID: userID)
-        return json(.ok, CompletedTask(task: result.task, nextOccurrence: result.nextOccurrence))
+        return .json(.ok, CompletedTask(task: result.task, nextOccurrence: result.nextOccurrence))
     }
 
     static func id(_ context: APIRequestContext) throws -> Int64 {
@@ -111,13 +110,6 @@ struct TasksController {
             throw TodoError.validation(field: "id", message: "task id must be a positive whole number")
         }
         return id
-    }
-
-    private func json(_ status: HTTPResponse.Status, _ value: some Encodable) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: JSONBody.encode(value))
-        )
     }
 }
 
