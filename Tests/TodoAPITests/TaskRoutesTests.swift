@@ -102,6 +102,27 @@ struct TestAccount {
         }
     }
 
+    @Test func listingsArePagedWithAnOpaqueCursor() async throws {
+        try await withAPI { client in
+            let ada = try await TestAccount.create(client)
+            for title in ["one", "two", "three"] {
+                _ = try await client.execute(uri: "/api/tasks", method: .post, headers: ada.bearer, body: Self.body(["title": title]))
+            }
+            let first = try json(try await client.execute(uri: "/api/tasks?limit=2&sort=title", method: .get, headers: ada.bearer).body)
+            #expect((first["tasks"] as? [[String: Any]])?.map { $0["title"] as? String } == ["one", "three"])
+            let cursor = try #require(first["next_cursor"] as? String)
+            let second = try json(
+                try await client.execute(uri: "/api/tasks?limit=2&sort=title&cursor=\(cursor)", method: .get, headers: ada.bearer).body
+            )
+            #expect((second["tasks"] as? [[String: Any]])?.map { $0["title"] as? String } == ["two"])
+            #expect(second["next_cursor"] is NSNull, "the last page says so")
+            let mixed = try await client.execute(uri: "/api/tasks?limit=2&sort=due&cursor=\(cursor)", method: .get, headers: ada.bearer)
+            #expect(mixed.status == .unprocessableContent)
+            let forged = try await client.execute(uri: "/api/tasks?cursor=forged", method: .get, headers: ada.bearer)
+            #expect(try Self.errorOf(forged)["field"] as? String == "cursor")
+        }
+    }
+
     @Test func completingARecurringTaskReturnsTheNextOccurrence() async throws {
         try await withAPI { client in
             let ada = try await TestAccount.create(client)

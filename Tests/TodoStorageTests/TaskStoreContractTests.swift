@@ -158,3 +158,47 @@ import TodoTestSupport
         }
     }
 }
+
+@Suite struct TaskPaginationContractTests {
+    /// Walks every sort and order page by page and checks the pages add up to the unpaged listing.
+    @Test(arguments: StoreKind.available)
+    func pagesCoverTheListingExactlyOnce(kind: StoreKind) async throws {
+        try await withStore(kind) { migrated in
+            let store = SQLStore(database: migrated.database, now: TickingClock().now)
+            let user = try await makeUser(store)
+            let titles = ["b", "A", "c", "a", "B", "d", "e"]
+            for (index, title) in titles.enumerated() {
+                let due = index % 3 == 0 ? nil : Timestamp.parse("2026-12-0\(1 + index % 2)T09:00:00Z")
+                _ = try await store.createTask(
+                    try NewTask(title: title, priority: [.low, .medium, .high][index % 3], dueAt: due), userID: user.id
+                )
+            }
+            for sort in TaskQuery.Sort.allCases {
+                for order in TaskQuery.Order.allCases {
+                    let all = try await store.tasks(matching: TaskQuery(sort: sort, order: order), userID: user.id).map(\.id)
+                    var paged: [Int64] = []
+                    var cursor: TaskCursor?
+                    repeat {
+                        let page = try await store.taskPage(
+                            matching: TaskQuery(sort: sort, order: order, limit: 2, after: cursor), userID: user.id
+                        )
+                        paged += page.tasks.map(\.id)
+                        cursor = page.nextCursor.map { try! TaskCursor.decode($0.encoded) }
+                        #expect(page.tasks.count <= 2)
+                    } while cursor != nil
+                    #expect(paged == all, "\(sort) \(order)")
+                    #expect(all.count == titles.count)
+                }
+            }
+        }
+    }
+
+    @Test func foreignOrMangledCursorsAreRejected() throws {
+        #expect(throws: TodoError.self) { try TaskCursor.decode("not-a-cursor") }
+        let cursor = TaskCursor(sort: .title, order: .asc, key: "a", id: 3)
+        #expect(try TaskCursor.decode(cursor.encoded) == cursor)
+        #expect(throws: TodoError.validation(field: "cursor", message: "cursor belongs to a listing with another sort or order")) {
+            try TaskQuery(sort: .created, after: cursor)
+        }
+    }
+}

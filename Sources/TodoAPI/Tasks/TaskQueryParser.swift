@@ -32,7 +32,7 @@ enum TaskQueryParser {
             tag: parameters.get("tag").flatMap { $0.isEmpty ? nil : $0 }, text: parameters.get("q"),
             dueBefore: try timestamp("due_before"), dueAfter: try timestamp("due_after"),
             sort: try choice("sort", TaskQuery.Sort.self) ?? .created, order: try choice("order", TaskQuery.Order.self) ?? .asc,
-            limit: limit
+            limit: limit, after: try parameters.get("cursor").flatMap { $0.isEmpty ? nil : $0 }.map(TaskCursor.decode)
         )
     }
 }

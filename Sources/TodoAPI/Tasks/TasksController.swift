@@ -7,8 +7,21 @@ import TodoCore
 struct TasksController {
     let store: any TaskStore
 
+    /// A page of tasks; `next_cursor` is null on the last page.
     struct TaskList: Encodable {
         let tasks: [TodoTask]
+        let nextCursor: String?
+
+        enum CodingKeys: String, CodingKey {
+            case tasks
+            case nextCursor = "next_cursor"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(tasks, forKey: .tasks)
+            try container.encode(nextCursor, forKey: .nextCursor)
+        }
     }
 
     /// A task after completion, with the next occurrence a recurring task created.
@@ -50,8 +63,8 @@ struct TasksController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let tasks = try await store.tasks(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
-        return .json(.ok, TaskList(tasks: tasks))
+        let page = try await store.taskPage(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
+        return .json(.ok, TaskList(tasks: page.tasks, nextCursor: page.nextCursor?.encoded))
     }
 
     /// The original spec answered with a bare array.

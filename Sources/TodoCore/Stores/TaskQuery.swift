@@ -22,12 +22,17 @@ public struct TaskQuery: Sendable, Equatable {
     public var sort: Sort
     public var order: Order
     public var limit: Int
+    /// Continue after this position; it must come from a listing with the same sort and order.
+    public var after: TaskCursor?
 
     public init(
         status: Status = .all, priority: Priority? = nil, tag: String? = nil, text: String? = nil,
         dueBefore: Date? = nil, dueAfter: Date? = nil, sort: Sort = .created, order: Order = .asc,
-        limit: Int = TaskQuery.defaultLimit
+        limit: Int = TaskQuery.defaultLimit, after: TaskCursor? = nil
     ) throws(TodoError) {
+        if let after, after.sort != sort || after.order != order {
+            throw .validation(field: "cursor", message: "cursor belongs to a listing with another sort or order")
+        }
         guard (1...Self.maximumLimit).contains(limit) else {
             throw .validation(field: "limit", message: "limit must be 1-\(Self.maximumLimit)")
         }
@@ -40,5 +45,6 @@ public struct TaskQuery: Sendable, Equatable {
         self.sort = sort
         self.order = order
         self.limit = limit
+        self.after = after
     }
 }

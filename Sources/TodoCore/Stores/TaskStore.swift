@@ -16,6 +16,8 @@ public protocol TaskStore: Sendable {
     func createTask(_ task: NewTask, userID: String) async throws -> TodoTask
     func task(id: Int64, userID: String) async throws -> TodoTask
     func tasks(matching query: TaskQuery, userID: String) async throws -> [TodoTask]
+    /// A page of `query.limit` tasks after `query.after`, with the cursor of the next page when there is one.
+    func taskPage(matching query: TaskQuery, userID: String) async throws -> TaskPage
     func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask
     /// Sets the completion state; completing a recurring task also creates its next occurrence atomically.
     func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion

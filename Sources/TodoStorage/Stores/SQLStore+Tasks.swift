@@ -21,6 +21,10 @@ extension SQLStore {
     }
 
     public func tasks(matching query: TaskQuery, userID: String) async throws -> [TodoTask] {
+        try await taskPage(matching: query, userID: userID).tasks
+    }
+
+    public func taskPage(matching query: TaskQuery, userID: String) async throws -> TaskPage {
         var conditions = ["user_id = $1"]
         var binds: [SQLValue] = [.text(userID)]
         func bind(_ value: SQLValue) -> String {
@@ -47,18 +51,57 @@ extension SQLStore {
         }
         if let before = query.dueBefore { conditions.append("due_at < \(bind(.date(before)))") }
         if let after = query.dueAfter { conditions.append("due_at >= \(bind(.date(after)))") }
+        let key = Self.sortKey(query.sort)
         let direction = query.order == .asc ? "ASC" : "DESC"
-        let order: String =
-            switch query.sort {
-            case .created: "created_at \(direction), id \(direction)"
-            case .updated: "updated_at \(direction), id \(direction)"
-            case .title: "lower(title) \(direction), id \(direction)"
-            case .due: "due_at \(direction) NULLS LAST, id \(direction)"
-            case .priority:
-                "CASE priority WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END \(direction), id \(direction)"
+        if let cursor = query.after {
+            conditions.append(try Self.keyset(cursor, key: key, bind: bind))
+        }
+        let nulls = query.sort == .due ? " NULLS LAST" : ""
+        let sql = """
+            SELECT \(Self.taskColumns) FROM tasks WHERE \(conditions.joined(separator: " AND "))
+            ORDER BY \(key) \(direction)\(nulls), id \(direction) LIMIT \(bind(.int(Int64(query.limit + 1))))
+            """
+        // One extra row tells whether another page follows, without a COUNT.
+        var tasks = try await database.query(sql, binds).map(Self.task(from:))
+        guard tasks.count > query.limit else { return TaskPage(tasks: tasks, nextCursor: nil) }
+        tasks.removeLast()
+        return TaskPage(tasks: tasks, nextCursor: TaskCursor(after: tasks[tasks.count - 1], sort: query.sort, order: query.order))
+    }
+
+    /// The SQL expression a listing is ordered by.
+    static func sortKey(_ sort: TaskQuery.Sort) -> String {
+        switch sort {
+        case .created: "created_at"
+        case .updated: "updated_at"
+        case .title: "lower(title)"
+        case .due: "due_at"
+        case .priority: "CASE priority WHEN 'high' THEN 2 WHEN 'medium' THEN 1 ELSE 0 END"
+        }
+    }
+
+    /// Rows strictly after the cursor in (key, id) order; missing due dates sort last in both directions.
+    static func keyset(_ cursor: TaskCursor, key: String, bind: (SQLValue) -> String) throws -> String {
+        let op = cursor.order == .asc ? ">" : "<"
+        let id = bind(.int(cursor.id))
+        guard let raw = cursor.key else {
+            guard cursor.sort == .due else { throw TodoError.validation(field: "cursor", message: "cursor is not one this API returned") }
+            return "(due_at IS NULL AND id \(op) \(id))"
+        }
+        let value: String
+        switch cursor.sort {
+        case .created, .updated, .due:
+            guard let date = Timestamp.parse(raw) else {
+                throw TodoError.validation(field: "cursor", message: "cursor is not one this API returned")
             }
-        let sql = "SELECT \(Self.taskColumns) FROM tasks WHERE \(conditions.joined(separator: " AND ")) ORDER BY \(order) LIMIT \(bind(.int(Int64(query.limit))))"
-        return try await database.query(sql, binds).map(Self.task(from:))
+            value = bind(.date(date))
+        case .title:
+            value = "lower(\(bind(.text(raw))))"
+        case .priority:
+            guard let rank = Int64(raw) else { throw TodoError.validation(field: "cursor", message: "cursor is not one this API returned") }
+            value = bind(.int(rank))
+        }
+        let after = "(\(key) \(op) \(value) OR (\(key) = \(value) AND id \(op) \(id)))"
+        return cursor.sort == .due ? "(\(after) OR due_at IS NULL)" : after
     }
 
     public func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask {
