@@ -10,6 +10,7 @@ public struct APIDependencies: Sendable {
     public var database: any SQLDatabase
     public var store: SQLStore
     public var auth: AuthService
+    public var tokens: TokenService
     /// Cookie signing secrets, newest first.
     public var authSecrets: [String]
     public var metrics: APIMetrics
@@ -24,6 +25,7 @@ public struct APIDependencies: Sendable {
         self.store = SQLStore(database: database)
         self.auth = AuthService(store: store, hasher: hasher)
         self.authSecrets = [authSecret]
+        self.tokens = TokenService(store: store, secrets: [authSecret], issuer: settings.betterAuthURL ?? "todo-chatbot")
         self.metrics = metrics
         self.logger = logger
     }
@@ -44,8 +46,8 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
     OperationsController(database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role)
         .register(on: router)
     let cookie = dependencies.sessionCookie
-    let resolver = SessionResolver(auth: dependencies.auth, cookie: cookie)
-    AuthController(auth: dependencies.auth, resolver: resolver, cookie: cookie).register(on: router)
+    let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
+    AuthController(auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie).register(on: router)
     let authentication = AuthenticationMiddleware(
         resolver: resolver,
         origins: OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins)

@@ -2,12 +2,14 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import NIOCore
 import TodoAuth
 import TodoCore
 
 /// Better Auth's email-and-password routes under `/api/auth`, with its paths and JSON shapes.
 struct AuthController {
     let auth: AuthService
+    let tokens: TokenService
     let resolver: SessionResolver
     let cookie: SessionCookie
 
@@ -42,12 +44,18 @@ struct AuthController {
         let success = true
     }
 
+    struct TokenResponse: Encodable {
+        let token: String
+    }
+
     func register(on router: Router<APIRequestContext>) {
         let group = router.group("api/auth")
         group.post("sign-up/email", use: signUp)
         group.post("sign-in/email", use: signIn)
         group.post("sign-out", use: signOut)
         group.get("get-session", use: getSession)
+        group.get("token", use: token)
+        group.get("jwks", use: jwks)
     }
 
     @Sendable func signUp(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -70,15 +78,31 @@ struct AuthController {
     }
 
     @Sendable func signOut(_ request: Request, context: APIRequestContext) async throws -> Response {
-        if let credential = resolver.credential(request) { try await auth.signOut(token: credential.token) }
+        if let token = resolver.credential(request)?.0.sessionToken { try await auth.signOut(token: token) }
         return .json(.ok, SignOutResponse(), setCookie: cookie.clearing())
     }
 
     /// `{session, user}` for a live session, or JSON `null`, as Better Auth answers.
     @Sendable func getSession(_ request: Request, context: APIRequestContext) async throws -> Response {
-        guard let (found, _) = try await resolver.resolve(request) else {
+        guard let caller = try await resolver.resolve(request), let session = caller.session else {
             return .json(.ok, Optional<SessionResponse>.none)
         }
-        return .json(.ok, SessionResponse(session: found.session, user: found.user))
+        return .json(.ok, SessionResponse(session: session, user: caller.user))
+    }
+
+    /// A 15-minute EdDSA JWT for the signed-in user, for services that verify it with `/api/auth/jwks`.
+    @Sendable func token(_ request: Request, context: APIRequestContext) async throws -> Response {
+        guard let caller = try await resolver.resolve(request), caller.session != nil else {
+            throw TodoError.unauthorized(message: "Sign in first.")
+        }
+        return .json(.ok, TokenResponse(token: try await tokens.issue(for: caller.user)))
+    }
+
+    /// The public keys of our JWTs.
+    @Sendable func jwks(_ request: Request, context: APIRequestContext) async throws -> Response {
+        var response = Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: try await tokens.jwksJSON())))
+        response.headers[.cacheControl] = "public, max-age=300"
+        return response
     }
 }

@@ -12,17 +12,17 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let origins: OriginPolicy
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let (found, credential) = try await resolver.resolve(request) else {
+        guard let caller = try await resolver.resolve(request) else {
             var response = APIProblem(status: .unauthorized, code: "UNAUTHORIZED", message: "Sign in first.").response()
             response.headers[.wwwAuthenticate] = #"Bearer realm="todo-chatbot""#
             return response
         }
-        if case .cookie = credential, !request.method.isSafe, !origins.allows(request) {
+        if case .cookie = caller.credential, !request.method.isSafe, !origins.allows(request) {
             throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
         }
         var context = context
-        context.user = found.user
-        context.logger[metadataKey: "user_id"] = .string(found.user.id)
+        context.user = caller.user
+        context.logger[metadataKey: "user_id"] = .string(caller.user.id)
         return try await next(request, context)
     }
 }

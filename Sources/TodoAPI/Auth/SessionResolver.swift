@@ -7,42 +7,62 @@ import TodoCore
 /// How a request proved who it is.
 enum Credential: Equatable {
     /// A `Cookie` header: state-changing requests must also pass the Origin check.
-    case cookie(String)
-    /// An `Authorization: Bearer` header: not sent by browsers on their own, so no CSRF risk.
-    case bearer(String)
+    case cookie(token: String)
+    /// A session token in `Authorization: Bearer`: not sent by browsers on their own, so no CSRF risk.
+    case bearer(token: String)
+    /// A JWT in `Authorization: Bearer`.
+    case jwt
 
-    var token: String {
+    /// The session token, for credentials that are one.
+    var sessionToken: String? {
         switch self {
         case .cookie(let token), .bearer(let token): token
+        case .jwt: nil
         }
     }
 }
 
-/// Finds the session a request carries: a bearer token (plain or signed) first, then the session cookie.
+/// The user behind a request, with the session when the credential was one.
+struct Caller {
+    let user: User
+    let session: Session?
+    let credential: Credential
+}
+
+/// Finds who a request is: a bearer JWT or session token (plain or signed) first, then the session cookie.
 struct SessionResolver: Sendable {
     let auth: AuthService
+    let tokens: TokenService
+    let users: any UserStore
     let cookie: SessionCookie
 
-    func credential(_ request: Request) -> Credential? {
+    func credential(_ request: Request) -> (Credential, String)? {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let value = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
             guard !value.isEmpty else { return nil }
+            if value.split(separator: ".", omittingEmptySubsequences: false).count == 3, !value.contains("%") {
+                return (.jwt, value)
+            }
             // A plain token is letters and digits; a value with a dot is the signed cookie form.
             if value.contains(".") || value.contains("%") {
-                return SignedCookie.verify(value, secrets: cookie.secrets).map(Credential.bearer)
+                return SignedCookie.verify(value, secrets: cookie.secrets).map { (.bearer(token: $0), $0) }
             }
-            return .bearer(value)
+            return (.bearer(token: value), value)
         }
         if let header = request.headers[.cookie], let token = cookie.token(fromCookieHeader: header) {
-            return .cookie(token)
+            return (.cookie(token: token), token)
         }
         return nil
     }
 
-    func resolve(_ request: Request) async throws -> (AuthenticatedSession, Credential)? {
-        guard let credential = credential(request),
-              let session = try await auth.authenticate(token: credential.token)
-        else { return nil }
-        return (session, credential)
+    /// The caller, or nil when the request carries no valid credential.
+    func resolve(_ request: Request) async throws -> Caller? {
+        guard let (credential, value) = credential(request) else { return nil }
+        if credential == .jwt {
+            guard let userID = try? await tokens.verify(value), let user = try await users.user(id: userID) else { return nil }
+            return Caller(user: user, session: nil, credential: credential)
+        }
+        guard let found = try await auth.authenticate(token: value) else { return nil }
+        return Caller(user: found.user, session: found.session, credential: credential)
     }
 }

@@ -1,0 +1,165 @@
+import Crypto
+import Foundation
+import JWTKit
+import TodoCore
+
+/// Issues EdDSA (Ed25519) access tokens, publishes their JWKS, and verifies bearer JWTs: our own EdDSA tokens and
+/// HS256 tokens signed with `BETTER_AUTH_SECRET`. `alg: none`, unknown algorithms and unknown keys are refused.
+///
+/// The key pair lives in the `jwks` table so every replica signs with the same key; its private half is sealed
+/// with AES-GCM under a key derived from the newest secret.
+public actor TokenService {
+    public static let lifetime: TimeInterval = 15 * 60
+
+    let store: any SigningKeyStore
+    let secrets: [String]
+    let issuer: String
+    let now: @Sendable () -> Date
+    private var own: JWTKeyCollection?
+    private var signingKid: String?
+    private var publicKeys: [String] = []
+
+    /// - Parameters:
+    ///   - issuer: `BETTER_AUTH_URL`; it is both `iss` and `aud` of our tokens.
+    ///   - secrets: `BETTER_AUTH_SECRET` values, newest first.
+    public init(store: any SigningKeyStore, secrets: [String], issuer: String, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.secrets = secrets
+        self.issuer = issuer
+        self.now = now
+    }
+
+    static let invalidToken = TodoError.unauthorized(code: "INVALID_TOKEN", message: "The token is invalid or expired.")
+
+    /// A 15-minute access token for `user`.
+    public func issue(for user: User) async throws -> String {
+        let keys = try await loadKeys(creatingIfMissing: true)
+        let issued = now()
+        let claims = AccessClaims(
+            sub: .init(value: user.id), iss: .init(value: issuer), aud: .init(value: [issuer]),
+            exp: .init(value: issued.addingTimeInterval(Self.lifetime)), iat: .init(value: issued),
+            email: user.email, name: user.name
+        )
+        guard let kid = signingKid else { throw TodoError.unavailable("no JWT signing key is available") }
+        return try await keys.sign(claims, kid: JWKIdentifier(string: kid))
+    }
+
+    /// `{"keys":[…]}` with every public key, so tokens signed before a rotation still verify elsewhere.
+    public func jwksJSON() async throws -> String {
+        _ = try await loadKeys(creatingIfMissing: true)
+        return #"{"keys":["# + publicKeys.joined(separator: ",") + "]}"
+    }
+
+    /// The user id (`sub`) of a valid token; anything else is `INVALID_TOKEN`.
+    public func verify(_ token: String) async throws -> String {
+        guard let header = TokenHeader.parse(token), let alg = header.alg else { throw Self.invalidToken }
+        do {
+            switch alg {
+            case "EdDSA":
+                guard let kid = header.kid else { throw Self.invalidToken }
+                var keys = try await loadKeys(creatingIfMissing: false)
+                if !publicKeyIDs.contains(kid) {
+                    // Another replica may have rotated; look once more before refusing.
+                    own = nil
+                    keys = try await loadKeys(creatingIfMissing: false)
+                    guard publicKeyIDs.contains(kid) else { throw Self.invalidToken }
+                }
+                let claims = try await keys.verify(token, as: AccessClaims.self)
+                try claims.aud.verifyIntendedAudience(includes: issuer)
+                guard claims.iss.value == issuer else { throw Self.invalidToken }
+                return claims.sub.value
+            case "HS256":
+                for secret in secrets {
+                    let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
+                    guard let claims = try? await keys.verify(token, as: SharedSecretClaims.self) else { continue }
+                    if let audience = claims.aud { try audience.verifyIntendedAudience(includes: issuer) }
+                    return claims.sub.value
+                }
+                throw Self.invalidToken
+            default:
+                throw Self.invalidToken
+            }
+        } catch let error as TodoError {
+            throw error
+        } catch {
+            throw Self.invalidToken
+        }
+    }
+
+    private var publicKeyIDs: Set<String> = []
+
+    private func loadKeys(creatingIfMissing: Bool) async throws -> JWTKeyCollection {
+        if let own { return own }
+        var stored = try await store.signingKeys()
+        if creatingIfMissing, !stored.contains(where: { unseal($0.privateKey) != nil }) {
+            try await store.addSigningKey(try makeKey())
+            stored = try await store.signingKeys()
+        }
+        let keys = JWTKeyCollection()
+        var ids: Set<String> = []
+        var published: [String] = []
+        signingKid = nil
+        for key in stored {
+            guard let jwk = try? JSONDecoder().decode(PublicJWK.self, from: Data(key.publicKey.utf8)) else { continue }
+            if let privateKey = unseal(key.privateKey), signingKid == nil,
+               let signer = try? EdDSA.PrivateKey(d: Base64URL.encode(privateKey), curve: .ed25519) {
+                await keys.add(eddsa: signer, kid: JWKIdentifier(string: key.id))
+                signingKid = key.id
+            } else if let verifier = try? EdDSA.PublicKey(x: jwk.x, curve: .ed25519) {
+                await keys.add(eddsa: verifier, kid: JWKIdentifier(string: key.id))
+            }
+            ids.insert(key.id)
+            published.append(key.publicKey)
+        }
+        own = keys
+        publicKeyIDs = ids
+        publicKeys = published
+        return keys
+    }
+
+    private func makeKey() throws -> StoredSigningKey {
+        let privateKey = Curve25519.Signing.PrivateKey()
+        let kid = SessionToken.generate(length: 16)
+        let jwk = PublicJWK(kty: "OKP", crv: "Ed25519", x: Base64URL.encode(privateKey.publicKey.rawRepresentation), kid: kid, alg: "EdDSA", use: "sig")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return StoredSigningKey(
+            id: kid, publicKey: String(decoding: try encoder.encode(jwk), as: UTF8.self),
+            privateKey: try seal(privateKey.rawRepresentation), createdAt: now()
+        )
+    }
+
+    private func sealingKey(_ secret: String) -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(
+            inputKeyMaterial: SymmetricKey(data: Array(secret.utf8)), info: Array("todo-chatbot jwks private key".utf8),
+            outputByteCount: 32
+        )
+    }
+
+    private func seal(_ data: Data) throws -> String {
+        guard let secret = secrets.first else { throw TodoError.unavailable("no secret to seal the JWT key with") }
+        guard let combined = try AES.GCM.seal(data, using: sealingKey(secret)).combined else {
+            throw TodoError.unavailable("cannot seal the JWT key")
+        }
+        return combined.base64EncodedString()
+    }
+
+    /// The private key if one of the secrets sealed it; nil after the secrets were replaced entirely.
+    private func unseal(_ text: String) -> Data? {
+        guard let data = Data(base64Encoded: text), let box = try? AES.GCM.SealedBox(combined: data) else { return nil }
+        for secret in secrets {
+            if let opened = try? AES.GCM.open(box, using: sealingKey(secret)) { return opened }
+        }
+        return nil
+    }
+}
+
+/// The public half of an Ed25519 key as a JWK.
+struct PublicJWK: Codable {
+    let kty: String
+    let crv: String
+    let x: String
+    let kid: String
+    let alg: String
+    let use: String
+}

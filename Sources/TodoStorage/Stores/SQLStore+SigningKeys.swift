@@ -1,0 +1,22 @@
+import Foundation
+import TodoCore
+
+extension SQLStore {
+    public func signingKeys() async throws -> [StoredSigningKey] {
+        try await database.query(
+            #"SELECT "id", "publicKey", "privateKey", "createdAt", "expiresAt" FROM "jwks" ORDER BY "createdAt" DESC, "id""#, []
+        ).map { row in
+            StoredSigningKey(
+                id: try row.string("id"), publicKey: try row.string("publicKey"), privateKey: try row.string("privateKey"),
+                createdAt: try row.date("createdAt"), expiresAt: row.optionalDate("expiresAt")
+            )
+        }
+    }
+
+    public func addSigningKey(_ key: StoredSigningKey) async throws {
+        try await database.execute(
+            #"INSERT INTO "jwks" ("id", "publicKey", "privateKey", "createdAt", "expiresAt") VALUES ($1, $2, $3, $4, $5)"#,
+            [.text(key.id), .text(key.publicKey), .text(key.privateKey), .date(key.createdAt), .optional(key.expiresAt, SQLValue.date)]
+        )
+    }
+}

@@ -1,0 +1,130 @@
+import Crypto
+import Foundation
+import Testing
+import TodoAuth
+import TodoCore
+import TodoStorage
+import TodoTestSupport
+
+@Suite struct TokenServiceTests {
+    static let secret = "token-secret-0123456789-abcdefghijkl"
+    static let issuer = "https://todo.example.com"
+
+    static func base64URL(_ data: some DataProtocol) -> String {
+        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ part: some StringProtocol) throws -> [String: Any] {
+        var base64 = part.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
+        let data = try #require(Data(base64Encoded: base64))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    /// An HS256 token made with swift-crypto's HMAC directly, independent of the JWT library under test.
+    static func hs256(_ claims: [String: Any], secret: String) throws -> String {
+        let header = base64URL(try JSONSerialization.data(withJSONObject: ["alg": "HS256", "typ": "JWT"]))
+        let payload = base64URL(try JSONSerialization.data(withJSONObject: claims))
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("\(header).\(payload)".utf8), using: SymmetricKey(data: Data(secret.utf8)))
+        return "\(header).\(payload).\(base64URL(Data(mac)))"
+    }
+
+    @Test(arguments: StoreKind.available)
+    func issuedTokensVerifyAndCarryTheClaims(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            let token = try await tokens.issue(for: user)
+            #expect(try await tokens.verify(token) == user.id)
+            let parts = token.split(separator: ".")
+            let header = try Self.decode(parts[0])
+            let claims = try Self.decode(parts[1])
+            #expect(header["alg"] as? String == "EdDSA")
+            #expect(claims["sub"] as? String == user.id)
+            #expect(claims["iss"] as? String == Self.issuer)
+            let lifetime = try #require(claims["exp"] as? Double) - (try #require(claims["iat"] as? Double))
+            #expect(lifetime == 900)
+
+            // Another replica on the same database signs with the same key and accepts the token.
+            let replica = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            #expect(try await replica.verify(token) == user.id)
+            let replicaToken = try await replica.issue(for: user)
+            #expect(try Self.decode(replicaToken.split(separator: ".")[0])["kid"] as? String == header["kid"] as? String)
+        }
+    }
+
+    @Test func theJWKSVerifiesOurTokensWithAnIndependentEd25519() async throws {
+        try await withStore(.sqliteMemory) { store in
+            let user = try await makeUser(store)
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            let token = try await tokens.issue(for: user)
+            let jwks = try JSONSerialization.jsonObject(with: Data(try await tokens.jwksJSON().utf8)) as? [String: Any]
+            let key = try #require((jwks?["keys"] as? [[String: Any]])?.first)
+            #expect(key["kty"] as? String == "OKP")
+            #expect(key["crv"] as? String == "Ed25519")
+            #expect(key["d"] == nil, "no private part is published")
+            var x = try #require(key["x"] as? String).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            x += String(repeating: "=", count: (4 - x.count % 4) % 4)
+            let publicKey = try Curve25519.Signing.PublicKey(rawRepresentation: try #require(Data(base64Encoded: x)))
+            let parts = token.split(separator: ".")
+            var signature = String(parts[2]).replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+            signature += String(repeating: "=", count: (4 - signature.count % 4) % 4)
+            #expect(publicKey.isValidSignature(try #require(Data(base64Encoded: signature)), for: Data("\(parts[0]).\(parts[1])".utf8)))
+        }
+    }
+
+    @Test func badTokensAreRefused() async throws {
+        try await withStore(.sqliteMemory) { migrated in
+            let clock = ManualClock(start: Date())
+            let store = SQLStore(database: migrated.database, now: clock.now)
+            let user = try await makeUser(store)
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, now: clock.now)
+            let token = try await tokens.issue(for: user)
+            let invalid = TodoError.unauthorized(code: "INVALID_TOKEN", message: "The token is invalid or expired.")
+            let parts = token.split(separator: ".").map(String.init)
+
+            var claims = try Self.decode(parts[1])
+            claims["sub"] = "someone-else"
+            let tampered = "\(parts[0]).\(Self.base64URL(try JSONSerialization.data(withJSONObject: claims))).\(parts[2])"
+            await #expect(throws: invalid) { try await tokens.verify(tampered) }
+
+            let none = "\(Self.base64URL(Data(#"{"alg":"none","typ":"JWT"}"#.utf8))).\(parts[1])."
+            await #expect(throws: invalid) { try await tokens.verify(none) }
+            await #expect(throws: invalid) { try await tokens.verify("not.a.jwt") }
+
+            let otherAudience = TokenService(store: store, secrets: [Self.secret], issuer: "https://elsewhere.example")
+            await #expect(throws: invalid) { try await otherAudience.verify(token) }
+
+            try await withStore(.sqliteMemory) { otherStore in
+                let stranger = try await makeUser(otherStore)
+                let foreign = try await TokenService(store: otherStore, secrets: [Self.secret], issuer: Self.issuer).issue(for: stranger)
+                await #expect(throws: invalid) { try await tokens.verify(foreign) }
+            }
+
+            let expired = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 - 10], secret: Self.secret)
+            await #expect(throws: invalid) { try await tokens.verify(expired) }
+            clock.advance(by: -2 * TokenService.lifetime)
+            let alreadyExpired = try await tokens.issue(for: user)
+            await #expect(throws: invalid) { try await tokens.verify(alreadyExpired) }
+        }
+    }
+
+    @Test func sharedSecretTokensAreAcceptedOnlyWithTheSecret() async throws {
+        try await withStore(.sqliteMemory) { store in
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            let exp = Date().timeIntervalSince1970 + 600
+            let plain = try Self.hs256(["sub": "user-1", "exp": exp], secret: Self.secret)
+            #expect(try await tokens.verify(plain) == "user-1")
+            let withAudience = try Self.hs256(["sub": "user-1", "exp": exp, "aud": Self.issuer], secret: Self.secret)
+            #expect(try await tokens.verify(withAudience) == "user-1")
+            await #expect(throws: TodoError.self) {
+                try await tokens.verify(try Self.hs256(["sub": "user-1", "exp": exp], secret: "another-secret-entirely-0123456789"))
+            }
+            await #expect(throws: TodoError.self) {
+                try await tokens.verify(try Self.hs256(["sub": "user-1", "exp": exp, "aud": "https://other.example"], secret: Self.secret))
+            }
+            await #expect(throws: TodoError.self) { try await tokens.verify(try Self.hs256(["sub": "user-1"], secret: Self.secret)) }
+        }
+    }
+}
