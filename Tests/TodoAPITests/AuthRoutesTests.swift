@@ -142,3 +142,35 @@ import TodoTestSupport
         }
     }
 }
+
+@Suite struct TokenRoutesTests {
+    @Test func aSessionBuysAJWTThatOpensTheTaskAPI() async throws {
+        try await withAPI(configure: { $0.betterAuthURL = "http://localhost:3000" }) { client in
+            let ada = try await TestAccount.create(client)
+            try await client.execute(uri: "/api/auth/token", method: .get) { response in
+                #expect(response.status == .unauthorized, "no session, no token")
+            }
+            let issued = try await client.execute(uri: "/api/auth/token", method: .get, headers: [.cookie: ada.cookie])
+            let jwt = try #require(try json(issued.body)["token"] as? String)
+            #expect(jwt.split(separator: ".").count == 3)
+            let bearer: HTTPFields = [.authorization: "Bearer \(jwt)", .contentType: "application/json"]
+            let created = try await client.execute(
+                uri: "/api/tasks", method: .post, headers: bearer, body: ByteBuffer(string: #"{"title":"via JWT"}"#)
+            )
+            #expect(created.status == .created, "a JWT needs no Origin: browsers never send it on their own")
+            #expect(try json(created.body)["user_id"] as? String == ada.id)
+            try await client.execute(uri: "/api/tasks", method: .get, headers: [.authorization: "Bearer \(jwt)x"]) { response in
+                #expect(response.status == .unauthorized, "a tampered JWT")
+            }
+            try await client.execute(uri: "/api/auth/jwks", method: .get) { response in
+                #expect(response.status == .ok)
+                let keys = try #require(try json(response.body)["keys"] as? [[String: Any]])
+                #expect(keys.count == 1)
+                #expect(keys[0]["kid"] as? String != nil)
+            }
+            try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.authorization: "Bearer \(jwt)"]) { response in
+                #expect(String(buffer: response.body) == "null", "a JWT is not a session")
+            }
+        }
+    }
+}
