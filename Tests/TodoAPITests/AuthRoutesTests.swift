@@ -174,3 +174,39 @@ import TodoTestSupport
         }
     }
 }
+
+@Suite struct RateLimitTests {
+    @Test func passwordGuessingIsLimitedPerAddressAndPerAccount() async throws {
+        try await withAPI(configure: { $0.authRateLimitPerMinute = 3 }) { client in
+            let forwardedFor = HTTPField.Name("X-Forwarded-For")!
+            func signIn(_ email: String, from address: String) async throws -> TestResponse {
+                try await client.execute(
+                    uri: "/api/auth/sign-in/email", method: .post,
+                    headers: [.contentType: "application/json", forwardedFor: address],
+                    body: ByteBuffer(string: #"{"email":"\#(email)","password":"wrong password"}"#)
+                )
+            }
+            for _ in 0..<3 { #expect(try await signIn("ada@example.com", from: "203.0.113.1").status == .unauthorized) }
+            let limited = try await signIn("ada@example.com", from: "203.0.113.1")
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            let error = try #require(try json(limited.body)["error"] as? [String: Any])
+            #expect(error["code"] as? String == "TOO_MANY_REQUESTS")
+            #expect(try await signIn("ada@example.com", from: "203.0.113.2").status == .tooManyRequests, "the account is limited too")
+            #expect(try await signIn("bob@example.com", from: "203.0.113.1").status == .tooManyRequests, "and the address")
+            #expect(try await signIn("bob@example.com", from: "203.0.113.3").status == .unauthorized)
+        }
+    }
+
+    @Test func eachUserHasARequestBudget() async throws {
+        try await withAPI(configure: { $0.rateLimitPerMinute = 3 }) { client in
+            let ada = try await TestAccount.create(client)
+            let eve = try await TestAccount.create(client)
+            for _ in 0..<3 { #expect(try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).status == .ok) }
+            let limited = try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer)
+            #expect(limited.status == .tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            #expect(try await client.execute(uri: "/api/tasks", method: .get, headers: eve.bearer).status == .ok, "per user")
+        }
+    }
+}

@@ -54,6 +54,9 @@ func withAPI(
     settings.database = location
     settings.port = 0
     settings.migrateOnStart = true
+    // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
+    settings.rateLimitPerMinute = 100_000
+    settings.authRateLimitPerMinute = 10_000
     configure(&settings)
     let database = try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
     let app = buildAPIApplication(

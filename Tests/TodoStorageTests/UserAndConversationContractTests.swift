@@ -88,3 +88,37 @@ import TodoTestSupport
         }
     }
 }
+
+@Suite struct RateLimitContractTests {
+    @Test(arguments: StoreKind.available)
+    func aBucketAllowsItsBurstThenRefillsSteadily(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let key = "test:\(UUID())"
+            let start = Date(timeIntervalSince1970: 1_796_115_600)
+            // 2 a minute: two at once, then one every 30 s.
+            #expect(try await store.consume(key: key, perMinute: 2, now: start).allowed)
+            #expect(try await store.consume(key: key, perMinute: 2, now: start).allowed)
+            let refused = try await store.consume(key: key, perMinute: 2, now: start.addingTimeInterval(1))
+            #expect(refused == RateDecision(allowed: false, retryAfter: 29))
+            let stillRefused = try await store.consume(key: key, perMinute: 2, now: start.addingTimeInterval(20))
+            #expect(!stillRefused.allowed, "a refused request does not use up the allowance")
+            #expect(stillRefused.retryAfter == 10)
+            #expect(try await store.consume(key: key, perMinute: 2, now: start.addingTimeInterval(30)).allowed)
+            #expect(try await !store.consume(key: key, perMinute: 2, now: start.addingTimeInterval(31)).allowed)
+            #expect(try await store.consume(key: "other:\(UUID())", perMinute: 2, now: start).allowed, "keys are separate")
+        }
+    }
+
+    @Test(arguments: StoreKind.available.filter { $0 != .sqliteMemory })
+    func concurrentRequestsNeverExceedTheBurst(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let key = "test:\(UUID())"
+            let now = Date()
+            let allowed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<20 { group.addTask { try await store.consume(key: key, perMinute: 5, now: now).allowed } }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(allowed == 5)
+        }
+    }
+}

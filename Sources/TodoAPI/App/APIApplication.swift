@@ -47,10 +47,15 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
         .register(on: router)
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
-    AuthController(auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie).register(on: router)
+    let limiter = RateLimiter(store: dependencies.store)
+    AuthController(
+        auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
+        attemptsPerMinute: dependencies.settings.authRateLimitPerMinute
+    ).register(on: router)
     let authentication = AuthenticationMiddleware(
         resolver: resolver,
-        origins: OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins)
+        origins: OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins),
+        limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     return router

@@ -12,6 +12,15 @@ struct AuthController {
     let tokens: TokenService
     let resolver: SessionResolver
     let cookie: SessionCookie
+    let limiter: RateLimiter
+    let attemptsPerMinute: Int
+
+    /// Password guessing is limited per client address and per account, across replicas.
+    func limitAttempts(_ request: Request, context: APIRequestContext, email: String) async throws {
+        try await limiter.check("auth:ip:\(context.clientAddress(request))", perMinute: attemptsPerMinute)
+        let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        try await limiter.check("auth:email:\(account)", perMinute: attemptsPerMinute)
+    }
 
     struct SignUpRequest: Decodable {
         let name: String
@@ -60,9 +69,10 @@ struct AuthController {
 
     @Sendable func signUp(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(SignUpRequest.self, context: context)
+        try await limitAttempts(request, context: context, email: body.email)
         let started = try await auth.signUp(
             name: body.name, email: body.email, password: body.password,
-            ipAddress: context.remoteAddress, userAgent: request.headers[.userAgent]
+            ipAddress: context.clientAddress(request), userAgent: request.headers[.userAgent]
         )
         context.logger.info("signed up", metadata: ["user_id": .string(started.user.id)])
         return .json(.ok, SignUpResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
@@ -70,8 +80,9 @@ struct AuthController {
 
     @Sendable func signIn(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(SignInRequest.self, context: context)
+        try await limitAttempts(request, context: context, email: body.email)
         let started = try await auth.signIn(
-            email: body.email, password: body.password, ipAddress: context.remoteAddress,
+            email: body.email, password: body.password, ipAddress: context.clientAddress(request),
             userAgent: request.headers[.userAgent]
         )
         return .json(.ok, SignInResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
+import TodoAuth
 import TodoCore
 
 /// Lets a request through only with a live session, and only with a trusted Origin when a cookie authenticates
@@ -10,6 +11,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let resolver: SessionResolver
     let origins: OriginPolicy
+    let limiter: RateLimiter
+    let requestsPerMinute: Int
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let caller = try await resolver.resolve(request) else {
@@ -20,6 +23,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if case .cookie = caller.credential, !request.method.isSafe, !origins.allows(request) {
             throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
         }
+        try await limiter.check("user:\(caller.user.id)", perMinute: requestsPerMinute)
         var context = context
         context.user = caller.user
         context.logger[metadataKey: "user_id"] = .string(caller.user.id)

@@ -33,8 +33,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 case .unauthorized: .unauthorized
                 case .forbidden: .forbidden
                 case .unavailable: .serviceUnavailable
+                case .rateLimited: .tooManyRequests
                 }
-            return APIProblem(status: status, code: error.code, message: error.message, field: error.field)
+            var problem = APIProblem(status: status, code: error.code, message: error.message, field: error.field)
+            if case .rateLimited(let seconds) = error { problem.retryAfter = seconds }
+            return problem
         case let error as HTTPError:
             return APIProblem(
                 status: error.status, code: APIProblem.code(for: error.status),
@@ -63,11 +66,14 @@ struct APIProblem: Sendable {
     var code: String
     var message: String
     var field: String?
+    var retryAfter: Int?
 
     func response() -> Response {
         var error: [String: String] = ["code": code, "message": message]
         if let field { error["field"] = field }
-        return Response.json(status, ["error": error])
+        var response = Response.json(status, ["error": error])
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
     }
 
     /// `NOT_FOUND`, `METHOD_NOT_ALLOWED`…: the reason phrase in upper snake case.

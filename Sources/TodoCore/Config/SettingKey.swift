@@ -12,6 +12,8 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case betterAuthSecret = "BETTER_AUTH_SECRET"
     case betterAuthURL = "BETTER_AUTH_URL"
     case trustedOrigins = "TRUSTED_ORIGINS"
+    case rateLimitPerMinute = "RATE_LIMIT_PER_MINUTE"
+    case authRateLimitPerMinute = "AUTH_RATE_LIMIT_PER_MINUTE"
     case authJWKSURL = "AUTH_JWKS_URL"
     case openAIAPIKey = "OPENAI_API_KEY"
     case openAIBaseURL = "OPENAI_BASE_URL"

@@ -29,6 +29,10 @@ public struct Settings: Sendable {
     public var betterAuthSecret: String?
     public var betterAuthURL: String?
     public var trustedOrigins: [String] = []
+    /// Requests a minute per signed-in user, with bursts up to the same number.
+    public var rateLimitPerMinute = 120
+    /// Sign-in and sign-up attempts a minute per client IP and per email.
+    public var authRateLimitPerMinute = 5
     public var authJWKSURL: String?
     public var openAIAPIKey: String?
     public var openAIBaseURL: String?
@@ -63,6 +67,8 @@ public struct Settings: Sendable {
         settings.betterAuthURL = try reader.httpURL(.betterAuthURL)
         settings.trustedOrigins = try reader.origins(.trustedOrigins)
         settings.authJWKSURL = try reader.httpURL(.authJWKSURL)
+        settings.rateLimitPerMinute = try reader.integer(.rateLimitPerMinute, in: 1...100_000) ?? settings.rateLimitPerMinute
+        settings.authRateLimitPerMinute = try reader.integer(.authRateLimitPerMinute, in: 1...10_000) ?? settings.authRateLimitPerMinute
         settings.openAIAPIKey = reader.raw(.openAIAPIKey)
         settings.openAIBaseURL = try reader.httpURL(.openAIBaseURL)
         if let model = reader.raw(.openAIModel) { settings.openAIModel = model }

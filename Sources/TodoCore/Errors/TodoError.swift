@@ -12,6 +12,8 @@ public enum TodoError: Error, Equatable, Sendable {
     case forbidden(String)
     /// A dependency (the database) is unreachable or timed out; the request may be retried.
     case unavailable(String)
+    /// Too many requests; the client may try again after `retryAfter` seconds.
+    case rateLimited(retryAfter: Int)
 
     /// A stable machine-readable code for clients.
     public var code: String {
@@ -22,6 +24,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .unauthorized(let code, _): code
         case .forbidden: "FORBIDDEN"
         case .unavailable: "SERVICE_UNAVAILABLE"
+        case .rateLimited: "TOO_MANY_REQUESTS"
         }
     }
 
@@ -34,6 +37,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .unauthorized(_, let message): message
         case .forbidden(let message): message
         case .unavailable(let message): message
+        case .rateLimited(let seconds): "Too many requests. Try again in \(seconds) s."
         }
     }
 

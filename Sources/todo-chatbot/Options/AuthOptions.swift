@@ -15,12 +15,20 @@ struct AuthOptions: SettingOptions {
     @Option(name: .long, help: ArgumentHelp("JWKS of an external Better Auth whose JWTs are accepted too. [env: AUTH_JWKS_URL]", valueName: "url"))
     var authJWKSURL: String?
 
+    @Option(name: .long, help: "Requests a minute per signed-in user. [env: RATE_LIMIT_PER_MINUTE] (default: 120)")
+    var rateLimitPerMinute: String?
+
+    @Option(name: .long, help: "Sign-in and sign-up attempts a minute per IP and per email. [env: AUTH_RATE_LIMIT_PER_MINUTE] (default: 5)")
+    var authRateLimitPerMinute: String?
+
     var settingValues: [(SettingKey, String?)] {
         [
             (.betterAuthSecret, betterAuthSecret),
             (.betterAuthURL, betterAuthURL),
             (.trustedOrigins, trustedOrigins),
             (.authJWKSURL, authJWKSURL),
+            (.rateLimitPerMinute, rateLimitPerMinute),
+            (.authRateLimitPerMinute, authRateLimitPerMinute),
         ]
     }
 }

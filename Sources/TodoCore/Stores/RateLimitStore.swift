@@ -1,0 +1,19 @@
+import Foundation
+
+/// Whether one more request fits in its key's rate.
+public struct RateDecision: Sendable, Equatable {
+    public let allowed: Bool
+    /// Seconds until the next request would fit, when this one does not.
+    public let retryAfter: Int
+
+    public init(allowed: Bool, retryAfter: Int) {
+        self.allowed = allowed
+        self.retryAfter = retryAfter
+    }
+}
+
+/// Shared rate-limit state, so the limits hold across replicas.
+public protocol RateLimitStore: Sendable {
+    /// Counts one request on `key` against `perMinute` a minute, with bursts of up to `perMinute`.
+    func consume(key: String, perMinute: Int, now: Date) async throws -> RateDecision
+}
