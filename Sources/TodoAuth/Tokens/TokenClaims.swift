@@ -1,5 +1,6 @@
 import Foundation
 import JWTKit
+import TodoCore
 
 /// The claims of the access tokens we issue: who (`sub`), for whom (`iss` = `aud` = the public URL), until when.
 struct AccessClaims: JWTPayload {
@@ -38,19 +39,5 @@ struct TokenHeader: Decodable {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let data = Base64URL.decode(parts[0]) else { return nil }
         return try? JSONDecoder().decode(TokenHeader.self, from: data)
-    }
-}
-
-/// Base64url without padding, as JWTs and JWKs use it.
-enum Base64URL {
-    static func encode(_ data: some DataProtocol) -> String {
-        Data(data).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
-
-    static func decode(_ text: some StringProtocol) -> Data? {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
     }
 }

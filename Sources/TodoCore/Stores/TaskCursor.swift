@@ -35,16 +35,12 @@ public struct TaskCursor: Sendable, Equatable, Codable {
 
     /// URL-safe base64 of a small JSON object.
     public var encoded: String {
-        let data = (try? JSONEncoder().encode(self)) ?? Data()
-        return data.base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        Base64URL.encode((try? JSONEncoder().encode(self)) ?? Data())
     }
 
     /// Decodes a cursor; anything a client made up or mangled is a 422 on `cursor`.
     public static func decode(_ text: String) throws(TodoError) -> TaskCursor {
-        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard text.count <= 512, let data = Data(base64Encoded: base64),
+        guard text.count <= 512, let data = Base64URL.decode(text),
               let cursor = try? JSONDecoder().decode(TaskCursor.self, from: data)
         else { throw .validation(field: "cursor", message: "cursor is not one this API returned") }
         return cursor
