@@ -25,7 +25,10 @@ public struct APIDependencies: Sendable {
         self.store = SQLStore(database: database)
         self.auth = AuthService(store: store, hasher: hasher)
         self.authSecrets = [authSecret]
-        self.tokens = TokenService(store: store, secrets: [authSecret], issuer: settings.betterAuthURL ?? "todo-chatbot")
+        self.tokens = TokenService(
+            store: store, secrets: [authSecret], issuer: settings.betterAuthURL ?? "todo-chatbot",
+            external: settings.authJWKSURL.map { ExternalKeySet(url: $0) }
+        )
         self.metrics = metrics
         self.logger = logger
     }

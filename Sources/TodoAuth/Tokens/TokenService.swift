@@ -14,6 +14,7 @@ public actor TokenService {
     let store: any SigningKeyStore
     let secrets: [String]
     let issuer: String
+    let external: ExternalKeySet?
     let now: @Sendable () -> Date
     private var own: JWTKeyCollection?
     private var signingKid: String?
@@ -22,10 +23,15 @@ public actor TokenService {
     /// - Parameters:
     ///   - issuer: `BETTER_AUTH_URL`; it is both `iss` and `aud` of our tokens.
     ///   - secrets: `BETTER_AUTH_SECRET` values, newest first.
-    public init(store: any SigningKeyStore, secrets: [String], issuer: String, now: @escaping @Sendable () -> Date = Date.init) {
+    ///   - external: the key set of an external Better Auth whose tokens are accepted too.
+    public init(
+        store: any SigningKeyStore, secrets: [String], issuer: String, external: ExternalKeySet? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.secrets = secrets
         self.issuer = issuer
+        self.external = external
         self.now = now
     }
 
@@ -55,15 +61,8 @@ public actor TokenService {
         guard let header = TokenHeader.parse(token), let alg = header.alg else { throw Self.invalidToken }
         do {
             switch alg {
-            case "EdDSA":
-                guard let kid = header.kid else { throw Self.invalidToken }
-                var keys = try await loadKeys(creatingIfMissing: false)
-                if !publicKeyIDs.contains(kid) {
-                    // Another replica may have rotated; look once more before refusing.
-                    own = nil
-                    keys = try await loadKeys(creatingIfMissing: false)
-                    guard publicKeyIDs.contains(kid) else { throw Self.invalidToken }
-                }
+            case "EdDSA" where try await isOwnKey(header.kid):
+                let keys = try await loadKeys(creatingIfMissing: false)
                 let claims = try await keys.verify(token, as: AccessClaims.self)
                 try claims.aud.verifyIntendedAudience(includes: issuer)
                 guard claims.iss.value == issuer else { throw Self.invalidToken }
@@ -76,6 +75,9 @@ public actor TokenService {
                     return claims.sub.value
                 }
                 throw Self.invalidToken
+            case "EdDSA", "ES256", "RS256":
+                guard let external else { throw Self.invalidToken }
+                return try await external.verify(token, kid: header.kid)
             default:
                 throw Self.invalidToken
             }
@@ -87,6 +89,16 @@ public actor TokenService {
     }
 
     private var publicKeyIDs: Set<String> = []
+
+    /// True when `kid` names one of our keys, looking at the database once more in case another replica made it.
+    private func isOwnKey(_ kid: String?) async throws -> Bool {
+        guard let kid else { return false }
+        _ = try await loadKeys(creatingIfMissing: false)
+        if publicKeyIDs.contains(kid) { return true }
+        own = nil
+        _ = try await loadKeys(creatingIfMissing: false)
+        return publicKeyIDs.contains(kid)
+    }
 
     private func loadKeys(creatingIfMissing: Bool) async throws -> JWTKeyCollection {
         if let own { return own }
