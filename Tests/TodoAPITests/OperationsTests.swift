@@ -100,3 +100,23 @@ import TodoStorage
         }
     }
 }
+
+@Suite struct OpenAPIDocumentTests {
+    @Test func theDocumentIsServedAndNamesEveryRoute() async throws {
+        try await withAPI { client in
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                let document = try json(response.body)
+                #expect(document["openapi"] as? String == "3.1.0")
+                let paths = try #require(document["paths"] as? [String: Any])
+                for path in [
+                    "/health", "/ready", "/metrics", "/api/auth/sign-up/email", "/api/auth/sign-in/email", "/api/auth/sign-out",
+                    "/api/auth/get-session", "/api/auth/token", "/api/auth/jwks", "/api/tasks", "/api/tasks/{id}",
+                    "/api/tasks/{id}/complete", "/api/{user_id}/tasks", "/api/{user_id}/tasks/{id}", "/api/{user_id}/tasks/{id}/complete",
+                ] {
+                    #expect(paths[path] != nil, "\(path) is not documented")
+                }
+            }
+        }
+    }
+}

@@ -18,7 +18,8 @@ struct AuthController {
     /// Password guessing is limited per client address and per account, across replicas.
     func limitAttempts(_ request: Request, context: APIRequestContext, email: String) async throws {
         try await limiter.check("auth:ip:\(context.clientAddress(request))", perMinute: attemptsPerMinute)
-        let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        // NUL cannot be stored in PostgreSQL; such an email fails validation right after this anyway.
+        let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().replacingOccurrences(of: "\0", with: "")
         try await limiter.check("auth:email:\(account)", perMinute: attemptsPerMinute)
     }
 

@@ -27,6 +27,7 @@ struct OperationsController {
         router.get("/health", use: health)
         router.get("/ready", use: ready)
         router.get("/metrics", use: scrape)
+        router.get("/openapi.json", use: openAPI)
     }
 
     /// Liveness touches no dependency: a slow database must never get the container restarted.
@@ -43,6 +44,13 @@ struct OperationsController {
             context.logger.warning("not ready", metadata: ["reason": .string(reason)])
             return .json(.serviceUnavailable, Readiness(status: "unavailable", database: "unreachable", reason: reason))
         }
+    }
+
+    @Sendable func openAPI(_ request: Request, context: APIRequestContext) async throws -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=300"],
+            body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json))
+        )
     }
 
     @Sendable func scrape(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -5,6 +5,9 @@ import TodoCore
 /// Reads `GET /api/tasks` query parameters into a `TaskQuery`; a bad value is a 422 naming the parameter.
 enum TaskQueryParser {
     static func parse(_ parameters: Parameters) throws -> TaskQuery {
+        for name in ["tag", "q"] {
+            if let value = parameters.get(name) { try TaskRules.storable(value, field: name) }
+        }
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
             guard let raw = parameters.get(name), !raw.isEmpty else { return nil }
             guard let value = T(rawValue: raw.lowercased()) else {

@@ -5,6 +5,7 @@ import TodoCore
 public enum AccountRules {
     /// Trimmed and lower-cased; must look like `name@domain.tld` and fit in 254 characters.
     public static func email(_ raw: String) throws(TodoError) -> String {
+        try TaskRules.storable(raw, field: "email")
         let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
@@ -17,6 +18,7 @@ public enum AccountRules {
 
     /// Trimmed; 1–100 characters.
     public static func name(_ raw: String) throws(TodoError) -> String {
+        try TaskRules.storable(raw, field: "name")
         let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else {
             throw .validation(field: "name", message: "name must be 1-100 characters")

@@ -32,7 +32,7 @@ public struct AuthService: Sendable {
     /// Signs in with email and password; a wrong password and an unknown email fail alike, in similar time.
     public func signIn(email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
         let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard let credential = try await store.credential(email: normalized) else {
+        guard !normalized.utf8.contains(0), let credential = try await store.credential(email: normalized) else {
             _ = try await hasher.verify(password, against: Self.decoyHash)
             throw Self.invalidCredentials
         }

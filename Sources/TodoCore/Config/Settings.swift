@@ -67,8 +67,8 @@ public struct Settings: Sendable {
         settings.betterAuthURL = try reader.httpURL(.betterAuthURL)
         settings.trustedOrigins = try reader.origins(.trustedOrigins)
         settings.authJWKSURL = try reader.httpURL(.authJWKSURL)
-        settings.rateLimitPerMinute = try reader.integer(.rateLimitPerMinute, in: 1...100_000) ?? settings.rateLimitPerMinute
-        settings.authRateLimitPerMinute = try reader.integer(.authRateLimitPerMinute, in: 1...10_000) ?? settings.authRateLimitPerMinute
+        settings.rateLimitPerMinute = try reader.integer(.rateLimitPerMinute, in: 1...1_000_000) ?? settings.rateLimitPerMinute
+        settings.authRateLimitPerMinute = try reader.integer(.authRateLimitPerMinute, in: 1...1_000_000) ?? settings.authRateLimitPerMinute
         settings.openAIAPIKey = reader.raw(.openAIAPIKey)
         settings.openAIBaseURL = try reader.httpURL(.openAIBaseURL)
         if let model = reader.raw(.openAIModel) { settings.openAIModel = model }

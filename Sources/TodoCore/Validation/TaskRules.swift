@@ -7,8 +7,14 @@ public enum TaskRules {
     public static let tagLimit = 10
     public static let tagLengthLimit = 32
 
+    /// Rejects the NUL character, which PostgreSQL cannot store in text.
+    public static func storable(_ text: String, field: String) throws(TodoError) {
+        guard !text.utf8.contains(0) else { throw .validation(field: field, message: "\(field) must not contain NUL characters") }
+    }
+
     /// Trims the title and checks it is 1–200 characters.
     public static func title(_ raw: String) throws(TodoError) -> String {
+        try storable(raw, field: "title")
         let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !title.isEmpty, title.count <= titleLimit else {
             throw .validation(field: "title", message: "title must be 1-\(titleLimit) characters")
@@ -18,6 +24,7 @@ public enum TaskRules {
 
     /// Trims the description and checks it is at most 1000 characters.
     public static func description(_ raw: String) throws(TodoError) -> String {
+        try storable(raw, field: "description")
         let description = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard description.count <= descriptionLimit else {
             throw .validation(field: "description", message: "description must be at most \(descriptionLimit) characters")
@@ -46,6 +53,7 @@ public enum TaskRules {
         var seen = Set<String>()
         var tags: [String] = []
         for candidate in raw {
+            try storable(candidate, field: "tags")
             let tag = candidate.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !tag.isEmpty, tag.count <= tagLengthLimit else {
                 throw .validation(field: "tags", message: "each tag must be 1-\(tagLengthLimit) characters")

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs schemathesis against a live serve-api with our own /openapi.json: every response must be documented,
+# match its schema, and never be a server error. Needs python3; installs schemathesis in .venv-fuzz.
+#
+# Usage: scripts/api-fuzz.sh [SECONDS]   (default 60)
+#   BIN=.build/debug/todo-chatbot       the binary to run
+#   DATABASE_URL=...                    the store (default: a throwaway SQLite file)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+bin=${BIN:-.build/debug/todo-chatbot}
+[ -x "$bin" ] || { echo "api-fuzz.sh: $bin not found; run swift build (or set BIN)" >&2; exit 2; }
+if [ ! -x .venv-fuzz/bin/st ]; then
+  python3 -m venv .venv-fuzz
+  .venv-fuzz/bin/pip install -q 'schemathesis==4.32.5'
+fi
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+export DATABASE_URL=${DATABASE_URL:-sqlite:$work/fuzz.sqlite}
+export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
+export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+"$bin" serve-api --port "$port" >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 1 100); do "$bin" healthcheck --port "$port" >/dev/null 2>&1 && break; sleep 0.1; done
+base="http://127.0.0.1:$port"
+# A JWT rather than a session token, so a fuzzed sign-out cannot end the run's own session.
+curl -sf -c "$work/jar" -H 'content-type: application/json' "$base/api/auth/sign-up/email" \
+  -d "{\"name\":\"Fuzz\",\"email\":\"fuzz-$RANDOM$RANDOM@example.com\",\"password\":\"correct horse battery\"}" >/dev/null
+token=$(curl -sf -b "$work/jar" "$base/api/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+status=0
+.venv-fuzz/bin/st run "$base/openapi.json" -H "Authorization: Bearer $token" \
+  --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+  --phases examples,coverage,fuzzing --max-time "$seconds" -w 2 --no-color || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "--- serve-api log" >&2
+  tail -50 "$work/server.log" >&2
+fi
+exit "$status"
