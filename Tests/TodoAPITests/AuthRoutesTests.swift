@@ -23,6 +23,11 @@ import TodoTestSupport
         )
     }
 
+    /// An address no other test (or earlier run on the shared PostgreSQL database) uses.
+    static func uniqueEmail(_ name: String = "ada") -> String {
+        "\(name)-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+    }
+
     static func cookiePair(_ response: TestResponse) throws -> String {
         let setCookie = try #require(response.headers[.setCookie])
         return String(setCookie.split(separator: ";")[0])
@@ -49,9 +54,11 @@ import TodoTestSupport
         }
     }
 
-    @Test func getSessionAcceptsCookieBearerAndSignedBearer() async throws {
-        try await withAPI { client in
-            let signedUp = try await Self.signUp(client, email: "ada@example.com")
+    @Test(arguments: StoreKind.available)
+    func getSessionAcceptsCookieBearerAndSignedBearer(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let ada = Self.uniqueEmail()
+            let signedUp = try await Self.signUp(client, email: ada)
             let token = try #require(try json(signedUp.body)["token"] as? String)
             let cookie = try Self.cookiePair(signedUp)
             let signed = String(cookie.dropFirst("better-auth.session_token=".count))
@@ -60,7 +67,7 @@ import TodoTestSupport
                     let body = try json(response.body)
                     let session = try #require(body["session"] as? [String: Any], "\(headers)")
                     #expect(session["token"] as? String == token)
-                    #expect((body["user"] as? [String: Any])?["email"] as? String == "ada@example.com")
+                    #expect((body["user"] as? [String: Any])?["email"] as? String == ada)
                 }
             }
             let tampered = cookie.replacingOccurrences(of: "=", with: "=x", options: [], range: cookie.range(of: "="))
@@ -73,10 +80,12 @@ import TodoTestSupport
         }
     }
 
-    @Test func wrongPasswordAndUnknownEmailGiveTheSame401() async throws {
-        try await withAPI { client in
-            _ = try await Self.signUp(client, email: "ada@example.com")
-            for (email, password) in [("ada@example.com", "wrong horse"), ("nobody@example.com", "correct horse")] {
+    @Test(arguments: StoreKind.available)
+    func wrongPasswordAndUnknownEmailGiveTheSame401(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let ada = Self.uniqueEmail()
+            _ = try await Self.signUp(client, email: ada)
+            for (email, password) in [(ada, "wrong horse"), (Self.uniqueEmail("nobody"), "correct horse")] {
                 try await client.execute(
                     uri: "/api/auth/sign-in/email", method: .post, headers: Self.jsonHeaders,
                     body: Self.body(["email": email, "password": password])
@@ -89,7 +98,7 @@ import TodoTestSupport
             }
             try await client.execute(
                 uri: "/api/auth/sign-in/email", method: .post, headers: Self.jsonHeaders,
-                body: Self.body(["email": "ADA@example.com", "password": "correct horse"])
+                body: Self.body(["email": ada.uppercased(), "password": "correct horse"])
             ) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
@@ -99,14 +108,16 @@ import TodoTestSupport
         }
     }
 
-    @Test func duplicatesAndBadInputAreRejectedClearly() async throws {
-        try await withAPI { client in
-            _ = try await Self.signUp(client, email: "ada@example.com")
-            let duplicate = try await Self.signUp(client, email: " Ada@Example.com ")
+    @Test(arguments: StoreKind.available)
+    func duplicatesAndBadInputAreRejectedClearly(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let ada = Self.uniqueEmail()
+            _ = try await Self.signUp(client, email: ada)
+            let duplicate = try await Self.signUp(client, email: " \(ada.capitalized) ")
             #expect(duplicate.status == .unprocessableContent)
             let duplicateError = try json(duplicate.body)["error"] as? [String: Any]
             #expect(duplicateError?["code"] as? String == "USER_ALREADY_EXISTS")
-            let short = try await Self.signUp(client, email: "bob@example.com", password: "short")
+            let short = try await Self.signUp(client, email: Self.uniqueEmail("bob"), password: "short")
             #expect(short.status == .unprocessableContent)
             let shortError = try json(short.body)["error"] as? [String: Any]
             #expect(shortError?["field"] as? String == "password")
@@ -118,9 +129,10 @@ import TodoTestSupport
         }
     }
 
-    @Test func signOutDeletesTheSessionAndClearsTheCookie() async throws {
-        try await withAPI { client in
-            let cookie = try Self.cookiePair(try await Self.signUp(client, email: "ada@example.com"))
+    @Test(arguments: StoreKind.available)
+    func signOutDeletesTheSessionAndClearsTheCookie(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let cookie = try Self.cookiePair(try await Self.signUp(client, email: Self.uniqueEmail()))
             try await client.execute(uri: "/api/auth/sign-out", method: .post, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .ok)
                 let body = try json(response.body)
@@ -133,9 +145,10 @@ import TodoTestSupport
         }
     }
 
-    @Test func anHTTPSPublicURLMakesTheCookieSecure() async throws {
-        try await withAPI(configure: { $0.betterAuthURL = "https://todo.example.com" }) { client in
-            let response = try await Self.signUp(client, email: "ada@example.com")
+    @Test(arguments: StoreKind.available)
+    func anHTTPSPublicURLMakesTheCookieSecure(kind: StoreKind) async throws {
+        try await withAPI(try kind.location(), configure: { $0.betterAuthURL = "https://todo.example.com" }) { client in
+            let response = try await Self.signUp(client, email: Self.uniqueEmail())
             let setCookie = try #require(response.headers[.setCookie])
             #expect(setCookie.hasPrefix("__Secure-better-auth.session_token="))
             #expect(setCookie.hasSuffix("; Secure"))
@@ -144,8 +157,9 @@ import TodoTestSupport
 }
 
 @Suite struct TokenRoutesTests {
-    @Test func aSessionBuysAJWTThatOpensTheTaskAPI() async throws {
-        try await withAPI(configure: { $0.betterAuthURL = "http://localhost:3000" }) { client in
+    @Test(arguments: StoreKind.available)
+    func aSessionBuysAJWTThatOpensTheTaskAPI(kind: StoreKind) async throws {
+        try await withAPI(try kind.location(), configure: { $0.betterAuthURL = "http://localhost:3000" }) { client in
             let ada = try await TestAccount.create(client)
             try await client.execute(uri: "/api/auth/token", method: .get) { response in
                 #expect(response.status == .unauthorized, "no session, no token")
@@ -176,30 +190,33 @@ import TodoTestSupport
 }
 
 @Suite struct RateLimitTests {
-    @Test func passwordGuessingIsLimitedPerAddressAndPerAccount() async throws {
-        try await withAPI(configure: { $0.authRateLimitPerMinute = 3 }) { client in
+    @Test(arguments: StoreKind.available)
+    func passwordGuessingIsLimitedPerAddressAndPerAccount(kind: StoreKind) async throws {
+        try await withAPI(try kind.location(), configure: { $0.authRateLimitPerMinute = 3 }) { client in
             let forwardedFor = HTTPField.Name("X-Forwarded-For")!
             func signIn(_ email: String, from address: String) async throws -> TestResponse {
                 try await client.execute(
                     uri: "/api/auth/sign-in/email", method: .post,
-                    headers: [.contentType: "application/json", forwardedFor: address],
+                    headers: [.contentType: "application/json", forwardedFor: String(address)],
                     body: ByteBuffer(string: #"{"email":"\#(email)","password":"wrong password"}"#)
                 )
             }
-            for _ in 0..<3 { #expect(try await signIn("ada@example.com", from: "203.0.113.1").status == .unauthorized) }
-            let limited = try await signIn("ada@example.com", from: "203.0.113.1")
+            let (ada, bob, net) = (AuthRoutesTests.uniqueEmail("ada"), AuthRoutesTests.uniqueEmail("bob"), UUID().uuidString.prefix(8))
+            for _ in 0..<3 { #expect(try await signIn(ada, from: "\(net)-1").status == .unauthorized) }
+            let limited = try await signIn(ada, from: "\(net)-1")
             #expect(limited.status == .tooManyRequests)
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 >= 1)
             let error = try #require(try json(limited.body)["error"] as? [String: Any])
             #expect(error["code"] as? String == "TOO_MANY_REQUESTS")
-            #expect(try await signIn("ada@example.com", from: "203.0.113.2").status == .tooManyRequests, "the account is limited too")
-            #expect(try await signIn("bob@example.com", from: "203.0.113.1").status == .tooManyRequests, "and the address")
-            #expect(try await signIn("bob@example.com", from: "203.0.113.3").status == .unauthorized)
+            #expect(try await signIn(ada, from: "\(net)-2").status == .tooManyRequests, "the account is limited too")
+            #expect(try await signIn(bob, from: "\(net)-1").status == .tooManyRequests, "and the address")
+            #expect(try await signIn(bob, from: "\(net)-3").status == .unauthorized)
         }
     }
 
-    @Test func eachUserHasARequestBudget() async throws {
-        try await withAPI(configure: { $0.rateLimitPerMinute = 3 }) { client in
+    @Test(arguments: StoreKind.available)
+    func eachUserHasARequestBudget(kind: StoreKind) async throws {
+        try await withAPI(try kind.location(), configure: { $0.rateLimitPerMinute = 3 }) { client in
             let ada = try await TestAccount.create(client)
             let eve = try await TestAccount.create(client)
             for _ in 0..<3 { #expect(try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).status == .ok) }

@@ -36,8 +36,9 @@ struct TestAccount {
         try #require(try json(response.body)["error"] as? [String: Any])
     }
 
-    @Test func withoutASessionEveryTaskRouteIs401() async throws {
-        try await withAPI { client in
+    @Test(arguments: StoreKind.available)
+    func withoutASessionEveryTaskRouteIs401(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
             for (uri, method) in [("/api/tasks", HTTPRequest.Method.get), ("/api/tasks", .post), ("/api/tasks/1", .delete), ("/api/x/tasks", .get)] {
                 try await client.execute(uri: uri, method: method) { response in
                     #expect(response.status == .unauthorized, "\(method) \(uri)")
@@ -102,8 +103,9 @@ struct TestAccount {
         }
     }
 
-    @Test func listingsArePagedWithAnOpaqueCursor() async throws {
-        try await withAPI { client in
+    @Test(arguments: StoreKind.available)
+    func listingsArePagedWithAnOpaqueCursor(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
             let ada = try await TestAccount.create(client)
             for title in ["one", "two", "three"] {
                 _ = try await client.execute(uri: "/api/tasks", method: .post, headers: ada.bearer, body: Self.body(["title": title]))
@@ -123,8 +125,9 @@ struct TestAccount {
         }
     }
 
-    @Test func completingARecurringTaskReturnsTheNextOccurrence() async throws {
-        try await withAPI { client in
+    @Test(arguments: StoreKind.available)
+    func completingARecurringTaskReturnsTheNextOccurrence(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
             let ada = try await TestAccount.create(client)
             let created = try await client.execute(
                 uri: "/api/tasks", method: .post, headers: ada.bearer,
@@ -140,8 +143,9 @@ struct TestAccount {
         }
     }
 
-    @Test func anotherUsersTaskIsNotFoundOnEveryRoute() async throws {
-        try await withAPI { client in
+    @Test(arguments: StoreKind.available)
+    func anotherUsersTaskIsNotFoundOnEveryRoute(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
             let ada = try await TestAccount.create(client, "ada")
             let eve = try await TestAccount.create(client, "eve")
             let created = try await client.execute(uri: "/api/tasks", method: .post, headers: ada.bearer, body: Self.body(["title": "Ada's secret"]))
@@ -172,8 +176,9 @@ struct TestAccount {
         }
     }
 
-    @Test func cookieAuthenticatedChangesNeedATrustedOrigin() async throws {
-        try await withAPI(configure: {
+    @Test(arguments: StoreKind.available)
+    func cookieAuthenticatedChangesNeedATrustedOrigin(kind: StoreKind) async throws {
+        try await withAPI(try kind.location(), configure: {
             $0.betterAuthURL = "http://localhost:3000"
             $0.trustedOrigins = ["https://app.example.com"]
         }) { client in
@@ -202,8 +207,9 @@ struct TestAccount {
         }
     }
 
-    @Test func badInputGetsAPreciseStatusAndLosesNothing() async throws {
-        try await withAPI { client in
+    @Test(arguments: StoreKind.available)
+    func badInputGetsAPreciseStatusAndLosesNothing(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
             let ada = try await TestAccount.create(client)
             let cases: [(String, HTTPRequest.Method, HTTPFields, ByteBuffer?, HTTPResponse.Status, String?)] = [
                 ("/api/tasks", .post, ada.bearer, Self.body(["title": "   "]), .unprocessableContent, "title"),
