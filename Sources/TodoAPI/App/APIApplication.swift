@@ -51,14 +51,13 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
     let limiter = RateLimiter(store: dependencies.store)
+    let origins = OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins)
     AuthController(
         auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
-        attemptsPerMinute: dependencies.settings.authRateLimitPerMinute
+        attemptsPerMinute: dependencies.settings.authRateLimitPerMinute, origins: origins
     ).register(on: router)
     let authentication = AuthenticationMiddleware(
-        resolver: resolver,
-        origins: OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins),
-        limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
+        resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     return router

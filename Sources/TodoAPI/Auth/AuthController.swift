@@ -14,6 +14,7 @@ struct AuthController {
     let cookie: SessionCookie
     let limiter: RateLimiter
     let attemptsPerMinute: Int
+    let origins: OriginPolicy
 
     /// Password guessing is limited per client address and per account, across replicas.
     func limitAttempts(_ request: Request, context: APIRequestContext, email: String) async throws {
@@ -90,7 +91,14 @@ struct AuthController {
     }
 
     @Sendable func signOut(_ request: Request, context: APIRequestContext) async throws -> Response {
-        if let token = resolver.credential(request)?.0.sessionToken { try await auth.signOut(token: token) }
+        guard let (credential, _) = resolver.credential(request), let token = credential.sessionToken else {
+            return .json(.ok, SignOutResponse(), setCookie: cookie.clearing())
+        }
+        // Another site must not be able to sign a browser out.
+        if case .cookie = credential, !origins.allows(request) {
+            throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
+        }
+        try await auth.signOut(token: token)
         return .json(.ok, SignOutResponse(), setCookie: cookie.clearing())
     }
 
