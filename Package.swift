@@ -98,7 +98,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TodoCoreTests",
-            dependencies: ["TodoCore"],
+            dependencies: ["TodoCore", "TodoStorage", "TodoTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

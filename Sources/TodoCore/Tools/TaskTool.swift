@@ -1,0 +1,144 @@
+import Foundation
+
+/// The original spec's five task tools, extended with our task fields.
+enum TaskTool: String, CaseIterable, Sendable {
+    case addTask = "add_task"
+    case listTasks = "list_tasks"
+    case completeTask = "complete_task"
+    case deleteTask = "delete_task"
+    case updateTask = "update_task"
+
+    static let taskID: JSONValue = ["type": "integer", "description": "The task's id, as list_tasks shows it."]
+    static let fields: [String: JSONValue] = [
+        "title": ["type": "string", "minLength": 1, "maxLength": 200, "description": "Short title of the task."],
+        "description": ["type": "string", "maxLength": 1000, "description": "Optional details."],
+        "priority": ["type": "string", "enum": ["low", "medium", "high"]],
+        "tags": ["type": "array", "items": ["type": "string", "maxLength": 32], "maxItems": 10],
+        "due_at": [
+            "type": "string", "format": "date-time",
+            "description": "Due date-time in ISO 8601 with a time zone, e.g. 2026-12-01T09:00:00+01:00.",
+        ],
+        "recurrence": ["type": "string", "enum": ["daily", "weekly", "monthly"], "description": "Repeat after completion."],
+    ]
+
+    var definition: ToolDefinition {
+        switch self {
+        case .addTask:
+            return ToolDefinition(
+                name: rawValue,
+                description: "Create a task for the user. Returns its task_id. Confirm to the user what was added.",
+                inputSchema: ["type": "object", "properties": .object(Self.fields), "required": ["title"]]
+            )
+        case .listTasks:
+            return ToolDefinition(
+                name: rawValue,
+                description: "List the user's tasks, optionally filtered. Use it to find a task's id before changing it; never guess ids.",
+                inputSchema: [
+                    "type": "object",
+                    "properties": [
+                        "status": ["type": "string", "enum": ["all", "pending", "completed"], "description": "Default: all."],
+                        "priority": ["type": "string", "enum": ["low", "medium", "high"]],
+                        "tag": ["type": "string"],
+                        "query": ["type": "string", "description": "Words to look for in title and description."],
+                        "due_before": ["type": "string", "format": "date-time"],
+                        "due_after": ["type": "string", "format": "date-time"],
+                        "sort": ["type": "string", "enum": ["created", "updated", "title", "due", "priority"]],
+                        "limit": ["type": "integer", "minimum": 1, "maximum": 200, "description": "Default: 50."],
+                    ],
+                ]
+            )
+        case .completeTask:
+            return ToolDefinition(
+                name: rawValue, description: "Mark a task as completed. A recurring task gets its next occurrence.",
+                inputSchema: ["type": "object", "properties": ["task_id": Self.taskID], "required": ["task_id"]]
+            )
+        case .deleteTask:
+            return ToolDefinition(
+                name: rawValue, description: "Delete a task for good.",
+                inputSchema: ["type": "object", "properties": ["task_id": Self.taskID], "required": ["task_id"]]
+            )
+        case .updateTask:
+            var properties = Self.fields
+            properties["task_id"] = Self.taskID
+            return ToolDefinition(
+                name: rawValue, description: "Change a task's title, description, priority, tags, due date or recurrence.",
+                inputSchema: ["type": "object", "properties": .object(properties), "required": ["task_id"]]
+            )
+        }
+    }
+
+    func run(_ arguments: ToolArguments, store: any TaskStore, userID: String) async throws -> JSONValue {
+        switch self {
+        case .addTask:
+            let task = try await store.createTask(
+                try NewTask(
+                    title: try arguments.requiredString("title"), description: try arguments.string("description") ?? "",
+                    priority: try arguments.string("priority").map(TaskRules.priority) ?? .medium,
+                    tags: try arguments.strings("tags") ?? [], dueAt: try arguments.string("due_at").map(TaskRules.dueAt),
+                    recurrence: try arguments.string("recurrence").map(TaskRules.recurrence)
+                ),
+                userID: userID
+            )
+            return Self.outcome(task, "created")
+        case .listTasks:
+            let query = try TaskQuery(
+                status: try Self.choice(arguments, "status", TaskQuery.Status.self) ?? .all,
+                priority: try arguments.string("priority").map(TaskRules.priority), tag: try arguments.string("tag"),
+                text: try arguments.string("query"), dueBefore: try arguments.string("due_before").map(TaskRules.dueAt),
+                dueAfter: try arguments.string("due_after").map(TaskRules.dueAt),
+                sort: try Self.choice(arguments, "sort", TaskQuery.Sort.self) ?? .created,
+                limit: Int(try arguments.integer("limit") ?? Int64(TaskQuery.defaultLimit))
+            )
+            return .array(try await store.tasks(matching: query, userID: userID).map(\.toolJSON))
+        case .completeTask:
+            let completion = try await store.setTaskCompleted(id: try arguments.requiredInteger("task_id"), completed: true, userID: userID)
+            var outcome = Self.outcome(completion.task, "completed")
+            if let next = completion.nextOccurrence, case .object(var object) = outcome {
+                object["next_task_id"] = .int(next.id)
+                object["next_due_at"] = next.dueAt.map { .string(Timestamp.format($0)) } ?? .null
+                outcome = .object(object)
+            }
+            return outcome
+        case .deleteTask:
+            return Self.outcome(try await store.deleteTask(id: try arguments.requiredInteger("task_id"), userID: userID), "deleted")
+        case .updateTask:
+            let id = try arguments.requiredInteger("task_id")
+            let patch = try TaskPatch(
+                title: try arguments.string("title"), description: try arguments.string("description"),
+                priority: try arguments.string("priority").map(TaskRules.priority), tags: try arguments.strings("tags"),
+                dueAt: try arguments.string("due_at").map { (raw) throws(TodoError) -> Date? in try TaskRules.dueAt(raw) },
+                recurrence: try arguments.string("recurrence").map { (raw) throws(TodoError) -> Recurrence? in try TaskRules.recurrence(raw) }
+            )
+            guard !patch.isEmpty else {
+                throw ToolArgumentError(message: "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence.")
+            }
+            return Self.outcome(try await store.updateTask(id: id, with: patch, userID: userID), "updated")
+        }
+    }
+
+    /// The original spec's result shape: `{"task_id", "status", "title"}`.
+    static func outcome(_ task: TodoTask, _ status: String) -> JSONValue {
+        ["task_id": .int(task.id), "status": .string(status), "title": .string(task.title)]
+    }
+
+    static func choice<T: RawRepresentable & CaseIterable>(_ arguments: ToolArguments, _ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
+        guard let raw = try arguments.string(name) else { return nil }
+        guard let value = T(rawValue: raw.lowercased()) else {
+            throw ToolArgumentError(message: "Argument '\(name)' must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        return value
+    }
+}
+
+extension TodoTask {
+    /// The task as tools return it: every field but the owner, dates in ISO 8601.
+    var toolJSON: JSONValue {
+        func date(_ value: Date?) -> JSONValue { value.map { .string(Timestamp.format($0)) } ?? .null }
+        return [
+            "id": .int(id), "title": .string(title), "description": .string(description), "completed": .bool(completed),
+            "priority": .string(priority.rawValue), "tags": .array(tags.map(JSONValue.string)), "due_at": date(dueAt),
+            "recurrence": recurrence.map { .string($0.rawValue) } ?? .null, "completed_at": date(completedAt),
+            "created_at": date(createdAt), "updated_at": date(updatedAt),
+        ]
+    }
+}

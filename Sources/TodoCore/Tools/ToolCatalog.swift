@@ -1,0 +1,38 @@
+import Foundation
+
+/// The tools of the product, defined once: the MCP server publishes them and the agent calls them in-process.
+/// Every call runs for the authenticated user given by the caller; a call never throws, it returns an error result.
+public struct ToolCatalog: Sendable {
+    let store: any TaskStore
+    let tools: [String: TaskTool]
+
+    public init(store: any TaskStore) {
+        self.store = store
+        self.tools = Dictionary(uniqueKeysWithValues: TaskTool.allCases.map { ($0.rawValue, $0) })
+    }
+
+    /// The definitions, in a stable order.
+    public var definitions: [ToolDefinition] { TaskTool.allCases.map(\.definition) }
+
+    public func call(_ name: String, arguments: JSONValue?, userID: String) async -> ToolResult {
+        guard let tool = tools[name] else {
+            return .failure("Unknown tool '\(name)'. Available tools: \(TaskTool.allCases.map(\.rawValue).joined(separator: ", ")).")
+        }
+        do {
+            return .success(try await tool.run(try ToolArguments(arguments), store: store, userID: userID))
+        } catch let error as ToolArgumentError {
+            return .failure(error.message)
+        } catch let error as TodoError {
+            switch error {
+            case .notFound(let resource, let id) where resource == "task":
+                return .failure("No task \(id). Call list_tasks to see the ids.")
+            case .unavailable:
+                return .failure("The task database is unavailable right now. Try again shortly.")
+            default:
+                return .failure(error.message)
+            }
+        } catch {
+            return .failure("The tool failed unexpectedly. Try again shortly.")
+        }
+    }
+}
