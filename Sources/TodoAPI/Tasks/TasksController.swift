@@ -63,14 +63,17 @@ struct TasksController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let page = try await store.taskPage(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
+        let page = try await page(request, context)
         return .json(.ok, TaskList(tasks: page.tasks, nextCursor: page.nextCursor?.encoded))
     }
 
     /// The original spec answered with a bare array.
     @Sendable func listArray(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let tasks = try await store.tasks(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
-        return .json(.ok, tasks)
+        .json(.ok, try await page(request, context).tasks)
+    }
+
+    private func page(_ request: Request, _ context: APIRequestContext) async throws -> TaskPage {
+        try await store.taskPage(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
     }
 
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {
