@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
@@ -61,11 +62,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TodoMCP",
+            dependencies: [
+                "TodoCore",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TodoAPI",
             dependencies: [
                 "TodoCore",
                 "TodoStorage",
                 "TodoAuth",
+                "TodoMCP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -81,6 +93,7 @@ let package = Package(
                 "TodoAuth",
                 "TodoStorage",
                 "TodoAPI",
+                "TodoMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -115,11 +128,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TodoMCPTests",
+            dependencies: ["TodoCore", "TodoStorage", "TodoMCP", "TodoTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TodoAPITests",
             dependencies: [
                 "TodoCore",
                 "TodoStorage",
                 "TodoAPI",
+                "TodoMCP",
                 "TodoTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),

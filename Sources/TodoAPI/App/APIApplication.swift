@@ -2,6 +2,7 @@ import Hummingbird
 import Logging
 import TodoAuth
 import TodoCore
+import TodoMCP
 import TodoStorage
 
 /// Everything serve-api is built from; tests build the same app with their own database.
@@ -15,6 +16,8 @@ public struct APIDependencies: Sendable {
     public var authSecrets: [String]
     public var metrics: APIMetrics
     public var logger: Logger
+    /// The open MCP sessions of `/mcp`; it runs as a service that expires idle ones.
+    public var mcpSessions: MCPSessionRegistry
 
     public init(
         settings: Settings, database: any SQLDatabase, authSecret: String, hasher: PasswordHasher = PasswordHasher(),
@@ -31,6 +34,10 @@ public struct APIDependencies: Sendable {
         )
         self.metrics = metrics
         self.logger = logger
+        self.mcpSessions = MCPSessionRegistry(
+            tools: TodoToolServer(catalog: ToolCatalog(store: store, timeout: settings.toolTimeout)),
+            sessionsPerUser: settings.mcpSessionsPerUser, idleTimeout: settings.mcpSessionIdleTimeout, logger: logger
+        )
     }
 
     /// Cookies are `Secure` with the `__Secure-` prefix when the public URL is https.
@@ -60,6 +67,10 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
         resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
+    var bearerOnly = authentication
+    bearerOnly.acceptsCookies = false
+    MCPController(endpoint: MCPHTTPEndpoint(registry: dependencies.mcpSessions), origins: MCPOriginMiddleware(policy: origins))
+        .register(on: router, authentication: bearerOnly)
     return router
 }
 
@@ -73,7 +84,7 @@ public func buildAPIApplication(_ dependencies: APIDependencies) -> Application<
         ),
         logger: dependencies.logger
     )
-    app.addServices(dependencies.database)
+    app.addServices(dependencies.database, dependencies.mcpSessions)
     if dependencies.settings.database.isEmbedded || dependencies.settings.migrateOnStart {
         let (database, logger) = (dependencies.database, dependencies.logger)
         app.beforeServerStarts {

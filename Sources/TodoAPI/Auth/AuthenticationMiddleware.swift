@@ -13,9 +13,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let origins: OriginPolicy
     let limiter: RateLimiter
     let requestsPerMinute: Int
+    /// False for endpoints of programs rather than browsers (MCP): only `Authorization: Bearer` counts there.
+    var acceptsCookies = true
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let caller = try await resolver.resolve(request) else {
+        guard let caller = try await resolver.resolve(request, cookies: acceptsCookies) else {
             var response = APIProblem(status: .unauthorized, code: "UNAUTHORIZED", message: "Sign in first.").response()
             response.headers[.wwwAuthenticate] = #"Bearer realm="todo-chatbot""#
             return response
@@ -45,9 +47,14 @@ struct OriginPolicy: Sendable {
     func allows(_ request: Request) -> Bool {
         let claimed = request.headers[.origin] ?? request.headers[.referer].flatMap(Self.origin(of:))
         guard let claimed, let origin = Self.origin(of: claimed) else { return false }
-        if origin == publicOrigin || trusted.contains(origin) { return true }
+        if trusts(origin) { return true }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host.lowercased())" || origin == "https://\(host.lowercased())"
+    }
+
+    /// Whether a normalised origin is the public URL's or listed in `TRUSTED_ORIGINS`.
+    func trusts(_ origin: String) -> Bool {
+        origin == publicOrigin || trusted.contains(origin)
     }
 
     /// `scheme://host[:port]` in lower case, without a default port; nil for anything else (including `null`).

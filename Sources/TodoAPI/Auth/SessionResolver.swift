@@ -36,7 +36,7 @@ struct SessionResolver: Sendable {
     let users: any UserStore
     let cookie: SessionCookie
 
-    func credential(_ request: Request) -> (Credential, String)? {
+    func credential(_ request: Request, cookies: Bool = true) -> (Credential, String)? {
         if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             let value = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
             guard !value.isEmpty else { return nil }
@@ -49,15 +49,15 @@ struct SessionResolver: Sendable {
             }
             return (.bearer(token: value), value)
         }
-        if let header = request.headers[.cookie], let token = cookie.token(fromCookieHeader: header) {
+        if cookies, let header = request.headers[.cookie], let token = cookie.token(fromCookieHeader: header) {
             return (.cookie(token: token), token)
         }
         return nil
     }
 
     /// The caller, or nil when the request carries no valid credential.
-    func resolve(_ request: Request) async throws -> Caller? {
-        guard let (credential, value) = credential(request) else { return nil }
+    func resolve(_ request: Request, cookies: Bool = true) async throws -> Caller? {
+        guard let (credential, value) = credential(request, cookies: cookies) else { return nil }
         if credential == .jwt {
             guard let userID = try? await tokens.verify(value), let user = try await users.user(id: userID) else { return nil }
             return Caller(user: user, session: nil, credential: credential)

@@ -39,6 +39,14 @@ public struct Settings: Sendable {
     public var openAIModel = "gpt-4o-mini"
     public var agentMaxSteps = 8
     public var agentTimeout = Duration.seconds(60)
+    /// Deadline of one tool call, for the agent and MCP clients alike.
+    public var toolTimeout = Duration.seconds(15)
+    /// The email of the user `todo-chatbot mcp` acts as.
+    public var mcpUser: String?
+    /// Open MCP sessions a user may have; opening one more closes that user's least recently used one.
+    public var mcpSessionsPerUser = 10
+    /// An MCP session unused this long is closed.
+    public var mcpSessionIdleTimeout = Duration.seconds(30 * 60)
     public var apiURL = "http://127.0.0.1:8000"
     public var logLevel = LogLevel.info
     public var logFormat = LogFormat.text
@@ -74,6 +82,10 @@ public struct Settings: Sendable {
         if let model = reader.raw(.openAIModel) { settings.openAIModel = model }
         settings.agentMaxSteps = try reader.integer(.agentMaxSteps, in: 1...50) ?? settings.agentMaxSteps
         settings.agentTimeout = try reader.duration(.agentTimeout) ?? settings.agentTimeout
+        settings.toolTimeout = try reader.duration(.toolTimeout) ?? settings.toolTimeout
+        settings.mcpUser = reader.raw(.mcpUser).flatMap { $0.isEmpty ? nil : $0 }
+        settings.mcpSessionsPerUser = try reader.integer(.mcpSessionsPerUser, in: 1...1000) ?? settings.mcpSessionsPerUser
+        settings.mcpSessionIdleTimeout = try reader.duration(.mcpSessionIdleTimeout) ?? settings.mcpSessionIdleTimeout
         settings.apiURL = try reader.httpURL(.apiURL) ?? settings.apiURL
         settings.logLevel = try reader.choice(.logLevel) ?? settings.logLevel
         settings.logFormat = try reader.choice(.logFormat) ?? settings.logFormat

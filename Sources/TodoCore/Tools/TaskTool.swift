@@ -45,7 +45,8 @@ enum TaskTool: String, CaseIterable, Sendable {
                         "sort": ["type": "string", "enum": ["created", "updated", "title", "due", "priority"]],
                         "limit": ["type": "integer", "minimum": 1, "maximum": 200, "description": "Default: 50."],
                     ],
-                ]
+                ],
+                readOnly: true
             )
         case .completeTask:
             return ToolDefinition(
@@ -55,7 +56,8 @@ enum TaskTool: String, CaseIterable, Sendable {
         case .deleteTask:
             return ToolDefinition(
                 name: rawValue, description: "Delete a task for good.",
-                inputSchema: ["type": "object", "properties": ["task_id": Self.taskID], "required": ["task_id"]]
+                inputSchema: ["type": "object", "properties": ["task_id": Self.taskID], "required": ["task_id"]],
+                destructive: true
             )
         case .updateTask:
             var properties = Self.fields

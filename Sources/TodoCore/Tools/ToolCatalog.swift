@@ -3,13 +3,21 @@ import Foundation
 /// The tools of the product, defined once: the MCP server publishes them and the agent calls them in-process.
 /// Every call runs for the authenticated user given by the caller; a call never throws, it returns an error result.
 public struct ToolCatalog: Sendable {
+    /// How long one call may take unless the caller says otherwise (`TOOL_TIMEOUT`).
+    public static let defaultTimeout = Duration.seconds(15)
+
     let store: any TaskStore
     let tools: [String: TaskTool]
+    let timeout: Duration
 
-    public init(store: any TaskStore) {
+    public init(store: any TaskStore, timeout: Duration = ToolCatalog.defaultTimeout) {
         self.store = store
         self.tools = Dictionary(uniqueKeysWithValues: TaskTool.allCases.map { ($0.rawValue, $0) })
+        self.timeout = timeout
     }
+
+    /// Whether a tool of this name exists; transports answer an unknown name as a protocol error.
+    public func has(_ name: String) -> Bool { tools[name] != nil }
 
     /// The definitions, in a stable order.
     public var definitions: [ToolDefinition] { TaskTool.allCases.map(\.definition) }
@@ -19,13 +27,19 @@ public struct ToolCatalog: Sendable {
             return .failure("Unknown tool '\(name)'. Available tools: \(TaskTool.allCases.map(\.rawValue).joined(separator: ", ")).")
         }
         do {
-            return .success(try await tool.run(try ToolArguments(arguments), store: store, userID: userID))
+            let arguments = try ToolArguments(arguments)
+            let store = store
+            return .success(try await withDeadline(timeout, "The tool '\(name)'") {
+                try await tool.run(arguments, store: store, userID: userID)
+            })
         } catch let error as ToolArgumentError {
             return .failure(error.message)
         } catch let error as TodoError {
             switch error {
             case .notFound(let resource, let id) where resource == "task":
                 return .failure("No task \(id). Call list_tasks to see the ids.")
+            case .unavailable(let message) where message.hasPrefix("The tool"):
+                return .failure("\(message). Try again shortly.")
             case .unavailable:
                 return .failure("The task database is unavailable right now. Try again shortly.")
             default:

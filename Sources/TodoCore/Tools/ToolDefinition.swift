@@ -3,11 +3,17 @@ public struct ToolDefinition: Sendable, Equatable {
     public let name: String
     public let description: String
     public let inputSchema: JSONValue
+    /// The tool only reads; clients may run it without asking the user.
+    public let readOnly: Bool
+    /// The tool destroys data; clients should confirm before running it.
+    public let destructive: Bool
 
-    public init(name: String, description: String, inputSchema: JSONValue) {
+    public init(name: String, description: String, inputSchema: JSONValue, readOnly: Bool = false, destructive: Bool = false) {
         self.name = name
         self.description = description
         self.inputSchema = inputSchema
+        self.readOnly = readOnly
+        self.destructive = destructive
     }
 }
 

@@ -12,9 +12,10 @@ import TodoStorage
 struct ServeAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-api",
-        abstract: "Run the HTTP API (health, readiness and metrics endpoints).",
+        abstract: "Run the HTTP API: accounts, tasks, MCP over HTTP (/mcp) and the operations endpoints.",
         discussion: """
-            Serves /health (liveness), /ready (database readiness) and /metrics (Prometheus) on PORT (default 8000).
+            Serves /api/auth, /api/tasks, the MCP Streamable HTTP endpoint /mcp (bearer token), /health (liveness),
+            /ready (database readiness), /metrics (Prometheus) and /openapi.json on PORT (default 8000).
             The embedded SQLite store migrates itself; PostgreSQL is migrated by `todo-chatbot migrate`, or at start
             with MIGRATE_ON_START=1. SIGTERM and SIGINT stop accepting connections and let in-flight requests finish.
 
@@ -29,10 +30,11 @@ struct ServeAPI: AsyncParsableCommand {
     @OptionGroup(title: "Database") var database: DatabaseOptions
     @OptionGroup(title: "Authentication") var auth: AuthOptions
     @OptionGroup(title: "Agent") var agent: AgentOptions
+    @OptionGroup(title: "Tools and MCP") var tools: ToolOptions
 
     func run() async throws {
         var settings = try Startup.settings(global, flags: server.flags.merging(database.flags) { $1 }
-            .merging(auth.flags) { $1 }.merging(agent.flags) { $1 })
+            .merging(auth.flags) { $1 }.merging(agent.flags) { $1 }.merging(tools.flags) { $1 })
         settings.role = .api
         if !settings.database.isEmbedded, settings.betterAuthSecret == nil {
             throw Startup.fail(

@@ -1,5 +1,4 @@
 import Synchronization
-import TodoCore
 
 /// Runs `operation`, failing with `TodoError.unavailable` once `timeout` has passed.
 ///
@@ -7,7 +6,7 @@ import TodoCore
 /// accepts TCP but never answers ignores cancellation. A task group would wait for such a child before
 /// returning, so the race is run with unstructured tasks: the caller gets its answer on time, and the
 /// abandoned operation is cancelled and left to finish on its own.
-func withDeadline<T: Sendable>(
+public func withDeadline<T: Sendable>(
     _ timeout: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let race = DeadlineRace<T>()
