@@ -5,7 +5,7 @@ import TodoCore
 /// The Streamable HTTP endpoint (`/mcp`) for an authenticated user: `POST` carries JSON-RPC messages, `GET`
 /// opens the stream of server-initiated messages, `DELETE` ends the session.
 public struct MCPHTTPEndpoint: Sendable {
-    let registry: MCPSessionRegistry
+    public let registry: MCPSessionRegistry
 
     public init(registry: MCPSessionRegistry) {
         self.registry = registry

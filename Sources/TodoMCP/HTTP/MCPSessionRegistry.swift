@@ -72,14 +72,14 @@ public actor MCPSessionRegistry: Service {
     }
 
     /// Closes every session unused for longer than the idle timeout.
-    func sweep(now: ContinuousClock.Instant = .now) async {
+    public func sweep(now: ContinuousClock.Instant = .now) async {
         for (id, session) in sessions where now - session.lastUsed > idleTimeout {
             logger.info("mcp session expired", metadata: ["mcp_session": "\(id)"])
             await close(id)
         }
     }
 
-    func closeAll() async {
+    public func closeAll() async {
         for id in Array(sessions.keys) { await close(id) }
     }
 

@@ -50,8 +50,7 @@ actor SessionTransport: Transport {
 
     func send(_ data: Data) async throws {
         guard !isClosed else { throw MCPError.connectionClosed }
-        let envelope = try? JSONDecoder().decode(OutgoingEnvelope.self, from: data)
-        if let envelope, envelope.method == nil, let id = envelope.id, let delivery = waiting.removeValue(forKey: id.text) {
+        if let key = MessageEnvelope.of(data)?.responseKey, let delivery = waiting.removeValue(forKey: key) {
             switch delivery {
             case .json(let continuation): continuation.resume(returning: data)
             case .events(let continuation):
@@ -122,12 +121,6 @@ actor SessionTransport: Transport {
         events?.finish()
         events = nil
         feed.finish()
-    }
-
-    /// What routing needs of an outgoing message: a response has an id and no method.
-    private struct OutgoingEnvelope: Decodable {
-        let id: JSONValue?
-        let method: String?
     }
 }
 

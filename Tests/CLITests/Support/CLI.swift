@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TodoAPI
+import TodoCore
 import TodoTestSupport
 
 #if canImport(Glibc)
@@ -27,11 +28,7 @@ struct CLI {
     }()
 
     /// Every configuration key is removed from the inherited environment so the developer's shell cannot leak in.
-    static let configurationKeys = [
-        "HOST", "PORT", "ROLE", "DATABASE_URL", "DATABASE_POOL_SIZE", "DATABASE_TIMEOUT", "MIGRATE_ON_START",
-        "BETTER_AUTH_SECRET", "BETTER_AUTH_URL", "TRUSTED_ORIGINS", "AUTH_JWKS_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL",
-        "OPENAI_MODEL", "AGENT_MAX_STEPS", "AGENT_TIMEOUT", "API_URL", "LOG_LEVEL", "LOG_FORMAT", "SHUTDOWN_TIMEOUT",
-    ]
+    static let configurationKeys = SettingKey.allCases.map(\.rawValue)
 
     let folder: URL
     var environment: [String: String]
@@ -59,14 +56,21 @@ struct CLI {
         return process
     }
 
-    /// Runs to completion and returns its exit status and output.
-    func run(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> Result {
+    /// Runs to completion, with `input` as its standard input, and returns its exit status and output.
+    func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) async throws -> Result {
         let process = process(arguments, environment: extra)
         let out = Pipe()
         let err = Pipe()
+        let stdin = Pipe()
         process.standardOutput = out
         process.standardError = err
+        process.standardInput = stdin
         try process.run()
+        let writer = stdin.fileHandleForWriting
+        try await offPool {
+            if let input { writer.write(Data(input.utf8)) }
+            try writer.close()
+        }
         async let stdout = offPool { out.fileHandleForReading.readDataToEndOfFile() }
         async let stderr = offPool { err.fileHandleForReading.readDataToEndOfFile() }
         let outData = try await stdout
