@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "todo-chatbot API",
     "version": "0.1.0",
-    "description": "Accounts (Better Auth-compatible), tasks and operations. Errors share one shape: {\"error\":{\"code\",\"message\",\"field\"}}."
+    "description": "Accounts (Better Auth-compatible), tasks, MCP and operations. Errors share one shape: {\"error\":{\"code\",\"message\",\"field\"}}."
   },
   "paths": {
     "/health": {
@@ -442,6 +442,106 @@ enum OpenAPIDocument {
           "503": {"$ref": "#/components/responses/Unavailable"}
         }
       }
+    },
+    "/mcp": {
+      "parameters": [{"$ref": "#/components/parameters/MCP-Session-Id"}, {"$ref": "#/components/parameters/MCP-Protocol-Version"}],
+      "post": {
+        "summary": "MCP Streamable HTTP: one JSON-RPC message; a request is answered as JSON or SSE as Accept asks",
+        "operationId": "mcpPost",
+        "security": [{"bearer": []}],
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCMessage"}}}
+        },
+        "responses": {
+          "200": {
+            "description": "The JSON-RPC response (a result or an error)",
+            "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}},
+              "text/event-stream": {"schema": {"type": "string"}}
+            }
+          },
+          "202": {"description": "A notification or response was accepted"},
+          "400": {
+            "description": "Malformed message, missing session header or unsupported protocol version",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "403": {
+            "description": "Untrusted Origin",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "404": {
+            "description": "Unknown or expired session",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "406": {
+            "description": "Accept allows neither JSON nor SSE",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "415": {
+            "description": "Body is not application/json",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      },
+      "get": {
+        "summary": "MCP Streamable HTTP: the session's stream of server-initiated messages",
+        "operationId": "mcpStream",
+        "security": [{"bearer": []}],
+        "responses": {
+          "200": {"description": "Server-sent events", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+          "400": {
+            "description": "Malformed message, missing session header or unsupported protocol version",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "403": {
+            "description": "Untrusted Origin",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "404": {
+            "description": "Unknown or expired session",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "406": {
+            "description": "Accept allows neither JSON nor SSE",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "409": {
+            "description": "The session already has a stream",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      },
+      "delete": {
+        "summary": "MCP Streamable HTTP: end the session",
+        "operationId": "mcpEnd",
+        "security": [{"bearer": []}],
+        "responses": {
+          "204": {"description": "Ended"},
+          "400": {
+            "description": "Malformed message, missing session header or unsupported protocol version",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "403": {
+            "description": "Untrusted Origin",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "404": {
+            "description": "Unknown or expired session",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/JSONRPCResponse"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
     }
   },
   "components": {
@@ -509,7 +609,21 @@ enum OpenAPIDocument {
         "schema": {"type": "string"}
       },
       "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer", "format": "int64", "minimum": 1}},
-      "user_id": {"name": "user_id", "in": "path", "required": true, "schema": {"type": "string"}}
+      "user_id": {"name": "user_id", "in": "path", "required": true, "schema": {"type": "string"}},
+      "MCP-Session-Id": {
+        "name": "MCP-Session-Id",
+        "in": "header",
+        "required": false,
+        "schema": {"type": "string"},
+        "description": "The session, from the answer to initialize"
+      },
+      "MCP-Protocol-Version": {
+        "name": "MCP-Protocol-Version",
+        "in": "header",
+        "required": false,
+        "schema": {"type": "string"},
+        "description": "The negotiated protocol version"
+      }
     },
     "securitySchemes": {
       "bearer": {"type": "http", "scheme": "bearer", "description": "A session token (plain or signed) or a JWT"},
@@ -614,6 +728,33 @@ enum OpenAPIDocument {
           "created_at": {"type": "string", "format": "date-time"},
           "updated_at": {"type": "string", "format": "date-time"}
         }
+      },
+      "JSONRPCMessage": {
+        "type": "object",
+        "required": ["jsonrpc"],
+        "properties": {
+          "jsonrpc": {"const": "2.0"},
+          "id": {"type": ["string", "integer"]},
+          "method": {"type": "string"},
+          "params": {"type": "object"},
+          "result": {},
+          "error": {}
+        }
+      },
+      "JSONRPCResponse": {
+        "type": "object",
+        "required": ["jsonrpc", "id"],
+        "properties": {
+          "jsonrpc": {"const": "2.0"},
+          "id": {"type": ["string", "integer", "null"]},
+          "result": {"type": "object"},
+          "error": {"$ref": "#/components/schemas/JSONRPCError"}
+        }
+      },
+      "JSONRPCError": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"type": "integer"}, "message": {"type": "string"}, "data": {}}
       },
       "CompletedTask": {
         "allOf": [
