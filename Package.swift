@@ -62,6 +62,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TodoAgent",
+            dependencies: [
+                "TodoCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TodoMCP",
             dependencies: [
                 "TodoCore",
@@ -77,6 +89,7 @@ let package = Package(
                 "TodoCore",
                 "TodoStorage",
                 "TodoAuth",
+                "TodoAgent",
                 "TodoMCP",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -93,8 +106,10 @@ let package = Package(
                 "TodoAuth",
                 "TodoStorage",
                 "TodoAPI",
+                "TodoAgent",
                 "TodoMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -125,6 +140,16 @@ let package = Package(
         .testTarget(
             name: "TodoStorageTests",
             dependencies: ["TodoCore", "TodoStorage", "TodoTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TodoAgentTests",
+            dependencies: [
+                "TodoCore", "TodoStorage", "TodoAgent", "TodoTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

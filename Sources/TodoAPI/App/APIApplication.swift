@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import TodoAgent
 import TodoAuth
 import TodoCore
 import TodoMCP
@@ -18,6 +19,10 @@ public struct APIDependencies: Sendable {
     public var logger: Logger
     /// The open MCP sessions of `/mcp`; it runs as a service that expires idle ones.
     public var mcpSessions: MCPSessionRegistry
+    /// Chat turns with the agent the settings choose.
+    public var chat: ChatService
+    /// The model client, when the agent has one; it runs as a service so its connections close at shutdown.
+    public var modelClient: OpenAIChatClient?
 
     public init(
         settings: Settings, database: any SQLDatabase, authSecret: String, hasher: PasswordHasher = PasswordHasher(),
@@ -34,9 +39,15 @@ public struct APIDependencies: Sendable {
         )
         self.metrics = metrics
         self.logger = logger
+        let catalog = ToolCatalog(store: store, timeout: settings.toolTimeout)
         self.mcpSessions = MCPSessionRegistry(
-            tools: TodoToolServer(catalog: ToolCatalog(store: store, timeout: settings.toolTimeout)),
-            sessionsPerUser: settings.mcpSessionsPerUser, idleTimeout: settings.mcpSessionIdleTimeout, logger: logger
+            tools: TodoToolServer(catalog: catalog), sessionsPerUser: settings.mcpSessionsPerUser,
+            idleTimeout: settings.mcpSessionIdleTimeout, logger: logger
+        )
+        let (agent, client) = AgentFactory.make(settings, catalog: catalog, logger: logger)
+        self.modelClient = client
+        self.chat = ChatService(
+            agent: agent, store: store, historyLimit: settings.chatHistoryLimit, turnTimeout: settings.agentTimeout, logger: logger
         )
     }
 
@@ -53,7 +64,10 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
-    OperationsController(database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role)
+    OperationsController(
+        database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role,
+        agent: dependencies.chat.agent.label
+    )
         .register(on: router)
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
@@ -67,6 +81,8 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
         resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
+    ChatController(chat: dependencies.chat, conversations: dependencies.store).register(on: router, authentication: authentication)
+    ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
     var bearerOnly = authentication
     bearerOnly.acceptsCookies = false
     MCPController(endpoint: MCPHTTPEndpoint(registry: dependencies.mcpSessions), origins: MCPOriginMiddleware(policy: origins))
@@ -85,6 +101,7 @@ public func buildAPIApplication(_ dependencies: APIDependencies) -> Application<
         logger: dependencies.logger
     )
     app.addServices(dependencies.database, dependencies.mcpSessions)
+    if let client = dependencies.modelClient { app.addServices(client) }
     if dependencies.settings.database.isEmbedded || dependencies.settings.migrateOnStart {
         let (database, logger) = (dependencies.database, dependencies.logger)
         app.beforeServerStarts {

@@ -34,6 +34,14 @@ public struct APIRequestContext: RequestContext {
         return user.id
     }
 
+    /// The `:id` path parameter: a positive whole number, or 422 naming the resource.
+    func pathID(of resource: String) throws -> Int64 {
+        guard let raw = parameters.get("id"), let id = Int64(raw), id > 0 else {
+            throw TodoError.validation(field: "id", message: "\(resource) id must be a positive whole number")
+        }
+        return id
+    }
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
         self.remoteAddress = source.channel.remoteAddress?.ipAddress

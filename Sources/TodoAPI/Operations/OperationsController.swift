@@ -10,11 +10,14 @@ struct OperationsController {
     let database: any SQLDatabase
     let metrics: APIMetrics
     let role: Settings.Role
+    /// Which agent answers chats: `offline` or `openai:<model>`.
+    let agent: String
 
     struct Health: Encodable {
         let status: String
         let role: String
         let version: String
+        let agent: String
     }
 
     struct Readiness: Encodable {
@@ -32,7 +35,7 @@ struct OperationsController {
 
     /// Liveness touches no dependency: a slow database must never get the container restarted.
     @Sendable func health(_ request: Request, context: APIRequestContext) async throws -> Response {
-        .json(.ok, Health(status: "ok", role: role.rawValue, version: TodoVersion.current))
+        .json(.ok, Health(status: "ok", role: role.rawValue, version: TodoVersion.current, agent: agent))
     }
 
     @Sendable func ready(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -121,12 +121,7 @@ struct TasksController {
         return .json(.ok, CompletedTask(task: result.task, nextOccurrence: result.nextOccurrence))
     }
 
-    static func id(_ context: APIRequestContext) throws -> Int64 {
-        guard let raw = context.parameters.get("id"), let id = Int64(raw), id > 0 else {
-            throw TodoError.validation(field: "id", message: "task id must be a positive whole number")
-        }
-        return id
-    }
+    static func id(_ context: APIRequestContext) throws -> Int64 { try context.pathID(of: "task") }
 }
 
 /// On the original spec's paths, `{user_id}` must be the signed-in user: anyone else's is 403.

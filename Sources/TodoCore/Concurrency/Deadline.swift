@@ -74,6 +74,11 @@ private final class DeadlineRace<T: Sendable>: Sendable {
 }
 
 extension Duration {
+    /// The whole milliseconds of the duration.
+    public var totalMilliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+
     /// `5s`, `0.5s`: a compact form for messages.
     public var formattedSeconds: String {
         let (seconds, attoseconds) = components

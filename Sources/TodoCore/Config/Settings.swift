@@ -39,6 +39,12 @@ public struct Settings: Sendable {
     public var openAIModel = "gpt-4o-mini"
     public var agentMaxSteps = 8
     public var agentTimeout = Duration.seconds(60)
+    /// Deadline for the model server's first byte, and the longest silence while it streams.
+    public var llmTimeout = Duration.seconds(30)
+    /// Retries of a model request after 429, 5xx or a lost connection.
+    public var llmMaxRetries = 3
+    /// Stored messages of a conversation the model sees again each turn.
+    public var chatHistoryLimit = 40
     /// Deadline of one tool call, for the agent and MCP clients alike.
     public var toolTimeout = Duration.seconds(15)
     /// The email of the user `todo-chatbot mcp` acts as.
@@ -82,6 +88,9 @@ public struct Settings: Sendable {
         if let model = reader.raw(.openAIModel) { settings.openAIModel = model }
         settings.agentMaxSteps = try reader.integer(.agentMaxSteps, in: 1...50) ?? settings.agentMaxSteps
         settings.agentTimeout = try reader.duration(.agentTimeout) ?? settings.agentTimeout
+        settings.llmTimeout = try reader.duration(.llmTimeout) ?? settings.llmTimeout
+        settings.llmMaxRetries = try reader.integer(.llmMaxRetries, in: 0...10) ?? settings.llmMaxRetries
+        settings.chatHistoryLimit = try reader.integer(.chatHistoryLimit, in: 1...1000) ?? settings.chatHistoryLimit
         settings.toolTimeout = try reader.duration(.toolTimeout) ?? settings.toolTimeout
         settings.mcpUser = reader.raw(.mcpUser).flatMap { $0.isEmpty ? nil : $0 }
         settings.mcpSessionsPerUser = try reader.integer(.mcpSessionsPerUser, in: 1...1000) ?? settings.mcpSessionsPerUser

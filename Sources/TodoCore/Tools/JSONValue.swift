@@ -46,6 +46,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
     }
 
+    /// The string, for `.string` values.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil

@@ -1,0 +1,106 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import TodoAgent
+import TodoCore
+
+/// `POST /api/chat` (and the original spec's `POST /api/{user_id}/chat`): one turn with the agent, as SSE when
+/// the client accepts `text/event-stream`, otherwise as one JSON answer.
+struct ChatController {
+    let chat: ChatService
+    let conversations: any ConversationStore
+    /// How often an idle SSE stream gets a comment, so proxies keep it open.
+    var heartbeat = Duration.seconds(15)
+
+    struct ChatBody: Decodable {
+        let conversationID: Int64?
+        let message: String
+        let timeZone: String?
+
+        enum CodingKeys: String, CodingKey {
+            case message
+            case conversationID = "conversation_id"
+            case timeZone = "time_zone"
+        }
+    }
+
+    static let timeZoneHeader = HTTPField.Name("X-Time-Zone")!
+
+    func register(on router: Router<APIRequestContext>, authentication: AuthenticationMiddleware) {
+        router.group("api/chat").add(middleware: authentication).post(use: send)
+        router.group("api/:user_id/chat").add(middleware: authentication).add(middleware: PathUserMiddleware()).post(use: send)
+    }
+
+    @Sendable func send(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let body = try await request.decodeJSON(ChatBody.self, context: context)
+        let userID = try context.requireUserID()
+        let message = try ChatService.validate(body.message)
+        let timeZone = try Self.timeZone(body.timeZone ?? request.headers[Self.timeZoneHeader])
+        let streaming = request.headers[.accept]?.lowercased().contains("text/event-stream") ?? false
+        guard streaming else {
+            let summary = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { _ in }
+            return .json(.ok, summary.wire)
+        }
+        // Refusals that need the store are answered as HTTP errors before the stream starts.
+        if let id = body.conversationID { _ = try await conversations.conversation(id: id, userID: userID) }
+        let (frames, continuation) = AsyncStream<String>.makeStream()
+        let (chat, heartbeat, logger) = (chat, heartbeat, context.logger)
+        // The turn runs on its own task: a client that leaves mid-stream still gets its turn finished and
+        // stored whole, never half.
+        Task {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while (try? await Task.sleep(for: heartbeat)) != nil {
+                        if case .terminated = continuation.yield(": keep-alive\n\n") { return }
+                    }
+                }
+                let ended = EndFlag()
+                do {
+                    _ = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { event in
+                        if case .done = event { ended.set() }
+                        if case .error = event { ended.set() }
+                        continuation.yield(event.sseFrame)
+                    }
+                } catch {
+                    if !ended.isSet {
+                        logger.error("chat turn failed", metadata: ["error": "\(String(reflecting: error))"])
+                        let problem = ErrorMiddleware.problem(for: error)
+                        continuation.yield(AgentEvent.error(code: problem.code, message: problem.message).sseFrame)
+                    }
+                }
+                group.cancelAll()
+            }
+            continuation.finish()
+        }
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache, no-transform", Self.accelBuffering: "no"],
+            body: ResponseBody { writer in
+                for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
+                try await writer.finish(nil)
+            }
+        )
+    }
+
+    /// Tells nginx-style proxies not to hold the stream back.
+    static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
+
+    /// An IANA time zone such as `Europe/Berlin`; UTC when none is given.
+    static func timeZone(_ identifier: String?) throws(TodoError) -> TimeZone {
+        guard let identifier, !identifier.isEmpty else { return .gmt }
+        guard let zone = TimeZone(identifier: identifier) else {
+            throw .validation(field: "time_zone", message: "time_zone must be an IANA time zone such as Europe/Berlin")
+        }
+        return zone
+    }
+}
+
+/// Set once a turn reported its own end (`done` or `error`).
+final class EndFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}

@@ -1,0 +1,40 @@
+import TodoCore
+
+extension AgentEvent {
+    /// The SSE event name: `conversation`, `text-delta`, `tool-call`, `tool-result`, `done`, `error`.
+    public var wireName: String {
+        switch self {
+        case .conversation: "conversation"
+        case .textDelta: "text-delta"
+        case .toolCall: "tool-call"
+        case .toolResult: "tool-result"
+        case .done: "done"
+        case .error: "error"
+        }
+    }
+
+    /// The event's JSON data.
+    public var wireData: JSONValue {
+        switch self {
+        case .conversation(let id): ["conversation_id": .int(id)]
+        case .textDelta(let text): ["delta": .string(text)]
+        case .toolCall(let call):
+            ["id": .string(call.id), "name": .string(call.name), "arguments": JSONValue.parse(call.arguments) ?? .string(call.arguments)]
+        case .toolResult(let step): step.wire
+        case .done(let summary): summary.wire
+        case .error(let code, let message): ["code": .string(code), "message": .string(message)]
+        }
+    }
+
+    /// One SSE frame of the event.
+    public var sseFrame: String {
+        "event: \(wireName)\ndata: \(wireData.text)\n\n"
+    }
+}
+
+extension TurnSummary {
+    /// The original spec's chat response: `{conversation_id, response, tool_calls}`.
+    public var wire: JSONValue {
+        ["conversation_id": .int(conversationID), "response": .string(response), "tool_calls": .array(steps.map(\.wire))]
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import HTTPTypes
+import Logging
+import Hummingbird
+import NIOCore
+import TodoCore
+
+/// A scripted OpenAI-compatible server on loopback: each request to `/chat/completions` takes the next reply of
+/// the script and is recorded. The hosted LLM is the one boundary tests may fake.
+actor ScriptedLLM {
+    enum Reply: Sendable {
+        /// SSE chunks (JSON data), then `[DONE]`.
+        case stream([String])
+        /// One whole completion as JSON, as servers that do not stream answer.
+        case json(String)
+        /// An error status with a body and headers.
+        case status(Int, String, [String: String])
+        /// Headers, then silence: a stalled server.
+        case hang
+    }
+
+    private var script: [Reply]
+    private(set) var requests: [JSONValue] = []
+
+    init(_ script: [Reply]) {
+        self.script = script
+    }
+
+    func next(_ body: JSONValue) -> Reply {
+        requests.append(body)
+        return script.isEmpty ? .status(500, #"{"error":{"message":"script exhausted"}}"#, [:]) : script.removeFirst()
+    }
+
+    /// Serves the script on a free loopback port while `body` runs with the base URL.
+    func serve<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
+        let router = Router()
+        router.post("v1/chat/completions") { request, context -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            let reply = await self.next(JSONValue.parse(String(buffer: bytes)) ?? .null)
+            return Self.response(reply)
+        }
+        let port = PortBox()
+        var quiet = Logger(label: "scripted-llm")
+        quiet.logLevel = .critical
+        let app = Application(
+            router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+            onServerRunning: { channel in port.set(channel.localAddress?.port ?? 0) }, logger: quiet
+        )
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                try await app.runService()
+                return nil
+            }
+            while port.value == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            let result = try await body("http://127.0.0.1:\(port.value)/v1")
+            group.cancelAll()
+            return result
+        }
+    }
+
+    static func response(_ reply: Reply) -> Response {
+        switch reply {
+        case .stream(let chunks):
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                for chunk in chunks { try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n")) }
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
+        case .json(let text):
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        case .status(let code, let body, let headers):
+            var fields: HTTPFields = [.contentType: "application/json"]
+            for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
+            return Response(status: .init(code: code), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+        case .hang:
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                try await Task.sleep(for: .seconds(30))
+                try await writer.finish(nil)
+            })
+        }
+    }
+
+    // Chunk builders in the Chat Completions shape.
+    static func text(_ content: String) -> String {
+        JSONValue.object(["choices": [["index": 0, "delta": ["content": .string(content)]]]]).text
+    }
+
+    static func toolCall(index: Int64 = 0, id: String? = nil, name: String? = nil, arguments: String? = nil) -> String {
+        var function: [String: JSONValue] = [:]
+        if let name { function["name"] = .string(name) }
+        if let arguments { function["arguments"] = .string(arguments) }
+        var call: [String: JSONValue] = ["index": .int(index), "type": "function", "function": .object(function)]
+        if let id { call["id"] = .string(id) }
+        return JSONValue.object(["choices": [["index": 0, "delta": ["tool_calls": [.object(call)]]]]]).text
+    }
+
+    static func finish(_ reason: String) -> String {
+        JSONValue.object(["choices": [["index": 0, "delta": [:], "finish_reason": .string(reason)]]]).text
+    }
+}
+
+/// The port the server bound, set from its start callback.
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port = 0
+    func set(_ value: Int) { lock.withLock { port = value } }
+    var value: Int { lock.withLock { port } }
+}
