@@ -120,7 +120,12 @@ let package = Package(
         // Helpers shared by the test targets (databases, sockets); never linked into the product.
         .target(
             name: "TodoTestSupport",
-            dependencies: ["TodoCore", "TodoStorage", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "TodoCore", "TodoStorage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             path: "Tests/TodoTestSupport",
             swiftSettings: swiftSettings
         ),

@@ -81,7 +81,8 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
         resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
-    ChatController(chat: dependencies.chat, conversations: dependencies.store).register(on: router, authentication: authentication)
+    ChatController(chat: dependencies.chat, conversations: dependencies.store, heartbeat: dependencies.settings.chatHeartbeat)
+        .register(on: router, authentication: authentication)
     ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
     var bearerOnly = authentication
     bearerOnly.acceptsCookies = false

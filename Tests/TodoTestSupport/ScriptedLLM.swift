@@ -7,8 +7,8 @@ import TodoCore
 
 /// A scripted OpenAI-compatible server on loopback: each request to `/chat/completions` takes the next reply of
 /// the script and is recorded. The hosted LLM is the one boundary tests may fake.
-actor ScriptedLLM {
-    enum Reply: Sendable {
+public actor ScriptedLLM {
+    public enum Reply: Sendable {
         /// SSE chunks (JSON data), then `[DONE]`.
         case stream([String])
         /// One whole completion as JSON, as servers that do not stream answer.
@@ -17,12 +17,14 @@ actor ScriptedLLM {
         case status(Int, String, [String: String])
         /// Headers, then silence: a stalled server.
         case hang
+        /// SSE chunks with a pause before each, then `[DONE]`.
+        case slow([String], every: Duration)
     }
 
     private var script: [Reply]
-    private(set) var requests: [JSONValue] = []
+    public private(set) var requests: [JSONValue] = []
 
-    init(_ script: [Reply]) {
+    public init(_ script: [Reply]) {
         self.script = script
     }
 
@@ -32,7 +34,7 @@ actor ScriptedLLM {
     }
 
     /// Serves the script on a free loopback port while `body` runs with the base URL.
-    func serve<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
+    public func serve<T: Sendable>(_ body: @escaping @Sendable (String) async throws -> T) async throws -> T {
         let router = Router()
         router.post("v1/chat/completions") { request, context -> Response in
             let bytes = try await request.body.collect(upTo: 1 << 20)
@@ -72,6 +74,15 @@ actor ScriptedLLM {
             var fields: HTTPFields = [.contentType: "application/json"]
             for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
             return Response(status: .init(code: code), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body)))
+        case .slow(let chunks, let pause):
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                for chunk in chunks {
+                    try await Task.sleep(for: pause)
+                    try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n"))
+                }
+                try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
+                try await writer.finish(nil)
+            })
         case .hang:
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
                 try await Task.sleep(for: .seconds(30))
@@ -81,11 +92,11 @@ actor ScriptedLLM {
     }
 
     // Chunk builders in the Chat Completions shape.
-    static func text(_ content: String) -> String {
+    public static func text(_ content: String) -> String {
         JSONValue.object(["choices": [["index": 0, "delta": ["content": .string(content)]]]]).text
     }
 
-    static func toolCall(index: Int64 = 0, id: String? = nil, name: String? = nil, arguments: String? = nil) -> String {
+    public static func toolCall(index: Int64 = 0, id: String? = nil, name: String? = nil, arguments: String? = nil) -> String {
         var function: [String: JSONValue] = [:]
         if let name { function["name"] = .string(name) }
         if let arguments { function["arguments"] = .string(arguments) }
@@ -94,7 +105,7 @@ actor ScriptedLLM {
         return JSONValue.object(["choices": [["index": 0, "delta": ["tool_calls": [.object(call)]]]]]).text
     }
 
-    static func finish(_ reason: String) -> String {
+    public static func finish(_ reason: String) -> String {
         JSONValue.object(["choices": [["index": 0, "delta": [:], "finish_reason": .string(reason)]]]).text
     }
 }
