@@ -26,6 +26,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case chatHeartbeat = "CHAT_HEARTBEAT"
     case toolTimeout = "TOOL_TIMEOUT"
     case mcpUser = "MCP_USER"
+    case chatUser = "CHAT_USER"
     case mcpSessionsPerUser = "MCP_SESSIONS_PER_USER"
     case mcpSessionIdleTimeout = "MCP_SESSION_IDLE_TIMEOUT"
     case apiURL = "API_URL"

@@ -51,6 +51,8 @@ public struct Settings: Sendable {
     public var toolTimeout = Duration.seconds(15)
     /// The email of the user `todo-chatbot mcp` acts as.
     public var mcpUser: String?
+    /// The email of the user `todo-chatbot chat` acts as.
+    public var chatUser: String?
     /// Open MCP sessions a user may have; opening one more closes that user's least recently used one.
     public var mcpSessionsPerUser = 10
     /// An MCP session unused this long is closed.
@@ -96,6 +98,7 @@ public struct Settings: Sendable {
         settings.chatHeartbeat = try reader.duration(.chatHeartbeat) ?? settings.chatHeartbeat
         settings.toolTimeout = try reader.duration(.toolTimeout) ?? settings.toolTimeout
         settings.mcpUser = reader.raw(.mcpUser).flatMap { $0.isEmpty ? nil : $0 }
+        settings.chatUser = reader.raw(.chatUser).flatMap { $0.isEmpty ? nil : $0 }
         settings.mcpSessionsPerUser = try reader.integer(.mcpSessionsPerUser, in: 1...1000) ?? settings.mcpSessionsPerUser
         settings.mcpSessionIdleTimeout = try reader.duration(.mcpSessionIdleTimeout) ?? settings.mcpSessionIdleTimeout
         settings.apiURL = try reader.httpURL(.apiURL) ?? settings.apiURL
