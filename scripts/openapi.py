@@ -61,10 +61,16 @@ taskops = lambda legacy: {
           "responses": {"200": js(ref("CompletedTask")), **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}},
 }
 t = taskops(""); l = taskops("Original")
+chat = lambda legacy: {
+ "summary": "One turn with the agent: JSON, or SSE events (conversation, text-delta, tool-call, tool-result, done, error) with Accept: text/event-stream",
+ "operationId": "chat" + legacy, "security": sec, "parameters": [uidp_ref] if legacy else [],
+ "requestBody": body(ref("ChatRequest")),
+ "responses": {"200": {"description": "The answer", "content": {"application/json": {"schema": ref("ChatResponse")}, "text/event-stream": {"schema": {"type": "string"}}}},
+               **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}}
 nullable = lambda s: {**s, "type": [s["type"], "null"]}
 doc = {
  "openapi": "3.1.0",
- "info": {"title": "todo-chatbot API", "version": "0.1.0", "description": "Accounts (Better Auth-compatible), tasks, MCP and operations. Errors share one shape: {\"error\":{\"code\",\"message\",\"field\"}}."},
+ "info": {"title": "todo-chatbot API", "version": "0.1.0", "description": "Accounts (Better Auth-compatible), tasks, chat with the agent, MCP and operations. Errors share one shape: {\"error\":{\"code\",\"message\",\"field\"}}."},
  "paths": {
   "/health": {"get": {"summary": "Liveness", "operationId": "health", "responses": {"200": js(ref("Health"))}}},
   "/ready": {"get": {"summary": "Readiness: the database answers", "operationId": "ready", "responses": {"200": js(ref("Readiness")), "503": js(ref("Readiness"), "The database is unreachable")}}},
@@ -85,6 +91,23 @@ doc = {
   "/api/{user_id}/tasks": {"get": l["list"], "post": l["create"]},
   "/api/{user_id}/tasks/{id}": {"get": l["get"], "put": l["put"], "delete": l["delete"]},
   "/api/{user_id}/tasks/{id}/complete": {"patch": l["complete"]},
+  "/api/chat": {"post": chat("")},
+  "/api/{user_id}/chat": {"post": chat("Original")},
+  "/api/conversations": {"get": {"summary": "The caller's conversations, most recent first", "operationId": "listConversations", "security": sec,
+      "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+      "responses": {"200": js({"type": "object", "required": ["conversations"], "properties": {"conversations": {"type": "array", "items": ref("Conversation")}}}),
+                    **errs("401", "422", "429", "503")}}},
+  "/api/conversations/{id}": {
+   "get": {"summary": "A conversation and its messages, oldest first", "operationId": "getConversation", "security": sec,
+           "parameters": [idp_ref, {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}],
+           "responses": {"200": js({"type": "object", "required": ["conversation", "messages"], "properties": {"conversation": ref("Conversation"), "messages": {"type": "array", "items": ref("ChatMessage")}}}),
+                         **errs("401", "404", "422", "429", "503")}},
+   "patch": {"summary": "Rename a conversation", "operationId": "renameConversation", "security": sec, "parameters": [idp_ref],
+             "requestBody": body({"type": "object", "required": ["title"], "properties": {"title": {"type": "string", "maxLength": 200}}}),
+             "responses": {"200": js(ref("Conversation")), **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}},
+   "delete": {"summary": "Delete a conversation and its messages", "operationId": "deleteConversation", "security": sec, "parameters": [idp_ref],
+              "responses": {"204": {"description": "Deleted"}, **errs("401", "403", "404", "422", "429", "503")}},
+  },
   "/mcp": {
    "parameters": [{"$ref": "#/components/parameters/MCP-Session-Id"}, {"$ref": "#/components/parameters/MCP-Protocol-Version"}],
    "post": {"summary": "MCP Streamable HTTP: one JSON-RPC message; a request is answered as JSON or SSE as Accept asks", "operationId": "mcpPost",
@@ -111,7 +134,8 @@ doc = {
   },
   "schemas": {
    "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
-   "Health": {"type": "object", "required": ["status", "role", "version"], "properties": {"status": {"type": "string"}, "role": {"type": "string"}, "version": {"type": "string"}}},
+   "Health": {"type": "object", "required": ["status", "role", "version", "agent"], "properties": {"status": {"type": "string"}, "role": {"type": "string"}, "version": {"type": "string"},
+      "agent": {"type": "string", "description": "offline, or openai:<model>"}}},
    "Readiness": {"type": "object", "required": ["status", "database"], "properties": {"status": {"type": "string", "enum": ["ready", "unavailable"]}, "database": {"type": "string"}, "reason": {"type": "string"}}},
    "User": {"type": "object", "required": ["id", "name", "email", "emailVerified", "createdAt", "updatedAt"], "properties": {
       "id": {"type": "string"}, "name": {"type": "string"}, "email": {"type": "string"}, "emailVerified": {"type": "boolean"},
@@ -130,6 +154,19 @@ doc = {
       "completed": {"type": "boolean"}, "priority": {"type": "string", "enum": ["low", "medium", "high"]}, "tags": {"type": "array", "items": {"type": "string"}},
       "due_at": {"type": ["string", "null"], "format": "date-time"}, "recurrence": {"type": ["string", "null"], "enum": ["daily", "weekly", "monthly", None]},
       "completed_at": {"type": ["string", "null"], "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+   "ChatRequest": {"type": "object", "required": ["message"], "properties": {
+      "message": {"type": "string", "minLength": 1, "maxLength": 4000}, "conversation_id": {"type": "integer", "format": "int64", "minimum": 1},
+      "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"}}},
+   "ToolStep": {"type": "object", "required": ["id", "name", "arguments", "result", "is_error"], "properties": {
+      "id": {"type": "string"}, "name": {"type": "string"}, "arguments": {}, "result": {}, "is_error": {"type": "boolean"}}},
+   "ChatResponse": {"type": "object", "required": ["conversation_id", "response", "tool_calls"], "properties": {
+      "conversation_id": {"type": "integer", "format": "int64"}, "response": {"type": "string"}, "tool_calls": {"type": "array", "items": ref("ToolStep")}}},
+   "Conversation": {"type": "object", "required": ["id", "user_id", "title", "created_at", "updated_at"], "properties": {
+      "id": {"type": "integer", "format": "int64"}, "user_id": {"type": "string"}, "title": {"type": "string"},
+      "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+   "ChatMessage": {"type": "object", "required": ["id", "role", "content", "tool_calls", "created_at"], "properties": {
+      "id": {"type": "integer", "format": "int64"}, "role": {"type": "string", "enum": ["user", "assistant", "tool", "system"]}, "content": {"type": "string"},
+      "tool_calls": {"oneOf": [{"type": "null"}, {"type": "array", "items": ref("ToolStep")}]}, "created_at": {"type": "string", "format": "date-time"}}},
    "JSONRPCMessage": {"type": "object", "required": ["jsonrpc"], "properties": {"jsonrpc": {"const": "2.0"}, "id": {"type": ["string", "integer"]},
       "method": {"type": "string"}, "params": {"type": "object"}, "result": {}, "error": {}}},
    "JSONRPCResponse": {"type": "object", "required": ["jsonrpc", "id"], "properties": {"jsonrpc": {"const": "2.0"}, "id": {"type": ["string", "integer", "null"]},

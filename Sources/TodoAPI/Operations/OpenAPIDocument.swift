@@ -7,7 +7,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "todo-chatbot API",
     "version": "0.1.0",
-    "description": "Accounts (Better Auth-compatible), tasks, MCP and operations. Errors share one shape: {\"error\":{\"code\",\"message\",\"field\"}}."
+    "description": "Accounts (Better Auth-compatible), tasks, chat with the agent, MCP and operations. Errors share one shape: {\"error\":{\"code\",\"message\",\"field\"}}."
   },
   "paths": {
     "/health": {
@@ -443,6 +443,173 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/chat": {
+      "post": {
+        "summary": "One turn with the agent: JSON, or SSE events (conversation, text-delta, tool-call, tool-result, done, error) with Accept: text/event-stream",
+        "operationId": "chat",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [],
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatRequest"}}}
+        },
+        "responses": {
+          "200": {
+            "description": "The answer",
+            "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/ChatResponse"}},
+              "text/event-stream": {"schema": {"type": "string"}}
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/{user_id}/chat": {
+      "post": {
+        "summary": "One turn with the agent: JSON, or SSE events (conversation, text-delta, tool-call, tool-result, done, error) with Accept: text/event-stream",
+        "operationId": "chatOriginal",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/user_id"}],
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ChatRequest"}}}
+        },
+        "responses": {
+          "200": {
+            "description": "The answer",
+            "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/ChatResponse"}},
+              "text/event-stream": {"schema": {"type": "string"}}
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/conversations": {
+      "get": {
+        "summary": "The caller's conversations, most recent first",
+        "operationId": "listConversations",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}}],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["conversations"],
+                  "properties": {"conversations": {"type": "array", "items": {"$ref": "#/components/schemas/Conversation"}}}
+                }
+              }
+            }
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/conversations/{id}": {
+      "get": {
+        "summary": "A conversation and its messages, oldest first",
+        "operationId": "getConversation",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [
+          {"$ref": "#/components/parameters/id"},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500}}
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["conversation", "messages"],
+                  "properties": {
+                    "conversation": {"$ref": "#/components/schemas/Conversation"},
+                    "messages": {"type": "array", "items": {"$ref": "#/components/schemas/ChatMessage"}}
+                  }
+                }
+              }
+            }
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      },
+      "patch": {
+        "summary": "Rename a conversation",
+        "operationId": "renameConversation",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["title"],
+                "properties": {"title": {"type": "string", "maxLength": 200}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Conversation"}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      },
+      "delete": {
+        "summary": "Delete a conversation and its messages",
+        "operationId": "deleteConversation",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "responses": {
+          "204": {"description": "Deleted"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
     "/mcp": {
       "parameters": [{"$ref": "#/components/parameters/MCP-Session-Id"}, {"$ref": "#/components/parameters/MCP-Protocol-Version"}],
       "post": {
@@ -643,8 +810,13 @@ enum OpenAPIDocument {
       },
       "Health": {
         "type": "object",
-        "required": ["status", "role", "version"],
-        "properties": {"status": {"type": "string"}, "role": {"type": "string"}, "version": {"type": "string"}}
+        "required": ["status", "role", "version", "agent"],
+        "properties": {
+          "status": {"type": "string"},
+          "role": {"type": "string"},
+          "version": {"type": "string"},
+          "agent": {"type": "string", "description": "offline, or openai:<model>"}
+        }
       },
       "Readiness": {
         "type": "object",
@@ -727,6 +899,57 @@ enum OpenAPIDocument {
           "completed_at": {"type": ["string", "null"], "format": "date-time"},
           "created_at": {"type": "string", "format": "date-time"},
           "updated_at": {"type": "string", "format": "date-time"}
+        }
+      },
+      "ChatRequest": {
+        "type": "object",
+        "required": ["message"],
+        "properties": {
+          "message": {"type": "string", "minLength": 1, "maxLength": 4000},
+          "conversation_id": {"type": "integer", "format": "int64", "minimum": 1},
+          "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"}
+        }
+      },
+      "ToolStep": {
+        "type": "object",
+        "required": ["id", "name", "arguments", "result", "is_error"],
+        "properties": {
+          "id": {"type": "string"},
+          "name": {"type": "string"},
+          "arguments": {},
+          "result": {},
+          "is_error": {"type": "boolean"}
+        }
+      },
+      "ChatResponse": {
+        "type": "object",
+        "required": ["conversation_id", "response", "tool_calls"],
+        "properties": {
+          "conversation_id": {"type": "integer", "format": "int64"},
+          "response": {"type": "string"},
+          "tool_calls": {"type": "array", "items": {"$ref": "#/components/schemas/ToolStep"}}
+        }
+      },
+      "Conversation": {
+        "type": "object",
+        "required": ["id", "user_id", "title", "created_at", "updated_at"],
+        "properties": {
+          "id": {"type": "integer", "format": "int64"},
+          "user_id": {"type": "string"},
+          "title": {"type": "string"},
+          "created_at": {"type": "string", "format": "date-time"},
+          "updated_at": {"type": "string", "format": "date-time"}
+        }
+      },
+      "ChatMessage": {
+        "type": "object",
+        "required": ["id", "role", "content", "tool_calls", "created_at"],
+        "properties": {
+          "id": {"type": "integer", "format": "int64"},
+          "role": {"type": "string", "enum": ["user", "assistant", "tool", "system"]},
+          "content": {"type": "string"},
+          "tool_calls": {"oneOf": [{"type": "null"}, {"type": "array", "items": {"$ref": "#/components/schemas/ToolStep"}}]},
+          "created_at": {"type": "string", "format": "date-time"}
         }
       },
       "JSONRPCMessage": {

@@ -18,6 +18,18 @@ struct AgentOptions: SettingOptions {
     @Option(name: .long, help: "Deadline of one chat turn, e.g. 60s. [env: AGENT_TIMEOUT] (default: 60s)")
     var agentTimeout: String?
 
+    @Option(name: .long, help: "Deadline for the model server's first byte and longest silence, e.g. 30s. [env: LLM_TIMEOUT] (default: 30s)")
+    var llmTimeout: String?
+
+    @Option(name: .long, help: "Retries after 429, 5xx or a lost connection. [env: LLM_MAX_RETRIES] (default: 3)")
+    var llmMaxRetries: String?
+
+    @Option(name: .long, help: "Stored messages the model sees again each turn. [env: CHAT_HISTORY_LIMIT] (default: 40)")
+    var chatHistoryLimit: String?
+
+    @Option(name: .long, help: "Keep-alive comment interval of chat event streams. [env: CHAT_HEARTBEAT] (default: 15s)")
+    var chatHeartbeat: String?
+
     var settingValues: [(SettingKey, String?)] {
         [
             (.openAIAPIKey, openAIAPIKey),
@@ -25,6 +37,10 @@ struct AgentOptions: SettingOptions {
             (.openAIModel, openAIModel),
             (.agentMaxSteps, agentMaxSteps),
             (.agentTimeout, agentTimeout),
+            (.llmTimeout, llmTimeout),
+            (.llmMaxRetries, llmMaxRetries),
+            (.chatHistoryLimit, chatHistoryLimit),
+            (.chatHeartbeat, chatHeartbeat),
         ]
     }
 }
