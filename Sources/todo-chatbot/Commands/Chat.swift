@@ -14,11 +14,11 @@ struct Chat: AsyncParsableCommand {
         commandName: "chat",
         abstract: "Send a message to the agent and print its reply and what the tools changed.",
         discussion: """
-            Runs the agent in this process on the configured database, as --user EMAIL (or CHAT_USER). On the
-            embedded SQLite default the user is created on first use, and without --user it is
-            local@todo-chatbot.local. With --api-url and --token the message goes to a running serve-api instead.
-            The reply prints as it streams, followed by one line per change (+ added, ✓ completed, ~ updated,
-            - deleted, ! failed). Without a message, a terminal on standard input gets an interactive prompt
+            Runs the agent in this process on the configured database, as --user EMAIL (or CHAT_USER). On the \
+            embedded SQLite default the user is created on first use, and without --user it is \
+            local@todo-chatbot.local. With --api-url and --token the message goes to a running serve-api instead. \
+            The reply prints as it streams, followed by one line per change (+ added, ✓ completed, ~ updated, \
+            - deleted, ! failed). Without a message, a terminal on standard input gets an interactive prompt \
             (exit with Ctrl-D or "exit"); otherwise standard input is the message.
 
             Examples:

@@ -9,8 +9,8 @@ struct Healthcheck: AsyncParsableCommand {
         commandName: "healthcheck",
         abstract: "Check the local server's health URL; exit 0 when healthy, 1 otherwise.",
         discussion: """
-            Requests http://127.0.0.1:PORT/health for ROLE=api (the default, port 8000) and /api/health for
-            ROLE=web, or the URL given with --url. It prints one line and fails on a refused connection, a timeout
+            Requests http://127.0.0.1:PORT/health for ROLE=api (the default, port 8000) and /api/health for \
+            ROLE=web, or the URL given with --url. It prints one line and fails on a refused connection, a timeout \
             or a status other than 2xx. It needs no curl in the image.
 
             Examples:

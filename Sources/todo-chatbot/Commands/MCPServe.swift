@@ -12,9 +12,9 @@ struct MCPServe: AsyncParsableCommand {
         commandName: "mcp",
         abstract: "Serve the task tools over MCP on stdin/stdout, acting as one user.",
         discussion: """
-            Desktop MCP clients (Claude Desktop, Cursor, the OpenAI Agents SDK's MCPServerStdio) start this command
-            and talk JSON-RPC over its standard input and output. Every tool call acts as the user named by --user
-            (or MCP_USER), on the configured database. Logs go to standard error only. The server stops when the
+            Desktop MCP clients (Claude Desktop, Cursor, the OpenAI Agents SDK's MCPServerStdio) start this command \
+            and talk JSON-RPC over its standard input and output. Every tool call acts as the user named by --user \
+            (or MCP_USER), on the configured database. Logs go to standard error only. The server stops when the \
             client closes standard input.
 
             Remote clients use the Streamable HTTP endpoint /mcp of serve-api instead, with a bearer token.

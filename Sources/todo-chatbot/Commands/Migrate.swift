@@ -9,9 +9,9 @@ struct Migrate: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Apply the database schema (versioned, idempotent, safe to run concurrently).",
         discussion: """
-            Each migration runs in its own transaction and is recorded with a checksum; a migration changed after it
-            was applied is refused. On PostgreSQL a transaction-scoped advisory lock serialises concurrent runs, so
-            two replicas may run it at once. Running it again is a no-op. Exit code 0 on success, 1 on failure,
+            Each migration runs in its own transaction and is recorded with a checksum; a migration changed after it \
+            was applied is refused. On PostgreSQL a transaction-scoped advisory lock serialises concurrent runs, so \
+            two replicas may run it at once. Running it again is a no-op. Exit code 0 on success, 1 on failure, \
             2 on invalid configuration.
 
             Examples:

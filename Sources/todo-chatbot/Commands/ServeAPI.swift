@@ -12,11 +12,11 @@ import TodoStorage
 struct ServeAPI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve-api",
-        abstract: "Run the HTTP API: accounts, tasks, MCP over HTTP (/mcp) and the operations endpoints.",
+        abstract: "Run the HTTP API: accounts, tasks, chat, MCP over HTTP (/mcp) and the operations endpoints.",
         discussion: """
-            Serves /api/auth, /api/tasks, the MCP Streamable HTTP endpoint /mcp (bearer token), /health (liveness),
-            /ready (database readiness), /metrics (Prometheus) and /openapi.json on PORT (default 8000).
-            The embedded SQLite store migrates itself; PostgreSQL is migrated by `todo-chatbot migrate`, or at start
+            Serves /api/auth, /api/tasks, /api/chat, /api/conversations, the MCP Streamable HTTP endpoint /mcp (bearer token), /health (liveness), \
+            /ready (database readiness), /metrics (Prometheus) and /openapi.json on PORT (default 8000). \
+            The embedded SQLite store migrates itself; PostgreSQL is migrated by `todo-chatbot migrate`, or at start \
             with MIGRATE_ON_START=1. SIGTERM and SIGINT stop accepting connections and let in-flight requests finish.
 
             Example:
