@@ -219,3 +219,38 @@ import TodoTestSupport
         }
     }
 }
+
+extension ModelAgentTests {
+    @Test func anUnreachableServerIsRetriedThenReportedWithoutDetails() async throws {
+        let port = try freePort()
+        let client = OpenAIChatClient(
+            OpenAIConfiguration(baseURL: "http://127.0.0.1:\(port)/v1", apiKey: "sk-secret", model: "m", timeout: .milliseconds(500), maxRetries: 2),
+            logger: testLogger, backoff: { _ in .milliseconds(10) }
+        )
+        do {
+            _ = try await client.complete([.user("hi")], tools: []) { _ in }
+            Issue.record("the request should fail")
+        } catch let error as ModelError {
+            #expect(error.kind == .unreachable)
+            #expect(error.message.hasPrefix("The model server could not be reached"))
+            #expect(!error.message.contains("sk-secret"))
+        }
+        try await client.shutdown()
+    }
+
+    @Test func historyStartsAtAUserMessageAndExpandsToolSteps() {
+        let stamp = Date()
+        let steps = #"[{"id":"c1","name":"add_task","arguments":{"title":"x"},"result":{"status":"created","task_id":1,"title":"x"},"is_error":false}]"#
+        let stored = [
+            Message(id: 1, conversationID: 1, userID: "u", role: .assistant, content: "cut off", createdAt: stamp),
+            Message(id: 2, conversationID: 1, userID: "u", role: .user, content: "add x", createdAt: stamp),
+            Message(id: 3, conversationID: 1, userID: "u", role: .assistant, content: "Added x.", toolCalls: steps, createdAt: stamp),
+        ]
+        let history = ChatService.history(stored)
+        #expect(history.map(\.role) == [.user, .assistant, .tool, .assistant])
+        #expect(history[1].toolCalls == [ToolCall(id: "c1", name: "add_task", arguments: #"{"title":"x"}"#)])
+        #expect(history[2].toolCallID == "c1")
+        #expect(history[2].content.contains("created"))
+        #expect(history[3].content == "Added x.")
+    }
+}
