@@ -6,12 +6,12 @@ import TodoCore
 struct TodoChatbot: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "todo-chatbot",
-        abstract: "A Todo AI chatbot: one binary for the API, chat, the MCP server, migrations and container health checks.",
+        abstract: "A Todo AI chatbot: one binary for the API, the web UI, chat, the MCP server, migrations and container health checks.",
         discussion: """
             Configuration is read from command-line flags first, then environment variables, then a .env file,
             then defaults. Run `todo-chatbot help <subcommand>` for each command's options and an example.
             """,
         version: TodoVersion.current,
-        subcommands: [ServeAPI.self, Chat.self, MCPServe.self, Migrate.self, Healthcheck.self]
+        subcommands: [Serve.self, ServeAPI.self, ServeWeb.self, Chat.self, MCPServe.self, Migrate.self, Healthcheck.self]
     )
 }

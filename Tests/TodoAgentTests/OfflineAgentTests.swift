@@ -90,6 +90,21 @@ import TodoTestSupport
         }
     }
 
+    @Test func itMeansTheTaskTheConversationLastActedOn() async throws {
+        try await withStore(.sqliteMemory) { store in
+            let user = try await makeUser(store).id
+            let service = ChatService(
+                agent: OfflineAgent(catalog: ToolCatalog(store: store)), store: store, historyLimit: 40, turnTimeout: .seconds(10), logger: testLogger
+            )
+            let first = try await service.send("add buy milk tomorrow", conversationID: nil, userID: user) { _ in }
+            let done = try await service.send("mark it done", conversationID: first.conversationID, userID: user) { _ in }
+            #expect(done.response.hasPrefix("Marked “buy milk”"), "\(done.response)")
+            #expect(try await store.tasks(matching: TaskQuery(status: .completed), userID: user).map(\.title) == ["buy milk"])
+            let lost = try await Self.say("delete it", store, user)
+            #expect(lost.text.hasPrefix("Which task do you mean?"), "without history there is nothing to refer to")
+        }
+    }
+
     @Test func unknownAmbiguousAndForeignTasksAreExplained() async throws {
         try await withStore(.sqliteMemory) { store in
             let user = try await makeUser(store).id

@@ -58,12 +58,16 @@ public struct APIDependencies: Sendable {
 }
 
 /// Builds serve-api's router: middleware in order (request id, access log, metrics, errors), then routes.
-public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequestContext> {
+/// `extend` adds middleware and routes of its own before the API's (`serve` adds the web UI there).
+public func buildAPIRouter(
+    _ dependencies: APIDependencies, extend: (Router<APIRequestContext>) -> Void = { _ in }
+) -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
+    extend(router)
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role,
         agent: dependencies.chat.agent.label
@@ -93,9 +97,11 @@ public func buildAPIRouter(_ dependencies: APIDependencies) -> Router<APIRequest
 
 /// Builds the serve-api application; the database runs as one of its services and shuts down after the server.
 /// The embedded SQLite store migrates itself before the server listens; PostgreSQL only with `MIGRATE_ON_START`.
-public func buildAPIApplication(_ dependencies: APIDependencies) -> Application<RouterResponder<APIRequestContext>> {
+public func buildAPIApplication(
+    _ dependencies: APIDependencies, extend: (Router<APIRequestContext>) -> Void = { _ in }
+) -> Application<RouterResponder<APIRequestContext>> {
     var app = Application(
-        router: buildAPIRouter(dependencies),
+        router: buildAPIRouter(dependencies, extend: extend),
         configuration: .init(
             address: .hostname(dependencies.settings.host, port: dependencies.settings.effectivePort), serverName: nil
         ),

@@ -23,7 +23,7 @@ public struct OfflineAgent: Agent {
         """
 
     public func run(_ turn: AgentTurn, emit: @escaping @Sendable (AgentEvent) async -> Void) async throws -> AgentAnswer {
-        var session = Session(catalog: catalog, userID: turn.userID, emit: emit)
+        var session = Session(catalog: catalog, userID: turn.userID, emit: emit, recent: Self.lastMentionedTask(turn.history))
         let dates = DatePhrase(now: turn.now, timeZone: turn.timeZone)
         let text: String
         switch OfflineIntent.parse(turn.message, dates: dates) {
@@ -95,11 +95,25 @@ public struct OfflineAgent: Agent {
         return ([heading] + lines).joined(separator: "\n")
     }
 
+    /// The task the latest tool result in the history names: one a tool acted on, or the only one listed.
+    static func lastMentionedTask(_ history: [ChatMessage]) -> Int64? {
+        for message in history.reversed() where message.role == .tool {
+            guard let result = JSONValue.parse(message.content) else { continue }
+            if case .int(let id)? = result["task_id"] { return id }
+            if case .array(let items) = result, items.count == 1, case .int(let id)? = items[0]["id"] { return id }
+        }
+        return nil
+    }
+
     /// The tool calls of one offline turn, reported as the model agent reports its own.
     struct Session {
+        static let pronouns: Set<String> = ["it", "that", "this", "that one", "this one", "the last one", "last one"]
+
         let catalog: ToolCatalog
         let userID: String
         let emit: @Sendable (AgentEvent) async -> Void
+        /// The task the conversation last acted on, for "it" and "that".
+        let recent: Int64?
         var steps: [ToolStep] = []
 
         mutating func call(_ name: String, _ arguments: JSONValue) async -> ToolResult {
@@ -121,6 +135,9 @@ public struct OfflineAgent: Agent {
             switch ref {
             case .id(let given):
                 id = given
+            case .words(let words) where Self.pronouns.contains(words.lowercased()):
+                guard let recent else { return "Which task do you mean? Say its number, e.g. “complete 3”, or “show my tasks”." }
+                id = recent
             case .words(let words):
                 let found = await call("list_tasks", ["query": .string(words), "status": .string(status), "limit": 10])
                 guard !found.isError, case .array(let matches) = found.content else { return found.text }

@@ -36,21 +36,10 @@ struct ServeAPI: AsyncParsableCommand {
         var settings = try Startup.settings(global, flags: server.flags.merging(database.flags) { $1 }
             .merging(auth.flags) { $1 }.merging(agent.flags) { $1 }.merging(tools.flags) { $1 })
         settings.role = .api
-        if !settings.database.isEmbedded, settings.betterAuthSecret == nil {
-            throw Startup.fail(
-                "configuration error: BETTER_AUTH_SECRET: required when DATABASE_URL is PostgreSQL (generate one with: openssl rand -base64 32)",
-                code: 2
-            )
-        }
         let logger = Startup.logger(settings, label: "serve-api")
-        let secret: String
-        do {
-            secret = try EmbeddedSecret.resolve(settings)
-        } catch {
-            throw Startup.fail(Startup.describe(error))
-        }
-        let database = try await DatabaseOpener.open(settings, logger: logger)
-        let app = buildAPIApplication(APIDependencies(settings: settings, database: database, authSecret: secret, logger: logger))
+        let dependencies = try await Self.dependencies(settings, logger: logger)
+        let database = dependencies.database
+        let app = buildAPIApplication(dependencies)
         logger.info(
             "serve-api starting",
             metadata: [
@@ -63,6 +52,24 @@ struct ServeAPI: AsyncParsableCommand {
         } catch {
             throw Startup.fail(Self.describeListenFailure(error, settings) ?? Startup.describe(error))
         }
+    }
+
+    /// The secret, the database and everything the API is built from; failures stop the command with one line.
+    static func dependencies(_ settings: Settings, logger: Logger) async throws -> APIDependencies {
+        if !settings.database.isEmbedded, settings.betterAuthSecret == nil {
+            throw Startup.fail(
+                "configuration error: BETTER_AUTH_SECRET: required when DATABASE_URL is PostgreSQL (generate one with: openssl rand -base64 32)",
+                code: 2
+            )
+        }
+        let secret: String
+        do {
+            secret = try EmbeddedSecret.resolve(settings)
+        } catch {
+            throw Startup.fail(Startup.describe(error))
+        }
+        let database = try await DatabaseOpener.open(settings, logger: logger)
+        return APIDependencies(settings: settings, database: database, authSecret: secret, logger: logger)
     }
 
     /// Names the address when the listener cannot be set up, the most common reason a server fails at start.

@@ -1,0 +1,101 @@
+// The app: the account screen, then conversations, chat and tasks side by side.
+import { call } from "./api.js";
+import { $, showError } from "./dom.js";
+import { setUpChat, loadConversations } from "./chat.js";
+import { setUpTasks, refreshTasks } from "./tasks.js";
+
+let mode = "sign-in";
+
+function showAuth() {
+  $("#main-view").hidden = true;
+  $("#auth-view").hidden = false;
+  $("#auth-form").reset();
+  showError($("#auth-error"), "");
+  $("#auth-form input[name=email]").focus();
+}
+
+async function showMain(user) {
+  $("#auth-view").hidden = true;
+  $("#main-view").hidden = false;
+  $("#user-email").textContent = user.email;
+  await Promise.all([loadConversations(true), refreshTasks(), showAgent()]);
+  $("#composer-input").focus();
+}
+
+async function showAgent() {
+  const badge = $("#agent-badge");
+  try {
+    const health = await call("GET", "/api/health?deep=1");
+    const agent = health.api?.agent ?? "unknown";
+    badge.textContent = agent === "offline" ? "Offline agent" : "Model: " + agent.replace(/^openai:/, "");
+    badge.classList.toggle("offline", agent === "offline");
+  } catch {
+    badge.textContent = "API unreachable";
+  }
+}
+
+function setMode(next) {
+  mode = next;
+  const signUp = mode === "sign-up";
+  $("#tab-sign-in").setAttribute("aria-selected", String(!signUp));
+  $("#tab-sign-up").setAttribute("aria-selected", String(signUp));
+  $("#name-field").hidden = !signUp;
+  $("#auth-submit").textContent = signUp ? "Create account" : "Sign in";
+  $("#auth-form input[name=password]").autocomplete = signUp ? "new-password" : "current-password";
+  showError($("#auth-error"), "");
+}
+
+async function submitAuth(event) {
+  event.preventDefault();
+  const form = new FormData(event.target);
+  const email = String(form.get("email") || "").trim();
+  const password = String(form.get("password") || "");
+  const name = String(form.get("name") || "").trim() || email.split("@")[0];
+  if (!email || !password) { showError($("#auth-error"), "Enter your email and password."); return; }
+  if (mode === "sign-up" && password.length < 8) { showError($("#auth-error"), "The password needs at least 8 characters."); return; }
+  $("#auth-submit").disabled = true;
+  try {
+    const result = mode === "sign-up"
+      ? await call("POST", "/api/auth/sign-up/email", { name, email, password })
+      : await call("POST", "/api/auth/sign-in/email", { email, password });
+    await showMain(result.user);
+  } catch (error) {
+    showError($("#auth-error"), error.message);
+  } finally {
+    $("#auth-submit").disabled = false;
+  }
+}
+
+function toggle(panel, button) {
+  const open = !document.body.classList.contains(panel);
+  document.body.classList.remove("show-conversations", "show-tasks");
+  document.body.classList.toggle(panel, open);
+  for (const other of document.querySelectorAll("[aria-controls]")) other.setAttribute("aria-expanded", "false");
+  button.setAttribute("aria-expanded", String(open));
+}
+
+async function start() {
+  $("#tab-sign-in").addEventListener("click", () => setMode("sign-in"));
+  $("#tab-sign-up").addEventListener("click", () => setMode("sign-up"));
+  $("#auth-form").addEventListener("submit", submitAuth);
+  $("#sign-out").addEventListener("click", async () => {
+    await call("POST", "/api/auth/sign-out").catch(() => {});
+    showAuth();
+  });
+  $("#toggle-conversations").addEventListener("click", (event) => toggle("show-conversations", event.currentTarget));
+  $("#toggle-tasks").addEventListener("click", (event) => toggle("show-tasks", event.currentTarget));
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") document.body.classList.remove("show-conversations", "show-tasks");
+  });
+  setUpChat();
+  setUpTasks();
+  try {
+    const session = await call("GET", "/api/auth/get-session");
+    if (session?.user) await showMain(session.user);
+    else showAuth();
+  } catch {
+    showAuth();
+  }
+}
+
+start();

@@ -1,0 +1,36 @@
+import AsyncHTTPClient
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TodoCore
+
+/// Builds serve-web: the UI and `/api/health` of its own, everything else under `/api` proxied to `API_URL`.
+public func buildWebApplication(settings: Settings, catalog: AssetCatalog, logger: Logger) -> some ApplicationProtocol {
+    var configuration = HTTPClient.Configuration()
+    // Reads may wait for a chat's next event; the API sends a heartbeat well within this.
+    configuration.timeout = .init(connect: .seconds(5), read: .seconds(120))
+    configuration.redirectConfiguration = .disallow
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    let proxy = APIProxy(target: settings.apiURL, client: client)
+    let router = Router(context: WebRequestContext.self)
+    router.add(middleware: LogRequestsMiddleware(.info))
+    router.add(middleware: SecurityHeadersMiddleware())
+    WebRoutes(catalog: catalog, apiHealth: { await proxy.apiHealth() }).register(on: router)
+    proxy.register(on: router)
+    var app = Application(
+        router: router, configuration: .init(address: .hostname(settings.host, port: settings.effectivePort), serverName: nil),
+        logger: logger
+    )
+    app.addServices(HTTPClientService(client: client))
+    return app
+}
+
+/// Shuts an HTTP client down with the application.
+struct HTTPClientService: Service {
+    let client: HTTPClient
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        try await client.shutdown()
+    }
+}
