@@ -179,6 +179,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TodoWebTests",
+            dependencies: [
+                "TodoCore", "TodoWeb", "TodoTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TodoMCPTests",
             dependencies: ["TodoCore", "TodoStorage", "TodoMCP", "TodoTestSupport"],
             swiftSettings: swiftSettings

@@ -10,6 +10,8 @@ public func buildWebApplication(settings: Settings, catalog: AssetCatalog, logge
     // Reads may wait for a chat's next event; the API sends a heartbeat well within this.
     configuration.timeout = .init(connect: .seconds(5), read: .seconds(120))
     configuration.redirectConfiguration = .disallow
+    // A refused connection means the API is down: answer 502 now instead of retrying until the connect timeout.
+    configuration.connectionPool.retryConnectionEstablishment = false
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     let proxy = APIProxy(target: settings.apiURL, client: client)
     let router = Router(context: WebRequestContext.self)

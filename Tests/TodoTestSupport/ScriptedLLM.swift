@@ -111,9 +111,10 @@ public actor ScriptedLLM {
 }
 
 /// The port the server bound, set from its start callback.
-final class PortBox: @unchecked Sendable {
+public final class PortBox: @unchecked Sendable {
     private let lock = NSLock()
     private var port = 0
-    func set(_ value: Int) { lock.withLock { port = value } }
-    var value: Int { lock.withLock { port } }
+    public init() {}
+    public func set(_ value: Int) { lock.withLock { port = value } }
+    public var value: Int { lock.withLock { port } }
 }

@@ -59,6 +59,8 @@ public final class OpenAIChatClient: ChatModel, Service {
         let millis = configuration.timeout.totalMilliseconds
         var http = HTTPClient.Configuration()
         http.timeout = .init(connect: .milliseconds(min(millis, 10_000)), read: .milliseconds(max(millis, 100)))
+        // Our own retry loop (with backoff and a limit) handles refused connections.
+        http.connectionPool.retryConnectionEstablishment = false
         self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: http)
         self.logger = logger
         self.backoff = backoff

@@ -49,7 +49,7 @@ function renderList(conversations) {
       onclick: () => openConversation(conversation.id),
     }, title);
     const rename = h("button", { type: "button", class: "icon quiet", "aria-label": `Rename “${title}”`, onclick: () => startRename(item, conversation) }, "✎");
-    const remove = h("button", { type: "button", class: "icon quiet danger", "aria-label": `Delete “${title}”`, onclick: () => confirmDelete(item, conversation) }, "🗑");
+    const remove = h("button", { type: "button", class: "icon quiet danger", "aria-label": `Delete “${title}”`, onclick: () => confirmDelete(item, conversation) }, "✕");
     const item = h("li", { class: conversation.id === current ? "conversation active" : "conversation", "data-conversation-id": conversation.id }, select, rename, remove);
     return item;
   }));

@@ -74,7 +74,7 @@ function row(task) {
     checkbox,
     h("div", { class: "task-body" }, title, meta.childElementCount ? meta : null),
     h("button", { type: "button", class: "icon quiet", "aria-label": `Edit “${task.title}”`, onclick: () => startEditing(task) }, "✎"),
-    h("button", { type: "button", class: "icon quiet danger", "aria-label": `Delete “${task.title}”`, onclick: () => act(() => call("DELETE", `/api/tasks/${task.id}`)) }, "🗑"),
+    h("button", { type: "button", class: "icon quiet danger", "aria-label": `Delete “${task.title}”`, onclick: () => act(() => call("DELETE", `/api/tasks/${task.id}`)) }, "✕"),
   );
   if (editing === task.id) queueMicrotask(() => { const input = item.querySelector(".task-edit"); input?.focus(); input?.select(); });
   return item;
