@@ -84,11 +84,13 @@ struct CLI {
 
     /// Starts `serve-api` on a free port and waits until `/health` answers. A port taken between choosing and
     /// binding it (other tests bind ports too) is retried with another one.
-    func startServer(_ arguments: [String] = [], environment extra: [String: String] = [:]) async throws -> Server {
+    func startServer(
+        _ arguments: [String] = [], command: String = "serve-api", health: String = "/health", environment extra: [String: String] = [:]
+    ) async throws -> Server {
         var lastLog = ""
         for _ in 0..<3 {
             let port = try freePort()
-            let process = process(["serve-api", "--port", String(port)] + arguments, environment: extra)
+            let process = process([command, "--port", String(port)] + arguments, environment: extra)
             let log = folder.appendingPathComponent("server-\(port).log")
             guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
             let handle = try FileHandle(forWritingTo: log)
@@ -97,7 +99,7 @@ struct CLI {
             try process.run()
             let server = Server(process: process, port: port, log: log)
             for _ in 0..<200 {
-                if (try? await server.get("/health"))?.status == 200 { return server }
+                if (try? await server.get(health))?.status == 200 { return server }
                 guard process.isRunning else { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
