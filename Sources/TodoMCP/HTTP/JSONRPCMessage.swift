@@ -11,15 +11,15 @@ enum JSONRPCCode: Int64 {
 
 /// One JSON-RPC message a client posted, checked enough to route it and to reject bad parameters with `-32602`
 /// before the SDK turns a decoding failure into an internal error.
-struct JSONRPCMessage {
-    enum Kind: Equatable {
+public struct JSONRPCMessage: Sendable {
+    enum Kind: Equatable, Sendable {
         case request(id: JSONValue, method: String)
         case notification(method: String)
         case response(id: JSONValue)
     }
 
     /// Why a message was refused, with the id to answer when the request had a usable one.
-    struct Rejection: Error {
+    struct Rejection: Error, Sendable {
         let code: JSONRPCCode
         let message: String
         var id: JSONValue = .null
@@ -112,9 +112,18 @@ struct JSONRPCMessage {
         return nil
     }
 
+    /// A result response.
+    static func result(_ result: JSONValue, id: JSONValue) -> JSONValue {
+        ["jsonrpc": "2.0", "id": id, "result": result]
+    }
+
+    /// An error response.
+    static func error(_ code: JSONRPCCode, _ message: String, id: JSONValue) -> JSONValue {
+        ["jsonrpc": "2.0", "id": id, "error": ["code": .int(code.rawValue), "message": .string(message)]]
+    }
+
     /// The body of an error response.
     static func errorBody(_ code: JSONRPCCode, _ message: String, id: JSONValue = .null) -> Data {
-        let body: JSONValue = ["jsonrpc": "2.0", "id": id, "error": ["code": .int(code.rawValue), "message": .string(message)]]
-        return Data(body.text.utf8)
+        Data(error(code, message, id: id).text.utf8)
     }
 }

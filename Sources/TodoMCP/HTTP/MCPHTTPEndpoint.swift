@@ -1,5 +1,4 @@
 import Foundation
-import MCP
 import TodoCore
 
 /// The Streamable HTTP endpoint (`/mcp`) for an authenticated user: `POST` carries JSON-RPC messages, `GET`
@@ -12,8 +11,8 @@ public struct MCPHTTPEndpoint: Sendable {
     }
 
     public func handle(_ request: MCPHTTPRequest, userID: String) async -> MCPHTTPReply {
-        if let version = request.protocolVersion, !Version.supported.contains(version) {
-            let supported = Version.supported.sorted().joined(separator: ", ")
+        if let version = request.protocolVersion, !TodoToolServer.supportedVersions.contains(version) {
+            let supported = TodoToolServer.supportedVersions.sorted().joined(separator: ", ")
             return .error(400, .invalidRequest, "Unsupported MCP-Protocol-Version \(version); supported: \(supported).")
         }
         switch request.method {
@@ -42,7 +41,7 @@ public struct MCPHTTPEndpoint: Sendable {
             // A request we can answer by id gets its error as any answer; without an id it is a bad HTTP request.
             return .error(error.id == .null ? 400 : 200, error.code, error.message, id: error.id)
         }
-        let transport: SessionTransport
+        let session: MCPSession
         let sessionID: String
         if let requested = request.sessionID {
             guard let found = await registry.session(requested, userID: userID) else {
@@ -51,13 +50,9 @@ public struct MCPHTTPEndpoint: Sendable {
             if message.isInitialize {
                 return .error(400, .invalidRequest, "This session is already initialized.", id: Self.id(of: message), session: requested)
             }
-            (transport, sessionID) = (found, requested)
+            (session, sessionID) = (found, requested)
         } else if message.isInitialize {
-            do {
-                (sessionID, transport) = try await registry.open(userID: userID)
-            } catch {
-                return .error(500, .invalidRequest, "The session could not be started.", id: Self.id(of: message))
-            }
+            (sessionID, session) = await registry.open(userID: userID)
         } else if case .request(let id, let method) = message.kind, !JSONRPCMessage.methods.contains(method) {
             // Clients of newer protocol versions probe methods such as server/discover before a session exists;
             // -32601 tells them to fall back to initialize.
@@ -66,13 +61,16 @@ public struct MCPHTTPEndpoint: Sendable {
             return .error(400, .invalidRequest, "Missing MCP-Session-Id header: send initialize first.", id: Self.id(of: message))
         }
         let headers = [(name: MCPHeader.sessionID, value: sessionID)]
-        switch await transport.post(request.body, message: message, streaming: streaming) {
+        switch await session.post(message, server: registry.tools) {
         case .accepted:
             return MCPHTTPReply(status: 202, headers: headers)
-        case .json(let data):
-            return MCPHTTPReply(status: 200, headers: headers + [("Content-Type", "application/json")], body: .json(data))
-        case .events(let stream):
+        case .answer(let data) where streaming:
+            let stream = EventStream.make()
+            stream.continuation.yield(SSEEvent.message(data))
+            stream.stop()
             return MCPHTTPReply(status: 200, headers: headers + Self.eventHeaders, body: .events(stream))
+        case .answer(let data):
+            return MCPHTTPReply(status: 200, headers: headers + [("Content-Type", "application/json")], body: .json(data))
         case .duplicateID:
             return .error(400, .invalidRequest, "A request with this id is still running in this session.", id: Self.id(of: message), session: sessionID)
         case .closed:
@@ -87,10 +85,10 @@ public struct MCPHTTPEndpoint: Sendable {
         guard let requested = request.sessionID else {
             return .error(400, .invalidRequest, "Missing MCP-Session-Id header: send initialize first.")
         }
-        guard let transport = await registry.session(requested, userID: userID) else {
+        guard let session = await registry.session(requested, userID: userID) else {
             return .error(404, .invalidRequest, "Session not found or expired; send initialize to start a new one.")
         }
-        guard let stream = await transport.openEvents() else {
+        guard let stream = await session.openEvents() else {
             return .error(409, .invalidRequest, "This session already has an open event stream.", session: requested)
         }
         return MCPHTTPReply(status: 200, headers: [(MCPHeader.sessionID, requested)] + Self.eventHeaders, body: .events(stream))

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import MCP
 import ServiceLifecycle
 import TodoCore
 
@@ -8,10 +7,8 @@ import TodoCore
 /// (opening one more closes that user's least recently used one) and closes sessions left idle; as a service
 /// it sweeps until shutdown and then closes them all.
 public actor MCPSessionRegistry: Service {
-    struct Session {
-        let userID: String
-        let server: Server
-        let transport: SessionTransport
+    struct Entry {
+        let session: MCPSession
         var lastUsed: ContinuousClock.Instant
     }
 
@@ -19,7 +16,7 @@ public actor MCPSessionRegistry: Service {
     let sessionsPerUser: Int
     let idleTimeout: Duration
     let logger: Logger
-    private var sessions: [String: Session] = [:]
+    private var sessions: [String: Entry] = [:]
 
     public init(tools: TodoToolServer, sessionsPerUser: Int, idleTimeout: Duration, logger: Logger) {
         self.tools = tools
@@ -31,49 +28,44 @@ public actor MCPSessionRegistry: Service {
     /// The number of open sessions.
     public var count: Int { sessions.count }
 
-    /// Starts a session for the user and returns its id and transport.
-    func open(userID: String) async throws -> (id: String, transport: SessionTransport) {
-        let owned = sessions.filter { $0.value.userID == userID }
+    /// Starts a session for the user and returns its id.
+    func open(userID: String) async -> (id: String, session: MCPSession) {
+        let owned = sessions.filter { $0.value.session.userID == userID }
         if owned.count >= sessionsPerUser, let oldest = owned.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
             logger.info("mcp session closed: the user opened too many", metadata: ["session": "\(oldest.key)"])
             await close(oldest.key)
         }
         let id = UUID().uuidString.lowercased()
-        var sessionLogger = logger
-        sessionLogger[metadataKey: "mcp_session"] = "\(id)"
-        let transport = SessionTransport(logger: sessionLogger)
-        let server = await tools.makeServer(userID: userID)
-        try await server.start(transport: transport)
-        sessions[id] = Session(userID: userID, server: server, transport: transport, lastUsed: .now)
+        let session = MCPSession(userID: userID)
+        sessions[id] = Entry(session: session, lastUsed: .now)
         logger.info("mcp session opened", metadata: ["mcp_session": "\(id)", "user_id": "\(userID)"])
-        return (id, transport)
+        return (id, session)
     }
 
     /// The user's session with this id. Another user's session is not found, exactly like an expired one.
-    func session(_ id: String, userID: String) -> SessionTransport? {
-        guard var session = sessions[id], session.userID == userID else { return nil }
-        session.lastUsed = .now
-        sessions[id] = session
-        return session.transport
+    func session(_ id: String, userID: String) -> MCPSession? {
+        guard var entry = sessions[id], entry.session.userID == userID else { return nil }
+        entry.lastUsed = .now
+        sessions[id] = entry
+        return entry.session
     }
 
     /// Ends a session; false when the user has no session with this id.
     func end(_ id: String, userID: String) async -> Bool {
-        guard sessions[id]?.userID == userID else { return false }
+        guard sessions[id]?.session.userID == userID else { return false }
         await close(id)
         logger.info("mcp session ended by the client", metadata: ["mcp_session": "\(id)"])
         return true
     }
 
     private func close(_ id: String) async {
-        guard let session = sessions.removeValue(forKey: id) else { return }
-        await session.transport.close()
-        await session.server.stop()
+        guard let entry = sessions.removeValue(forKey: id) else { return }
+        await entry.session.close()
     }
 
     /// Closes every session unused for longer than the idle timeout.
     public func sweep(now: ContinuousClock.Instant = .now) async {
-        for (id, session) in sessions where now - session.lastUsed > idleTimeout {
+        for (id, entry) in sessions where now - entry.lastUsed > idleTimeout {
             logger.info("mcp session expired", metadata: ["mcp_session": "\(id)"])
             await close(id)
         }

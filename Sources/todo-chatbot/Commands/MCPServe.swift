@@ -54,7 +54,7 @@ struct MCPServe: AsyncParsableCommand {
                 }
                 logger.info("mcp serving on stdio", metadata: ["user_id": "\(user.id)", "database": "\(database.redactedLocation)"])
                 let tools = TodoToolServer(catalog: ToolCatalog(store: store, timeout: settings.toolTimeout))
-                try await tools.serveStdio(userID: user.id, logger: logger)
+                await tools.serveStdio(userID: user.id, logger: logger)
             }
         } catch TodoError.notFound(resource: "user", let id) {
             throw Startup.fail("no account with the email \(id); sign up first (POST /api/auth/sign-up/email)")

