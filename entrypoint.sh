@@ -44,13 +44,6 @@ case "$role" in
     ;;
 esac
 
-# The health check must check the role that runs.
-case "$role" in
-  serve-web) export ROLE=web ;;
-  serve) export ROLE=serve ;;
-  *) export ROLE=api ;;
-esac
-
 case "${MIGRATE_ON_START:-0}" in
   1 | true | yes | on)
     if [ "$role" != serve-web ]; then

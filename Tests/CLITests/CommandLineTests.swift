@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TodoAPI
+import TodoCore
 import TodoTestSupport
 
 @Suite(.timeLimit(.minutes(2))) struct CommandLineTests {
@@ -141,5 +142,15 @@ import TodoTestSupport
             #expect(object?["level"] != nil, "not a JSON log line: \(line)")
         }
         #expect(lines.contains { $0.contains(#""msg":"request""#) && $0.contains(#""request_id":"#) && $0.contains(#""path":"/health""#) })
+    }
+}
+
+@Suite struct RunningServerTests {
+    @Test func theRoleAndPortOfProcessOneAreRead() {
+        #expect(RunningServer.parse(["/app/todo-chatbot", "serve-web", "--port", "3001"]) == RunningServer(role: .web, port: "3001"))
+        #expect(RunningServer.parse(["/app/todo-chatbot", "serve-api"]) == RunningServer(role: .api, port: nil))
+        #expect(RunningServer.parse(["todo-chatbot", "serve", "--port=8080"]) == RunningServer(role: .serve, port: "8080"))
+        #expect(RunningServer.parse(["/bin/sh", "serve-web"]) == nil)
+        #expect(RunningServer.parse(["/app/todo-chatbot", "migrate"]) == nil)
     }
 }

@@ -150,6 +150,33 @@ import TodoTestSupport
         }
     }
 
+    @Test func aModelStreamCutHalfwayIsAClearErrorAndOthersAreStillServed() async throws {
+        let llm = ScriptedLLM([
+            .truncated([ScriptedLLM.text("Let me add "), ScriptedLLM.text("that")]),
+            .stream([ScriptedLLM.text("Still here.")]),
+        ])
+        try await llm.serve { baseURL in
+            try await withAPI(mode: .live, configure: { $0.openAIBaseURL = baseURL; $0.llmMaxRetries = 0 }) { client in
+                let ada = try await TestAccount.create(client, "chat")
+                var headers = ada.bearer
+                headers[.accept] = "text/event-stream"
+                let cut = try await client.execute(uri: "/api/chat", method: .post, headers: headers, body: Self.chat(["message": "add milk"]))
+                let events = Self.events(cut.body)
+                #expect(events.map(\.0) == ["conversation", "text-delta", "text-delta", "error"])
+                #expect((events.last?.1["message"] as? String)?.hasPrefix("The model server could not be reached") == true)
+                let conversation = try #require(events.first?.1["conversation_id"] as? Int)
+                let detail = try json(try await client.execute(uri: "/api/conversations/\(conversation)", method: .get, headers: ada.bearer).body)
+                let messages = try #require(detail["messages"] as? [[String: Any]])
+                #expect(messages.map { $0["role"] as? String } == ["user", "assistant"])
+                #expect(messages.last?["content"] as? String == "Let me add that")
+                #expect(messages.last?["tool_calls"] is NSNull, "no tool call is claimed")
+
+                let next = try await client.execute(uri: "/api/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "hello?"]))
+                #expect(try json(next.body)["response"] as? String == "Still here.", "the server keeps serving")
+            }
+        }
+    }
+
     @Test func idleStreamsGetHeartbeats() async throws {
         let llm = ScriptedLLM([.slow([ScriptedLLM.text("Slow answer.")], every: .milliseconds(700))])
         try await llm.serve { baseURL in

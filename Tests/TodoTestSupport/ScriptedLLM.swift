@@ -19,6 +19,8 @@ public actor ScriptedLLM {
         case hang
         /// SSE chunks with a pause before each, then `[DONE]`.
         case slow([String], every: Duration)
+        /// SSE chunks, then the connection drops without `[DONE]`.
+        case truncated([String])
     }
 
     private var script: [Reply]
@@ -82,6 +84,12 @@ public actor ScriptedLLM {
                 }
                 try await writer.write(ByteBuffer(string: "data: [DONE]\n\n"))
                 try await writer.finish(nil)
+            })
+        case .truncated(let chunks):
+            return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
+                for chunk in chunks { try await writer.write(ByteBuffer(string: "data: \(chunk)\n\n")) }
+                try await Task.sleep(for: .milliseconds(100))
+                throw CancellationError()
             })
         case .hang:
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in

@@ -88,7 +88,8 @@ public struct ChatService: Sendable {
                 do {
                     return .success(try await agent.run(turn, emit: guarded))
                 } catch let failure as AgentFailure {
-                    return .failure(failure)
+                    // What the user saw (streamed text and finished steps) is what the conversation keeps.
+                    return .failure(AgentFailure(code: failure.code, message: failure.message, partial: progress.partial))
                 } catch {
                     return .failure(AgentFailure(code: "AGENT_FAILED", message: "The assistant failed unexpectedly.", partial: progress.partial))
                 }

@@ -10,8 +10,9 @@ struct Healthcheck: AsyncParsableCommand {
         abstract: "Check the local server's health URL; exit 0 when healthy, 1 otherwise.",
         discussion: """
             Requests http://127.0.0.1:PORT/health for ROLE=api (the default, port 8000) and /api/health for \
-            ROLE=web, or the URL given with --url. It prints one line and fails on a refused connection, a timeout \
-            or a status other than 2xx. It needs no curl in the image.
+            ROLE=web, or the URL given with --url. Without ROLE it checks the server that runs as process 1 (its role \
+            and --port), which is what a container's HEALTHCHECK needs. It prints one line and fails on a refused \
+            connection, a timeout or a status other than 2xx. It needs no curl in the image.
 
             Examples:
               todo-chatbot healthcheck
@@ -37,6 +38,12 @@ struct Healthcheck: AsyncParsableCommand {
         var flags: [String: String] = [:]
         flags[SettingKey.role.rawValue] = role
         flags[SettingKey.port.rawValue] = port
+        // In a container the health check is a separate process: without ROLE it checks what PID 1 serves.
+        let environment = ProcessInfo.processInfo.environment
+        if role == nil, environment["ROLE"] == nil, let server = RunningServer.processOne() {
+            flags[SettingKey.role.rawValue] = server.role.rawValue
+            if port == nil, environment["PORT"] == nil, let serverPort = server.port { flags[SettingKey.port.rawValue] = serverPort }
+        }
         let settings = try Startup.settings(global, flags: flags)
         guard let millis = Self.milliseconds(timeout) else {
             throw Startup.fail("configuration error: --timeout: '\(timeout)' is not a positive duration (e.g. 3s, 500ms)", code: 2)

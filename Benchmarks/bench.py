@@ -1,0 +1,166 @@
+"""The benchmark suite behind Benchmarks/run.sh. Everything runs on loopback against the real binary."""
+
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import tempfile
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "drills"))
+from support import BIN, Server, open_chat_stream, read_until, request, sign_up, start_model  # noqa: E402
+
+SMOKE = "--smoke" in sys.argv
+DURATION = "2s" if SMOKE else "15s"
+CONNECTIONS = 64
+RESULTS = {"smoke": SMOKE, "binary": BIN, "machine": {}, "http": {}, "memory": {}, "startup": {}, "chat": {}}
+BUDGETS = []
+
+
+def rss_mb(pid, field="VmRSS"):
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def wrk(url, path, token, method="GET", body=None):
+    script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)
+    script.write(f'wrk.method = "{method}"\n')
+    script.write(f'wrk.headers["Authorization"] = "Bearer {token}"\n' if token else "")
+    if body is not None:
+        script.write('wrk.headers["Content-Type"] = "application/json"\n')
+        script.write(f"wrk.body = {json.dumps(json.dumps(body))}\n")
+    script.close()
+    output = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION}", "--latency", "-s", script.name, url + path],
+                            capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(name):
+        match = re.search(rf"^\s+{name}%\s+([\d.]+)(us|ms|s)", output, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return {"rps": round(rps), "p50_ms": round(percentile("50"), 2), "p99_ms": round(percentile("99"), 2),
+            "non_2xx": int(errors.group(1)) if errors else 0}
+
+
+def http_suite(store, database_url):
+    env = {"DATABASE_URL": database_url} if database_url else {}
+    server = Server(env=env)
+    try:
+        RESULTS["memory"][f"idle_rss_mb_{store}"] = round(rss_mb(server.process.pid), 1)
+        token = sign_up(server.url)
+        for index in range(50):
+            request("POST", server.url + "/api/tasks", {"title": f"Task {index}", "priority": "high" if index % 3 == 0 else "medium"}, token)
+        _, created = request("POST", server.url + "/api/tasks", {"title": "toggle me"}, token)
+        toggle = json.loads(created)["id"]
+        routes = {
+            "GET /health": wrk(server.url, "/health", None),
+            "GET /api/tasks (50 tasks)": wrk(server.url, "/api/tasks?limit=50", token),
+            "POST /api/tasks": wrk(server.url, "/api/tasks", token, "POST", {"title": "bench"}),
+            "PATCH /api/tasks/{id}/complete": wrk(server.url, f"/api/tasks/{toggle}/complete", token, "PATCH"),
+        }
+        ceiling = routes["GET /health"]["rps"]
+        for name, numbers in routes.items():
+            numbers["of_health"] = round(numbers["rps"] / ceiling, 2) if ceiling else 0
+        RESULTS["http"][store] = routes
+        RESULTS["memory"][f"peak_rss_mb_{store}"] = round(rss_mb(server.process.pid, "VmHWM"), 1)
+        listing = routes["GET /api/tasks (50 tasks)"]
+        BUDGETS.append((f"list tasks ≥ 40% of /health ({store})", listing["of_health"] >= 0.4, f"{listing['of_health']:.0%}"))
+        BUDGETS.append((f"list tasks p99 < 20 ms at {CONNECTIONS} connections ({store})", listing["p99_ms"] < 20, f"{listing['p99_ms']} ms"))
+    finally:
+        server.stop()
+
+
+def startup_suite():
+    for command in ("serve-api", "serve"):
+        samples = []
+        for _ in range(3 if SMOKE else 10):
+            server = Server(command)
+            samples.append(server.ready_after * 1000)
+            server.stop()
+        RESULTS["startup"][f"{command}_ms"] = round(statistics.median(samples), 1)
+        BUDGETS.append((f"{command} start-up < 200 ms", statistics.median(samples) < 200, f"{statistics.median(samples):.0f} ms"))
+    server = Server()
+    try:
+        samples = []
+        for _ in range(5 if SMOKE else 20):
+            start = time.perf_counter()
+            subprocess.run([BIN, "healthcheck", "--port", str(server.port)], check=True, stdout=subprocess.DEVNULL)
+            samples.append((time.perf_counter() - start) * 1000)
+        RESULTS["startup"]["healthcheck_ms"] = round(statistics.median(samples), 1)
+        BUDGETS.append(("healthcheck < 20 ms", statistics.median(samples) < 20, f"{statistics.median(samples):.1f} ms"))
+    finally:
+        server.stop()
+
+
+def chat_suite():
+    base, model = start_model(hold=20)
+    server = Server(env={"OPENAI_BASE_URL": base, "OPENAI_API_KEY": "bench", "AGENT_TIMEOUT": "120s", "LLM_TIMEOUT": "60s"})
+    try:
+        token = sign_up(server.url)
+        samples = []
+        for _ in range(50 if SMOKE else 500):
+            start = time.perf_counter()
+            status, _ = request("POST", server.url + "/api/chat", {"message": "add bench"}, token)
+            samples.append((time.perf_counter() - start) * 1000)
+            assert status == 200
+        samples.sort()
+        RESULTS["chat"]["turn_median_ms"] = round(statistics.median(samples), 2)
+        RESULTS["chat"]["turn_p99_ms"] = round(samples[int(len(samples) * 0.99) - 1], 2)
+        BUDGETS.append(("chat turn (one tool call, 2 model calls) < 5 ms median", statistics.median(samples) < 5,
+                        f"{statistics.median(samples):.1f} ms"))
+
+        streams = 50 if SMOKE else 500
+        sockets = [open_chat_stream(server.port, token, "hold") for _ in range(streams)]
+        for connection in sockets:
+            read_until(connection, "event: conversation")
+        time.sleep(1)
+        held = rss_mb(server.process.pid)
+        RESULTS["chat"][f"rss_mb_with_{streams}_open_streams"] = round(held, 1)
+        BUDGETS.append((f"{streams} open chat streams < 200 MB", held < 200, f"{held:.0f} MB"))
+        for connection in sockets:
+            connection.close()
+    finally:
+        server.stop()
+        model.shutdown()
+
+
+def main():
+    RESULTS["machine"] = {"cpus": os.cpu_count(), "kernel": platform.release(), "python": platform.python_version(),
+                          "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
+    http_suite("sqlite", None)
+    if os.environ.get("BENCH_DATABASE_URL"):
+        http_suite("postgres", os.environ["BENCH_DATABASE_URL"])
+    BUDGETS.append(("idle RSS < 30 MB", RESULTS["memory"]["idle_rss_mb_sqlite"] < 30, f"{RESULTS['memory']['idle_rss_mb_sqlite']} MB"))
+    peak = max(v for k, v in RESULTS["memory"].items() if k.startswith("peak"))
+    BUDGETS.append(("peak RSS under load < 120 MB", peak < 120, f"{peak} MB"))
+    startup_suite()
+    chat_suite()
+    RESULTS["budgets"] = [{"budget": name, "met": met, "measured": value} for name, met, value in BUDGETS]
+
+    print(f"\n{'route':38} {'store':9} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of /health':>10} {'non-2xx':>8}")
+    for store, routes in RESULTS["http"].items():
+        for name, n in routes.items():
+            print(f"{name:38} {store:9} {n['rps']:>8} {n['p50_ms']:>8} {n['p99_ms']:>8} {n['of_health']:>10.0%} {n['non_2xx']:>8}")
+    print()
+    for section in ("memory", "startup", "chat"):
+        for key, value in RESULTS[section].items():
+            print(f"{section + ' ' + key:48} {value}")
+    print()
+    for name, met, value in BUDGETS:
+        print(f"{'met   ' if met else 'MISSED'} {name:58} {value}")
+    out = os.path.join(os.path.dirname(__file__), "results-smoke.json" if SMOKE else "results.json")
+    with open(out, "w") as handle:
+        json.dump(RESULTS, handle, indent=2)
+    print(f"\nwritten to {out}")
+
+
+if __name__ == "__main__":
+    main()
