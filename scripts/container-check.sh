@@ -45,7 +45,8 @@ sh -n entrypoint.sh && check "entrypoint.sh is valid POSIX sh"
 
 echo "=== build"
 bash "$tools/oci-bootstrap.sh" >/dev/null
-bash "$tools/oci-build.sh" . "$tag" --build-arg VERSION="$(git describe --always --dirty 2>/dev/null || echo dev)" \
+# SKIP_BUILD=1 checks an image already built under TAG (for local iteration).
+[ "${SKIP_BUILD:-0}" = 1 ] || bash "$tools/oci-build.sh" . "$tag" --build-arg VERSION="$(git describe --always --dirty 2>/dev/null || echo dev)" \
   --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
   tail -3
 size=$(oci_image_size_mb "$tag")
