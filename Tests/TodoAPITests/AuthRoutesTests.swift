@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 import TodoAPI
 import TodoAuth
@@ -31,6 +32,29 @@ import TodoTestSupport
     static func cookiePair(_ response: TestResponse) throws -> String {
         let setCookie = try #require(response.headers[.setCookie])
         return String(setCookie.split(separator: ";")[0])
+    }
+
+    @Test func aRotatedSecretKeepsOldCookiesUntilItIsRemoved() async throws {
+        let location = DatabaseLocation.sqliteFile(path: TestFiles.temporaryPath("rotation.sqlite"))
+        let newer = "rotated-secret-0123456789-abcdefghijkl"
+        let cookie = Mutex("")
+        try await withAPI(location, secrets: [testSecret]) { client in
+            let response = try await Self.signUp(client, email: Self.uniqueEmail())
+            let pair = try Self.cookiePair(response)
+            cookie.withLock { $0 = pair }
+        }
+        let old = cookie.withLock { $0 }
+        try await withAPI(location, secrets: [newer, testSecret]) { client in
+            let session = try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.cookie: old])
+            #expect(String(buffer: session.body).contains("\"user\""), "the cookie signed with the previous secret still works")
+            let fresh = try await Self.signUp(client, email: Self.uniqueEmail())
+            let value = String(try Self.cookiePair(fresh).dropFirst("better-auth.session_token=".count))
+            #expect(SignedCookie.verify(value, secrets: [newer]) != nil, "new cookies are signed with the newest secret")
+        }
+        try await withAPI(location, secrets: [newer]) { client in
+            let session = try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.cookie: old])
+            #expect(String(buffer: session.body) == "null", "a removed secret's cookies stop working")
+        }
     }
 
     @Test(arguments: StoreKind.available)

@@ -47,7 +47,7 @@ private struct RecordingHandler: LogHandler {
 /// Builds serve-api over `location` and runs `body` against it in the given testing mode.
 func withAPI(
     _ location: DatabaseLocation = .sqliteMemory, timeout: Duration = .seconds(5), mode: TestingSetup = .router,
-    recorder: LogRecorder = LogRecorder(), configure: (inout Settings) -> Void = { _ in },
+    recorder: LogRecorder = LogRecorder(), secrets: [String] = [testSecret], configure: (inout Settings) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var settings = Settings()
@@ -60,7 +60,7 @@ func withAPI(
     configure(&settings)
     let database = try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
     let app = buildAPIApplication(
-        APIDependencies(settings: settings, database: database, authSecret: testSecret, logger: recorder.logger())
+        APIDependencies(settings: settings, database: database, authSecrets: secrets, logger: recorder.logger())
     )
     try await app.test(mode, body)
 }

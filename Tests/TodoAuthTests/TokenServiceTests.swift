@@ -110,6 +110,26 @@ import TodoTestSupport
         }
     }
 
+    @Test func aRotatedSecretKeepsOldTokensAndKeysUntilItIsRemoved() async throws {
+        let newer = "rotated-secret-0123456789-abcdefghijkl"
+        try await withStore(.sqliteMemory) { store in
+            let user = try await makeUser(store)
+            let before = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            let oldJWT = try await before.issue(for: user)
+            let oldHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: Self.secret)
+
+            let rotating = TokenService(store: store, secrets: [newer, Self.secret], issuer: Self.issuer)
+            #expect(try await rotating.verify(oldJWT) == user.id, "the signing key sealed with the old secret still opens")
+            #expect(try await rotating.verify(oldHS256) == user.id, "tokens signed with the old secret stay valid")
+            let newHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: newer)
+            #expect(try await rotating.verify(newHS256) == user.id)
+
+            let after = TokenService(store: store, secrets: [newer], issuer: Self.issuer)
+            await #expect(throws: TodoError.self) { try await after.verify(oldHS256) }
+            #expect(try await after.verify(newHS256) == user.id)
+        }
+    }
+
     @Test func sharedSecretTokensAreAcceptedOnlyWithTheSecret() async throws {
         try await withStore(.sqliteMemory) { store in
             let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)

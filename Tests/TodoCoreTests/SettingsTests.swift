@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TodoCore
 
@@ -88,5 +89,33 @@ import TodoCore
         #expect(SettingKey.databaseURL.flag == "--database-url")
         #expect(SettingKey.allCases.allSatisfy { $0.flag.hasPrefix("--") && $0.flag == $0.flag.lowercased() })
         #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY"])
+    }
+
+    @Test func secretsCanComeFromFilesButNotFromBothPlaces() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let secretFile = folder.appendingPathComponent("auth").path
+        try "file-secret-0123456789-abcdefghijklmnop\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let keyFile = folder.appendingPathComponent("key").path
+        try "sk-from-a-file\n".write(toFile: keyFile, atomically: true, encoding: .utf8)
+
+        let settings = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET_FILE": secretFile, "OPENAI_API_KEY_FILE": keyFile]))
+        #expect(settings.betterAuthSecret == "file-secret-0123456789-abcdefghijklmnop", "the trailing newline is dropped")
+        #expect(settings.openAIAPIKey == "sk-from-a-file")
+
+        #expect(throws: ConfigError(key: "BETTER_AUTH_SECRET", problem: "is set both directly and as BETTER_AUTH_SECRET_FILE; set one of them")) {
+            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET_FILE": secretFile, "BETTER_AUTH_SECRET": String(repeating: "s", count: 40)]))
+        }
+        #expect(throws: ConfigError(key: "DATABASE_URL_FILE", problem: "'/nonexistent/db-url' cannot be read")) {
+            try Settings.load(from: ConfigSources(envFile: ["DATABASE_URL_FILE": "/nonexistent/db-url"]))
+        }
+    }
+
+    @Test func theSecretIsAListNewestFirst() throws {
+        let newer = String(repeating: "n", count: 32)
+        let older = String(repeating: "o", count: 40)
+        let settings = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer), \(older)"]))
+        #expect(settings.betterAuthSecrets == [newer, older])
+        #expect(throws: ConfigError.self) { try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer),short"])) }
     }
 }

@@ -13,7 +13,7 @@ public struct APIDependencies: Sendable {
     public var store: SQLStore
     public var auth: AuthService
     public var tokens: TokenService
-    /// Cookie signing secrets, newest first.
+    /// Cookie and HS256 signing secrets, newest first: the newest signs, every one verifies.
     public var authSecrets: [String]
     public var metrics: APIMetrics
     public var logger: Logger
@@ -25,16 +25,16 @@ public struct APIDependencies: Sendable {
     public var modelClient: OpenAIChatClient?
 
     public init(
-        settings: Settings, database: any SQLDatabase, authSecret: String, hasher: PasswordHasher = PasswordHasher(),
+        settings: Settings, database: any SQLDatabase, authSecrets: [String], hasher: PasswordHasher = PasswordHasher(),
         metrics: APIMetrics = APIMetrics(), logger: Logger
     ) {
         self.settings = settings
         self.database = database
         self.store = SQLStore(database: database)
         self.auth = AuthService(store: store, hasher: hasher)
-        self.authSecrets = [authSecret]
+        self.authSecrets = authSecrets
         self.tokens = TokenService(
-            store: store, secrets: [authSecret], issuer: settings.betterAuthURL ?? "todo-chatbot",
+            store: store, secrets: authSecrets, issuer: settings.betterAuthURL ?? "todo-chatbot",
             external: settings.authJWKSURL.map { ExternalKeySet(url: $0) }
         )
         self.metrics = metrics

@@ -12,14 +12,15 @@ import Glibc
 public enum EmbeddedSecret {
     public static let fileName = "auth-secret"
 
-    /// `BETTER_AUTH_SECRET` when set; otherwise the kept secret of the SQLite store (or a fresh one for `:memory:`).
-    public static func resolve(_ settings: Settings) throws -> String {
-        if let secret = settings.betterAuthSecret { return secret }
+    /// The secrets of `BETTER_AUTH_SECRET` (newest first) when set; otherwise the kept secret of the SQLite store
+    /// (or a fresh one for `:memory:`).
+    public static func resolve(_ settings: Settings) throws -> [String] {
+        if !settings.betterAuthSecrets.isEmpty { return settings.betterAuthSecrets }
         switch settings.database {
-        case .sqliteMemory: return generate()
+        case .sqliteMemory: return [generate()]
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            return try loadOrCreate(at: folder.appendingPathComponent(fileName).path)
+            return [try loadOrCreate(at: folder.appendingPathComponent(fileName).path)]
         case .postgres:
             throw TodoError.validation(field: SettingKey.betterAuthSecret.rawValue, message: "BETTER_AUTH_SECRET is required with PostgreSQL")
         }

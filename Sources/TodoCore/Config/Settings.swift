@@ -26,7 +26,13 @@ public struct Settings: Sendable {
     public var databasePoolSize = 10
     public var databaseTimeout = Duration.seconds(5)
     public var migrateOnStart = false
+    /// `BETTER_AUTH_SECRET`: one secret, or several separated by commas, newest first. The newest signs; all verify,
+    /// so a secret can be rotated without signing anyone out.
     public var betterAuthSecret: String?
+    /// The secrets of `BETTER_AUTH_SECRET`, newest first.
+    public var betterAuthSecrets: [String] {
+        betterAuthSecret?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+    }
     public var betterAuthURL: String?
     public var trustedOrigins: [String] = []
     /// Requests a minute per signed-in user, with bursts up to the same number.
@@ -74,20 +80,20 @@ public struct Settings: Sendable {
         if let host = reader.raw(.host) { settings.host = host }
         settings.port = try reader.integer(.port, in: 1...65535)
         settings.role = try reader.choice(.role) ?? settings.role
-        settings.database = try DatabaseLocation.parse(reader.raw(.databaseURL))
+        settings.database = try DatabaseLocation.parse(try reader.secret(.databaseURL))
         settings.databasePoolSize = try reader.integer(.databasePoolSize, in: 1...200) ?? settings.databasePoolSize
         settings.databaseTimeout = try reader.duration(.databaseTimeout) ?? settings.databaseTimeout
         settings.migrateOnStart = try reader.bool(.migrateOnStart) ?? settings.migrateOnStart
-        settings.betterAuthSecret = reader.raw(.betterAuthSecret)
-        if let secret = settings.betterAuthSecret, secret.utf8.count < 32 {
-            throw reader.fail(.betterAuthSecret, "must be at least 32 characters (generate one with: openssl rand -base64 32)")
+        settings.betterAuthSecret = try reader.secret(.betterAuthSecret)
+        if settings.betterAuthSecret != nil, settings.betterAuthSecrets.isEmpty || settings.betterAuthSecrets.contains(where: { $0.utf8.count < 32 }) {
+            throw reader.fail(.betterAuthSecret, "each secret must be at least 32 characters (generate one with: openssl rand -base64 32)")
         }
         settings.betterAuthURL = try reader.httpURL(.betterAuthURL)
         settings.trustedOrigins = try reader.origins(.trustedOrigins)
         settings.authJWKSURL = try reader.httpURL(.authJWKSURL)
         settings.rateLimitPerMinute = try reader.integer(.rateLimitPerMinute, in: 1...1_000_000) ?? settings.rateLimitPerMinute
         settings.authRateLimitPerMinute = try reader.integer(.authRateLimitPerMinute, in: 1...1_000_000) ?? settings.authRateLimitPerMinute
-        settings.openAIAPIKey = reader.raw(.openAIAPIKey)
+        settings.openAIAPIKey = try reader.secret(.openAIAPIKey)
         settings.openAIBaseURL = try reader.httpURL(.openAIBaseURL)
         if let model = reader.raw(.openAIModel) { settings.openAIModel = model }
         settings.agentMaxSteps = try reader.integer(.agentMaxSteps, in: 1...50) ?? settings.agentMaxSteps
@@ -115,6 +121,21 @@ struct SettingReader {
 
     func raw(_ key: SettingKey) -> String? {
         sources.value(key.rawValue).map { $0.value.trimmingCharacters(in: .whitespaces) }
+    }
+
+    /// A secret key's value, given directly or as `KEY_FILE`, the path of a file holding it (Docker and Kubernetes
+    /// secrets); both at once is an error, since it is unclear which one wins.
+    func secret(_ key: SettingKey) throws(ConfigError) -> String? {
+        let direct = raw(key)
+        guard let path = sources.value(key.rawValue + "_FILE")?.value.trimmingCharacters(in: .whitespaces) else { return direct }
+        guard direct == nil else {
+            throw ConfigError(key: key.rawValue, problem: "is set both directly and as \(key.rawValue)_FILE; set one of them")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(key: key.rawValue + "_FILE", problem: "'\(path)' cannot be read")
+        }
+        let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : value
     }
 
     func fail(_ key: SettingKey, _ problem: String) -> ConfigError {

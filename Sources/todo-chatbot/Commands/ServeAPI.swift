@@ -62,14 +62,14 @@ struct ServeAPI: AsyncParsableCommand {
                 code: 2
             )
         }
-        let secret: String
+        let secrets: [String]
         do {
-            secret = try EmbeddedSecret.resolve(settings)
+            secrets = try EmbeddedSecret.resolve(settings)
         } catch {
             throw Startup.fail(Startup.describe(error))
         }
         let database = try await DatabaseOpener.open(settings, logger: logger)
-        return APIDependencies(settings: settings, database: database, authSecret: secret, logger: logger)
+        return APIDependencies(settings: settings, database: database, authSecrets: secrets, logger: logger)
     }
 
     /// Names the address when the listener cannot be set up, the most common reason a server fails at start.

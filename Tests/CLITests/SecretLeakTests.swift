@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import TodoAPI
+import TodoCore
+import TodoTestSupport
+
+/// Secret values never show up in logs, errors, /metrics, --help or /health, whatever the server is asked.
+@Suite struct SecretLeakTests {
+    static let authSecret = "leak-canary-auth-secret-0123456789abcdef"
+    static let apiKey = "sk-leak-canary-openai-key-0123456789"
+    static let databasePassword = "leakCanaryDbPassword42"
+    static var canaries: [String] { [authSecret, apiKey, databasePassword] }
+
+    @Test func noSecretAppearsAnywhereTheServerWrites() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leak-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let keyFile = folder.appendingPathComponent("openai-key").path
+        try Self.apiKey.write(toFile: keyFile, atomically: true, encoding: .utf8)
+        let cli = try CLI(environment: [
+            "DATABASE_URL": "sqlite::memory:", "BETTER_AUTH_SECRET": Self.authSecret, "OPENAI_API_KEY_FILE": keyFile,
+            "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "LOG_LEVEL": "trace", "LLM_MAX_RETRIES": "0",
+        ])
+        let server = try await cli.startServer()
+        defer { server.stop() }
+        var seen: [String] = []
+        for path in ["/health", "/ready", "/metrics", "/openapi.json", "/api/tasks", "/api/auth/get-session", "/nope"] {
+            seen.append(try await server.get(path).body)
+        }
+        let base = "http://127.0.0.1:\(server.port)"
+        let signedUp = try await Curl.run([
+            "-s", "-H", "content-type: application/json", "\(base)/api/auth/sign-up/email",
+            "-d", #"{"name":"L","email":"leak@example.com","password":"correct horse battery"}"#,
+        ])
+        seen.append(signedUp)
+        let token = JSONValue.parse(signedUp)?["token"]?.stringValue ?? ""
+        // A chat turn whose model server is unreachable: the error must not carry the key.
+        seen.append(try await Curl.run([
+            "-s", "-H", "authorization: Bearer \(token)", "-H", "content-type: application/json", "\(base)/api/chat", "-d", #"{"message":"hi"}"#,
+        ]))
+        seen.append(try await server.get("/metrics").body)
+        server.signal(SIGTERM)
+        _ = await server.waitForExit(within: .seconds(10))
+        seen.append(server.logText)
+
+        // Configuration errors and help, with a database password in the URL.
+        let url = "postgresql://app:\(Self.databasePassword)@127.0.0.1:1/db?sslmode=require"
+        seen.append(try await cli.run(["serve-api"], environment: ["DATABASE_URL": url, "BETTER_AUTH_SECRET": "short"]).stderr)
+        let migrate = try await cli.run(["migrate", "--database-timeout", "1s"], environment: ["DATABASE_URL": url])
+        seen.append(migrate.stdout + migrate.stderr)
+        for command in ["serve-api", "serve", "serve-web", "chat", "mcp", "migrate", "healthcheck"] {
+            seen.append(try await cli.run([command, "--help"]).stdout)
+        }
+
+        let everything = seen.joined(separator: "\n")
+        #expect(everything.contains("serve-api starting"), "the log was captured")
+        for canary in Self.canaries {
+            #expect(!everything.contains(canary), "a secret leaked: \(canary.prefix(12))…")
+        }
+    }
+}
