@@ -39,6 +39,11 @@ import TodoTestSupport
             let tasks = try json(try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).body)["tasks"] as? [[String: Any]]
             #expect(tasks?.first?["due_at"] as? String == "\(Self.tomorrowInBerlin())T08:00:00.000Z")
 
+            let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+            #expect(metrics.contains(#"agent_tool_calls_total{tool="add_task",outcome="ok"} 1"#), "\(metrics)")
+            #expect(metrics.contains(#"chat_turns_total{outcome="done"} 1"#))
+            #expect(metrics.contains("chat_turn_duration_seconds_bucket"))
+
             let original = try await client.execute(
                 uri: "/api/\(ada.id)/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "show my tasks", "conversation_id": conversation])
             )

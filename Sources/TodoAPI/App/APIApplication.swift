@@ -85,7 +85,10 @@ public func buildAPIRouter(
         resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
-    ChatController(chat: dependencies.chat, conversations: dependencies.store, heartbeat: dependencies.settings.chatHeartbeat)
+    ChatController(
+        chat: dependencies.chat, conversations: dependencies.store, metrics: dependencies.metrics,
+        heartbeat: dependencies.settings.chatHeartbeat
+    )
         .register(on: router, authentication: authentication)
     ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
     var bearerOnly = authentication

@@ -11,6 +11,7 @@ import TodoCore
 struct ChatController {
     let chat: ChatService
     let conversations: any ConversationStore
+    let metrics: APIMetrics
     /// How often an idle SSE stream gets a comment, so proxies keep it open.
     var heartbeat = Duration.seconds(15)
 
@@ -39,8 +40,19 @@ struct ChatController {
         let message = try ChatService.validate(body.message)
         let timeZone = try Self.timeZone(body.timeZone ?? request.headers[Self.timeZoneHeader])
         let streaming = request.headers[.accept]?.lowercased().contains("text/event-stream") ?? false
+        let metrics = metrics
+        let started = ContinuousClock.now
+        // Counts tool calls and the turn's outcome as the events pass, for /metrics.
+        let measured: @Sendable (AgentEvent) -> Void = { event in
+            switch event {
+            case .toolResult(let step): metrics.toolCalled(step.call.name, failed: step.result.isError)
+            case .done: metrics.chatTurnFinished(outcome: "done", duration: .now - started)
+            case .error: metrics.chatTurnFinished(outcome: "error", duration: .now - started)
+            default: break
+            }
+        }
         guard streaming else {
-            let summary = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { _ in }
+            let summary = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { measured($0) }
             return .json(.ok, summary.wire)
         }
         // Refusals that need the store are answered as HTTP errors before the stream starts.
@@ -59,6 +71,7 @@ struct ChatController {
                 let ended = EndFlag()
                 do {
                     _ = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { event in
+                        measured(event)
                         if case .done = event { ended.set() }
                         if case .error = event { ended.set() }
                         continuation.yield(event.sseFrame)

@@ -31,6 +31,47 @@ public final class APIMetrics: Sendable {
         MetricNameDescriptor(metricName: "http_request_duration", unitName: "seconds", helpText: "Time to serve a request.")
     }
 
+    static var chatTurnsName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "chat_turns", unitName: "total", helpText: "Chat turns by outcome (done, error).")
+    }
+    static var chatTurnDurationName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "chat_turn_duration", unitName: "seconds", helpText: "Time of a chat turn, model included.")
+    }
+    static var toolCallsName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "agent_tool_calls", unitName: "total", helpText: "Tool calls of the agent by tool and outcome.")
+    }
+
+    private let chatTurns = Mutex<[String: Counter]>([:])
+    private let toolCalls = Mutex<[String: Counter]>([:])
+    private let chatDurations = Mutex<DurationHistogram?>(nil)
+
+    /// Records a finished chat turn.
+    func chatTurnFinished(outcome: String, duration: Duration) {
+        counter(in: chatTurns, key: outcome, descriptor: Self.chatTurnsName, labels: [("outcome", outcome)]).increment()
+        let histogram = chatDurations.withLock { cached in
+            if let cached { return cached }
+            let created = registry.makeDurationHistogram(descriptor: Self.chatTurnDurationName, buckets: buckets)
+            cached = created
+            return created
+        }
+        histogram.record(duration)
+    }
+
+    /// Records one tool call of the agent.
+    func toolCalled(_ tool: String, failed: Bool) {
+        let outcome = failed ? "error" : "ok"
+        counter(in: toolCalls, key: "\(tool)/\(outcome)", descriptor: Self.toolCallsName, labels: [("tool", tool), ("outcome", outcome)]).increment()
+    }
+
+    private func counter(in cache: borrowing Mutex<[String: Counter]>, key: String, descriptor: MetricNameDescriptor, labels: [(String, String)]) -> Counter {
+        cache.withLock { counters in
+            if let cached = counters[key] { return cached }
+            let created = registry.makeCounter(descriptor: descriptor, labels: labels)
+            counters[key] = created
+            return created
+        }
+    }
+
     struct RouteKey: Hashable {
         let route: String
         let method: HTTPRequest.Method
