@@ -1,12 +1,22 @@
 import AsyncHTTPClient
 import Hummingbird
+import HummingbirdCore
 import Logging
+import NIOSSL
 import ServiceLifecycle
 import TodoCore
 
 /// Builds serve-web: the UI and `/api/health` of its own, everything else under `/api` proxied to `API_URL`.
-public func buildWebApplication(settings: Settings, catalog: AssetCatalog, logger: Logger) -> some ApplicationProtocol {
+public func buildWebApplication(
+    settings: Settings, catalog: AssetCatalog, server: HTTPServerBuilder = .http1(), logger: Logger
+) -> some ApplicationProtocol {
     var configuration = HTTPClient.Configuration()
+    // An https:// API is verified against the system's roots, plus API_CA_FILE for a private CA; never skipped.
+    var tls = TLSConfiguration.makeClientConfiguration()
+    if let caFile = settings.apiCAFile {
+        tls.additionalTrustRoots = [.file(caFile)]
+    }
+    configuration.tlsConfiguration = tls
     // Reads may wait for a chat's next event; the API sends a heartbeat well within this.
     configuration.timeout = .init(connect: .seconds(5), read: .seconds(120))
     configuration.redirectConfiguration = .disallow
@@ -20,7 +30,7 @@ public func buildWebApplication(settings: Settings, catalog: AssetCatalog, logge
     WebRoutes(catalog: catalog, apiHealth: { await proxy.apiHealth() }).register(on: router)
     proxy.register(on: router)
     var app = Application(
-        router: router, configuration: .init(address: .hostname(settings.host, port: settings.effectivePort), serverName: nil),
+        router: router, server: server, configuration: .init(address: .hostname(settings.host, port: settings.effectivePort), serverName: nil),
         logger: logger
     )
     app.addServices(HTTPClientService(client: client))

@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import TodoAgent
 import TodoAuth
@@ -101,10 +102,10 @@ public func buildAPIRouter(
 /// Builds the serve-api application; the database runs as one of its services and shuts down after the server.
 /// The embedded SQLite store migrates itself before the server listens; PostgreSQL only with `MIGRATE_ON_START`.
 public func buildAPIApplication(
-    _ dependencies: APIDependencies, extend: (Router<APIRequestContext>) -> Void = { _ in }
+    _ dependencies: APIDependencies, server: HTTPServerBuilder = .http1(), extend: (Router<APIRequestContext>) -> Void = { _ in }
 ) -> Application<RouterResponder<APIRequestContext>> {
     var app = Application(
-        router: buildAPIRouter(dependencies, extend: extend),
+        router: buildAPIRouter(dependencies, extend: extend), server: server,
         configuration: .init(
             address: .hostname(dependencies.settings.host, port: dependencies.settings.effectivePort), serverName: nil
         ),

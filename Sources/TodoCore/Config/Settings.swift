@@ -26,6 +26,13 @@ public struct Settings: Sendable {
     public var databasePoolSize = 10
     public var databaseTimeout = Duration.seconds(5)
     public var migrateOnStart = false
+    /// PEM certificate chain and private key: with both, the server roles speak HTTPS instead of HTTP.
+    public var tlsCertFile: String?
+    public var tlsKeyFile: String?
+    /// PEM CA that serve-web trusts for an `https://` API_URL, besides the system's roots.
+    public var apiCAFile: String?
+    /// Whether the server roles terminate TLS themselves.
+    public var servesTLS: Bool { tlsCertFile != nil && tlsKeyFile != nil }
     /// `BETTER_AUTH_SECRET`: one secret, or several separated by commas, newest first. The newest signs; all verify,
     /// so a secret can be rotated without signing anyone out.
     public var betterAuthSecret: String?
@@ -84,6 +91,12 @@ public struct Settings: Sendable {
         settings.databasePoolSize = try reader.integer(.databasePoolSize, in: 1...200) ?? settings.databasePoolSize
         settings.databaseTimeout = try reader.duration(.databaseTimeout) ?? settings.databaseTimeout
         settings.migrateOnStart = try reader.bool(.migrateOnStart) ?? settings.migrateOnStart
+        settings.tlsCertFile = try reader.readableFile(.tlsCertFile)
+        settings.tlsKeyFile = try reader.readableFile(.tlsKeyFile)
+        if (settings.tlsCertFile == nil) != (settings.tlsKeyFile == nil) {
+            throw reader.fail(settings.tlsCertFile == nil ? .tlsCertFile : .tlsKeyFile, "is required with \(settings.tlsCertFile == nil ? "TLS_KEY_FILE" : "TLS_CERT_FILE") (both or neither)")
+        }
+        settings.apiCAFile = try reader.readableFile(.apiCAFile)
         settings.betterAuthSecret = try reader.secret(.betterAuthSecret)
         if settings.betterAuthSecret != nil, settings.betterAuthSecrets.isEmpty || settings.betterAuthSecrets.contains(where: { $0.utf8.count < 32 }) {
             throw reader.fail(.betterAuthSecret, "each secret must be at least 32 characters (generate one with: openssl rand -base64 32)")
@@ -136,6 +149,13 @@ struct SettingReader {
         }
         let value = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return value.isEmpty ? nil : value
+    }
+
+    /// A path that must name a readable file.
+    func readableFile(_ key: SettingKey) throws(ConfigError) -> String? {
+        guard let path = raw(key) else { return nil }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw fail(key, "'\(path)' is not a readable file") }
+        return path
     }
 
     func fail(_ key: SettingKey, _ problem: String) -> ConfigError {

@@ -1,5 +1,9 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
 import TodoAPI
 import TodoCore
 
@@ -11,7 +15,9 @@ struct Healthcheck: AsyncParsableCommand {
         discussion: """
             Requests http://127.0.0.1:PORT/health for ROLE=api (the default, port 8000) and /api/health for \
             ROLE=web, or the URL given with --url. Without ROLE it checks the server that runs as process 1 (its role \
-            and --port), which is what a container's HEALTHCHECK needs. It prints one line and fails on a refused \
+            and --port), which is what a container's HEALTHCHECK needs. With TLS_CERT_FILE set it speaks HTTPS and, on \
+            loopback only, does not verify the certificate (it names the public host, not 127.0.0.1). It prints one \
+            line and fails on a refused \
             connection, a timeout or a status other than 2xx. It needs no curl in the image.
 
             Examples:
@@ -50,6 +56,10 @@ struct Healthcheck: AsyncParsableCommand {
         }
         let target = url ?? Self.localURL(settings)
         let start = ContinuousClock.now
+        if target.lowercased().hasPrefix("https://") {
+            try await Self.checkTLS(target, timeoutMillis: millis, start: start)
+            return
+        }
         do {
             let response = try HTTPProbe.get(target, timeoutMillis: millis)
             let elapsed = (ContinuousClock.now - start).components
@@ -69,7 +79,38 @@ struct Healthcheck: AsyncParsableCommand {
     static func localURL(_ settings: Settings) -> String {
         let host = ["0.0.0.0", "::", "[::]", ""].contains(settings.host) ? "127.0.0.1" : settings.host
         let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "http://\(shownHost):\(settings.effectivePort)\(settings.role.healthPath)"
+        return "\(settings.servesTLS ? "https" : "http")://\(shownHost):\(settings.effectivePort)\(settings.role.healthPath)"
+    }
+
+    /// Over TLS: the certificate is checked, except on loopback, where the server is this machine's own and its
+    /// certificate names the public host rather than 127.0.0.1.
+    static func checkTLS(_ target: String, timeoutMillis: Int32, start: ContinuousClock.Instant) async throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let host = URLComponents(string: target)?.host, ["127.0.0.1", "localhost", "::1"].contains(host) {
+            tls.certificateVerification = .none
+        }
+        var configuration = HTTPClient.Configuration(tlsConfiguration: tls)
+        configuration.timeout = .init(connect: .milliseconds(Int64(timeoutMillis)), read: .milliseconds(Int64(timeoutMillis)))
+        let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        let outcome: Result<Int, any Error>
+        do {
+            let response = try await client.execute(HTTPClientRequest(url: target), timeout: .milliseconds(Int64(timeoutMillis)))
+            outcome = .success(Int(response.status.code))
+        } catch {
+            outcome = .failure(error)
+        }
+        try? await client.shutdown()
+        let elapsed = (ContinuousClock.now - start).totalMilliseconds
+        switch outcome {
+        case .success(let status) where (200..<300).contains(status):
+            print("healthy: \(target) answered \(status) in \(elapsed) ms")
+        case .success(let status):
+            print("unhealthy: \(target) answered \(status) in \(elapsed) ms")
+            throw ExitCode(1)
+        case .failure(let error):
+            print("unhealthy: \(target): \(error)")
+            throw ExitCode(1)
+        }
     }
 
     static func milliseconds(_ text: String) -> Int32? {

@@ -48,14 +48,14 @@ struct Serve: AsyncParsableCommand {
         let apiHealth: JSONValue = [
             "status": "ok", "role": "api", "version": .string(TodoVersion.current), "agent": .string(dependencies.chat.agent.label),
         ]
-        let app = buildAPIApplication(dependencies) { router in
+        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(settings)) { router in
             router.add(middleware: SecurityHeadersMiddleware())
             WebRoutes(catalog: catalog, apiHealth: { apiHealth }).register(on: router)
         }
         logger.info(
             "serve starting",
             metadata: [
-                "url": "http://\(settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host):\(settings.effectivePort)",
+                "url": "\(settings.servesTLS ? "https" : "http")://\(settings.host == "0.0.0.0" ? "127.0.0.1" : settings.host):\(settings.effectivePort)",
                 "database": "\(dependencies.database.redactedLocation)", "agent": "\(dependencies.chat.agent.label)",
             ]
         )

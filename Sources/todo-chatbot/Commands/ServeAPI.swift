@@ -39,7 +39,7 @@ struct ServeAPI: AsyncParsableCommand {
         let logger = Startup.logger(settings, label: "serve-api")
         let dependencies = try await Self.dependencies(settings, logger: logger)
         let database = dependencies.database
-        let app = buildAPIApplication(dependencies)
+        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(settings))
         logger.info(
             "serve-api starting",
             metadata: [

@@ -15,7 +15,16 @@ struct ServerOptions: SettingOptions {
     @Option(name: .long, help: "Apply PostgreSQL migrations at start (1/0). SQLite always migrates itself. [env: MIGRATE_ON_START] (default: 0)")
     var migrateOnStart: String?
 
+    @Option(name: .long, help: ArgumentHelp("PEM certificate chain; with --tls-key-file the server speaks HTTPS. [env: TLS_CERT_FILE]", valueName: "path"))
+    var tlsCertFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("PEM private key of --tls-cert-file. [env: TLS_KEY_FILE]", valueName: "path"))
+    var tlsKeyFile: String?
+
     var settingValues: [(SettingKey, String?)] {
-        [(.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout), (.migrateOnStart, migrateOnStart)]
+        [
+            (.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout), (.migrateOnStart, migrateOnStart),
+            (.tlsCertFile, tlsCertFile), (.tlsKeyFile, tlsKeyFile),
+        ]
     }
 }
