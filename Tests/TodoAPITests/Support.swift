@@ -6,6 +6,7 @@ import Synchronization
 import TodoAPI
 import TodoCore
 import TodoStorage
+import TodoTestSupport
 
 /// Collects log events so tests can assert on what serve-api logs.
 final class LogRecorder: Sendable {
@@ -53,7 +54,13 @@ func withAPI(
     var settings = Settings()
     settings.database = location
     settings.port = 0
-    settings.migrateOnStart = true
+    // SQLite databases here are private to the test; the shared PostgreSQL database is migrated once per process,
+    // so parallel tests do not queue on the migration lock at start.
+    if StoreKind.available.contains(.postgres), location == (try? StoreKind.postgres.location()) {
+        try await SharedPostgres.migrate(location)
+    } else {
+        settings.migrateOnStart = true
+    }
     // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
     settings.rateLimitPerMinute = 100_000
     settings.authRateLimitPerMinute = 10_000
@@ -66,6 +73,27 @@ func withAPI(
 }
 
 let testSecret = "test-secret-0123456789-abcdefghijklmnop"
+
+/// Migrates the shared PostgreSQL test database once for the whole test process.
+actor SharedPostgres {
+    static let shared = SharedPostgres()
+    private var migration: Task<Void, any Error>?
+
+    static func migrate(_ location: DatabaseLocation) async throws {
+        try await shared.once(location).value
+    }
+
+    private func once(_ location: DatabaseLocation) -> Task<Void, any Error> {
+        if let migration { return migration }
+        let task = Task {
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(60), logger: testLogger) { database in
+                _ = try await Migrator(database: database).migrate()
+            }
+        }
+        migration = task
+        return task
+    }
+}
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any] ?? [:]
