@@ -73,7 +73,8 @@ def main():
         thread.join()
 
     bad = [(status, body[:120]) for status, body in failures if status != 503]
-    assert not bad, f"failures other than 503: {bad[:5]}"
+    assert not bad, f"failures other than 503: {bad[:5]}\n" + "\n".join(
+        line for line in open(server.log_path).read().splitlines() if "ERROR" in line and "did not answer" not in line)
     for status, body in failures:
         assert json.loads(body)["error"]["code"], f"a 503 without the JSON error shape: {body[:200]}"
     assert failures, "no request failed: the outage was not observed"
