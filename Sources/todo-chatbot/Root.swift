@@ -12,6 +12,6 @@ struct TodoChatbot: AsyncParsableCommand {
             then defaults. Run `todo-chatbot help <subcommand>` for each command's options and an example.
             """,
         version: TodoVersion.current,
-        subcommands: [Serve.self, ServeAPI.self, ServeWeb.self, Chat.self, MCPServe.self, Migrate.self, Healthcheck.self]
+        subcommands: [Serve.self, ServeAPI.self, ServeWeb.self, Chat.self, MCPServe.self, Migrate.self, Keys.self, Healthcheck.self]
     )
 }

@@ -38,6 +38,10 @@ import TodoTestSupport
             "-s", "-H", "authorization: Bearer \(token)", "-H", "content-type: application/json", "\(base)/api/chat", "-d", #"{"message":"hi"}"#,
         ]))
         seen.append(try await server.get("/metrics").body)
+        // A reload logs what changed, by name only.
+        try "\(Self.apiKey)-rotated".write(toFile: keyFile, atomically: true, encoding: .utf8)
+        server.signal(SIGHUP)
+        try await ReloadTests.waitForLog(server, "configuration reloaded")
         server.signal(SIGTERM)
         _ = await server.waitForExit(within: .seconds(10))
         seen.append(server.logText)
@@ -47,12 +51,13 @@ import TodoTestSupport
         seen.append(try await cli.run(["serve-api"], environment: ["DATABASE_URL": url, "BETTER_AUTH_SECRET": "short"]).stderr)
         let migrate = try await cli.run(["migrate", "--database-timeout", "1s"], environment: ["DATABASE_URL": url])
         seen.append(migrate.stdout + migrate.stderr)
-        for command in ["serve-api", "serve", "serve-web", "chat", "mcp", "migrate", "healthcheck"] {
+        for command in ["serve-api", "serve", "serve-web", "chat", "mcp", "migrate", "keys", "healthcheck"] {
             seen.append(try await cli.run([command, "--help"]).stdout)
         }
 
         let everything = seen.joined(separator: "\n")
         #expect(everything.contains("serve-api starting"), "the log was captured")
+        #expect(everything.contains("changed=OPENAI_API_KEY") || everything.contains("OPENAI_API_KEY"), "the reload was logged")
         for canary in Self.canaries {
             #expect(!everything.contains(canary), "a secret leaked: \(canary.prefix(12))…")
         }

@@ -130,6 +130,63 @@ import TodoTestSupport
         }
     }
 
+    @Test(arguments: StoreKind.available)
+    func rotatingTheSigningKeyKeepsOldTokensValidUntilTheyExpire(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let clock = ManualClock(start: Date())
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, now: clock.now)
+            let replica = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, now: clock.now)
+            let oldToken = try await tokens.issue(for: user)
+            let oldKid = try #require(try Self.decode(oldToken.split(separator: ".")[0])["kid"] as? String)
+
+            clock.advance(by: 1)
+            let newKid = try await tokens.rotate()
+            #expect(newKid != oldKid)
+            let newToken = try await tokens.issue(for: user)
+            #expect(try Self.decode(newToken.split(separator: ".")[0])["kid"] as? String == newKid, "the new key signs at once here")
+            #expect(try await tokens.verify(oldToken) == user.id, "tokens of the retired key stay valid")
+            #expect(try await replica.verify(newToken) == user.id, "another replica learns the new key from its kid")
+            let jwks = try await tokens.jwksJSON()
+            #expect(jwks.contains(newKid) && jwks.contains(oldKid), "both keys are published")
+            let statuses = try await tokens.keyStatuses()
+            #expect(statuses.map(\.state) == [.signing, .verifying])
+
+            // Once every token of the old key has expired, it is gone from the JWKS and refused.
+            clock.advance(by: TokenService.lifetime + TokenService.keyCacheLifetime + 1)
+            #expect(try await tokens.keyStatuses().map(\.state) == [.signing, .expired])
+            let later = try await tokens.jwksJSON()
+            #expect(!later.contains(oldKid) && later.contains(newKid))
+            await #expect(throws: TodoError.self) { try await tokens.verify(oldToken) }
+            _ = try await tokens.rotate()
+            #expect(try await store.signingKeys().count == 2, "the next rotation deletes expired keys")
+        }
+    }
+
+    @Test func reloadedSecretsTakeEffectWithoutARestart() async throws {
+        let newer = "reloaded-secret-0123456789-abcdefghijkl"
+        try await withStore(.sqliteMemory) { store in
+            let user = try await makeUser(store)
+            let secrets = Reloadable([Self.secret])
+            let tokens = TokenService(store: store, secrets: secrets, issuer: Self.issuer)
+            let jwt = try await tokens.issue(for: user)
+            let oldHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: Self.secret)
+            let newHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: newer)
+            await #expect(throws: TodoError.self) { try await tokens.verify(newHS256) }
+
+            #expect(secrets.replace(with: [newer, Self.secret]))
+            #expect(try await tokens.verify(newHS256) == user.id)
+            #expect(try await tokens.verify(oldHS256) == user.id)
+            #expect(try await tokens.verify(jwt) == user.id)
+
+            #expect(secrets.replace(with: [newer]))
+            await #expect(throws: TodoError.self) { try await tokens.verify(oldHS256) }
+            #expect(try await tokens.verify(jwt) == user.id, "the public key still verifies; a new key signs from now on")
+            let fresh = try await tokens.issue(for: user)
+            #expect(try await tokens.verify(fresh) == user.id)
+        }
+    }
+
     @Test func sharedSecretTokensAreAcceptedOnlyWithTheSecret() async throws {
         try await withStore(.sqliteMemory) { store in
             let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)

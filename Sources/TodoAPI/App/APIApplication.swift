@@ -14,8 +14,9 @@ public struct APIDependencies: Sendable {
     public var store: SQLStore
     public var auth: AuthService
     public var tokens: TokenService
-    /// Cookie and HS256 signing secrets, newest first: the newest signs, every one verifies.
-    public var authSecrets: [String]
+    /// Cookie and HS256 signing secrets, newest first: the newest signs, every one verifies. SIGHUP replaces them
+    /// when `BETTER_AUTH_SECRET` (or its file) changed.
+    public var authSecrets: Reloadable<[String]>
     public var metrics: APIMetrics
     public var logger: Logger
     /// The open MCP sessions of `/mcp`; it runs as a service that expires idle ones.
@@ -33,9 +34,9 @@ public struct APIDependencies: Sendable {
         self.database = database
         self.store = SQLStore(database: database)
         self.auth = AuthService(store: store, hasher: hasher)
-        self.authSecrets = authSecrets
+        self.authSecrets = Reloadable(authSecrets)
         self.tokens = TokenService(
-            store: store, secrets: authSecrets, issuer: settings.betterAuthURL ?? "todo-chatbot",
+            store: store, secrets: self.authSecrets, issuer: settings.betterAuthURL ?? "todo-chatbot",
             external: settings.authJWKSURL.map { ExternalKeySet(url: $0) }
         )
         self.metrics = metrics

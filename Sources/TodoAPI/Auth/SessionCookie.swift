@@ -1,18 +1,20 @@
 import Foundation
 import TodoAuth
+import TodoCore
 
 /// The session cookie as Better Auth names and sets it, so a browser signed in by either one stays signed in.
 struct SessionCookie: Sendable {
     /// `__Secure-` is added when the public URL is https, and then the cookie is `Secure` too.
     let secure: Bool
-    let secrets: [String]
+    /// Newest first; SIGHUP may replace the list, so it is read on every use.
+    let secrets: Reloadable<[String]>
 
     static let baseName = "better-auth.session_token"
     var name: String { secure ? "__Secure-" + Self.baseName : Self.baseName }
 
     /// The `Set-Cookie` value that stores the signed token for the session's lifetime.
     func setting(_ token: String) -> String {
-        attributes(SignedCookie.sign(token, secret: secrets[0]), maxAge: Int(AuthService.sessionLifetime))
+        attributes(SignedCookie.sign(token, secret: secrets.value[0]), maxAge: Int(AuthService.sessionLifetime))
     }
 
     /// The `Set-Cookie` value that removes the cookie.
@@ -28,7 +30,7 @@ struct SessionCookie: Sendable {
             let trimmed = pair.trimmingCharacters(in: .whitespaces)
             guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name || trimmed[..<equals] == Self.baseName
             else { continue }
-            return SignedCookie.verify(String(trimmed[trimmed.index(after: equals)...]), secrets: secrets)
+            return SignedCookie.verify(String(trimmed[trimmed.index(after: equals)...]), secrets: secrets.value)
         }
         return nil
     }

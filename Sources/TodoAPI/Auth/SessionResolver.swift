@@ -45,7 +45,7 @@ struct SessionResolver: Sendable {
             }
             // A plain token is letters and digits; a value with a dot is the signed cookie form.
             if value.contains(".") || value.contains("%") {
-                return SignedCookie.verify(value, secrets: cookie.secrets).map { (.bearer(token: $0), $0) }
+                return SignedCookie.verify(value, secrets: cookie.secrets.value).map { (.bearer(token: $0), $0) }
             }
             return (.bearer(token: value), value)
         }

@@ -9,7 +9,8 @@ import TodoCore
 /// The settings of an OpenAI-compatible server.
 public struct OpenAIConfiguration: Sendable {
     public var baseURL: String
-    public var apiKey: String?
+    /// Read on every request, so a reload (SIGHUP) can replace it without a restart.
+    public var apiKey: Reloadable<String?>
     public var model: String
     /// Deadline for the connection and the response headers, and the longest silence between streamed bytes.
     public var timeout: Duration
@@ -18,7 +19,7 @@ public struct OpenAIConfiguration: Sendable {
 
     public init(baseURL: String?, apiKey: String?, model: String, timeout: Duration = .seconds(30), maxRetries: Int = 3) {
         self.baseURL = baseURL ?? "https://api.openai.com/v1"
-        self.apiKey = apiKey
+        self.apiKey = Reloadable(apiKey)
         self.model = model
         self.timeout = timeout
         self.maxRetries = maxRetries
@@ -42,7 +43,7 @@ public struct OpenAIConfiguration: Sendable {
 /// arrives (SSE, or one JSON document from servers that do not stream), retries what is worth retrying before the
 /// first byte reached the caller, and turns every failure into a `ModelError` the user may read.
 public final class OpenAIChatClient: ChatModel, Service {
-    let configuration: OpenAIConfiguration
+    public let configuration: OpenAIConfiguration
     let http: HTTPClient
     let logger: Logger
     /// Waits between retries: exponential with full jitter, replaceable in tests.
@@ -108,7 +109,7 @@ public final class OpenAIChatClient: ChatModel, Service {
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
         request.headers.add(name: "Accept", value: "text/event-stream, application/json")
-        if let key = configuration.apiKey, !key.isEmpty {
+        if let key = configuration.apiKey.value, !key.isEmpty {
             if configuration.usesAzureKeyHeader {
                 request.headers.add(name: "api-key", value: key)
             } else {

@@ -6,26 +6,31 @@ import TodoCore
 /// Issues EdDSA (Ed25519) access tokens, publishes their JWKS, and verifies bearer JWTs: our own EdDSA tokens and
 /// HS256 tokens signed with `BETTER_AUTH_SECRET`. `alg: none`, unknown algorithms and unknown keys are refused.
 ///
-/// The key pair lives in the `jwks` table so every replica signs with the same key; its private half is sealed
-/// with AES-GCM under a key derived from the newest secret.
+/// The key pairs live in the `jwks` table so every replica signs with the same key; their private halves are sealed
+/// with AES-GCM under a key derived from the newest secret. `rotate()` adds a new signing key and retires the others:
+/// they keep verifying (and stay in the JWKS) until the last token they signed has expired, then they are deleted.
 public actor TokenService {
     public static let lifetime: TimeInterval = 15 * 60
+    /// How long a replica trusts its copy of the key table; a rotation reaches every replica within this time.
+    public static let keyCacheLifetime: TimeInterval = 60
 
     let store: any SigningKeyStore
-    let secrets: [String]
+    let secrets: Reloadable<[String]>
     let issuer: String
     let external: ExternalKeySet?
     let now: @Sendable () -> Date
     private var own: JWTKeyCollection?
+    private var loadedAt = Date.distantPast
+    private var loadedWith: [String] = []
     private var signingKid: String?
     private var publicKeys: [String] = []
 
     /// - Parameters:
     ///   - issuer: `BETTER_AUTH_URL`; it is both `iss` and `aud` of our tokens.
-    ///   - secrets: `BETTER_AUTH_SECRET` values, newest first.
+    ///   - secrets: `BETTER_AUTH_SECRET` values, newest first; a reload may replace them.
     ///   - external: the key set of an external Better Auth whose tokens are accepted too.
     public init(
-        store: any SigningKeyStore, secrets: [String], issuer: String, external: ExternalKeySet? = nil,
+        store: any SigningKeyStore, secrets: Reloadable<[String]>, issuer: String, external: ExternalKeySet? = nil,
         now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
@@ -33,6 +38,14 @@ public actor TokenService {
         self.issuer = issuer
         self.external = external
         self.now = now
+    }
+
+    /// A service whose secrets never change (tests, one-shot commands).
+    public init(
+        store: any SigningKeyStore, secrets: [String], issuer: String, external: ExternalKeySet? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
+        self.init(store: store, secrets: Reloadable(secrets), issuer: issuer, external: external, now: now)
     }
 
     static let invalidToken = TodoError.unauthorized(code: "INVALID_TOKEN", message: "The token is invalid or expired.")
@@ -52,6 +65,8 @@ public actor TokenService {
 
     /// `{"keys":[…]}` with every public key, so tokens signed before a rotation still verify elsewhere.
     public func jwksJSON() async throws -> String {
+        // Read afresh, so a rotation shows at once on every replica's JWKS.
+        own = nil
         _ = try await loadKeys(creatingIfMissing: true)
         return #"{"keys":["# + publicKeys.joined(separator: ",") + "]}"
     }
@@ -68,7 +83,7 @@ public actor TokenService {
                 guard claims.iss.value == issuer else { throw Self.invalidToken }
                 return claims.sub.value
             case "HS256":
-                for secret in secrets {
+                for secret in secrets.value {
                     let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
                     guard let claims = try? await keys.verify(token, as: SharedSecretClaims.self) else { continue }
                     if let audience = claims.aud { try audience.verifyIntendedAudience(includes: issuer) }
@@ -100,12 +115,48 @@ public actor TokenService {
         return publicKeyIDs.contains(kid)
     }
 
+    /// Adds a new signing key and retires every other one: retired keys verify until `lifetime` (plus the time
+    /// replicas may still sign with them) has passed, and keys past that are deleted. Returns the new key's id.
+    public func rotate() async throws -> String {
+        let key = try makeKey()
+        try await store.addSigningKey(key)
+        let issuedUntil = now().addingTimeInterval(Self.keyCacheLifetime)
+        try await store.retireSigningKeys(except: key.id, expiresAt: issuedUntil.addingTimeInterval(Self.lifetime))
+        try await store.deleteSigningKeys(expiredBefore: now())
+        own = nil
+        return key.id
+    }
+
+    /// The key table as this service reads it, newest first.
+    public func keyStatuses() async throws -> [SigningKeyStatus] {
+        let stored = try await store.signingKeys()
+        let current = now()
+        var signing = false
+        return stored.map { key in
+            let state: SigningKeyStatus.State
+            if let expiresAt = key.expiresAt, expiresAt <= current {
+                state = .expired
+            } else if key.expiresAt == nil, !signing, unseal(key.privateKey) != nil {
+                signing = true
+                state = .signing
+            } else {
+                state = .verifying
+            }
+            return SigningKeyStatus(id: key.id, createdAt: key.createdAt, expiresAt: key.expiresAt, state: state)
+        }
+    }
+
     private func loadKeys(creatingIfMissing: Bool) async throws -> JWTKeyCollection {
-        if let own { return own }
-        var stored = try await store.signingKeys()
-        if creatingIfMissing, !stored.contains(where: { unseal($0.privateKey) != nil }) {
+        let secretList = secrets.value
+        if let own, loadedWith == secretList, now().timeIntervalSince(loadedAt) < Self.keyCacheLifetime,
+           signingKid != nil || !creatingIfMissing {
+            return own
+        }
+        let current = now()
+        var stored = try await store.signingKeys().filter { ($0.expiresAt ?? .distantFuture) > current }
+        if creatingIfMissing, !stored.contains(where: { $0.expiresAt == nil && unseal($0.privateKey) != nil }) {
             try await store.addSigningKey(try makeKey())
-            stored = try await store.signingKeys()
+            stored = try await store.signingKeys().filter { ($0.expiresAt ?? .distantFuture) > current }
         }
         let keys = JWTKeyCollection()
         var ids: Set<String> = []
@@ -113,7 +164,7 @@ public actor TokenService {
         signingKid = nil
         for key in stored {
             guard let jwk = try? JSONDecoder().decode(PublicJWK.self, from: Data(key.publicKey.utf8)) else { continue }
-            if let privateKey = unseal(key.privateKey), signingKid == nil,
+            if key.expiresAt == nil, signingKid == nil, let privateKey = unseal(key.privateKey),
                let signer = try? EdDSA.PrivateKey(d: Base64URL.encode(privateKey), curve: .ed25519) {
                 await keys.add(eddsa: signer, kid: JWKIdentifier(string: key.id))
                 signingKid = key.id
@@ -124,6 +175,8 @@ public actor TokenService {
             published.append(key.publicKey)
         }
         own = keys
+        loadedAt = current
+        loadedWith = secretList
         publicKeyIDs = ids
         publicKeys = published
         return keys
@@ -149,7 +202,7 @@ public actor TokenService {
     }
 
     private func seal(_ data: Data) throws -> String {
-        guard let secret = secrets.first else { throw TodoError.unavailable("no secret to seal the JWT key with") }
+        guard let secret = secrets.value.first else { throw TodoError.unavailable("no secret to seal the JWT key with") }
         guard let combined = try AES.GCM.seal(data, using: sealingKey(secret)).combined else {
             throw TodoError.unavailable("cannot seal the JWT key")
         }
@@ -159,7 +212,7 @@ public actor TokenService {
     /// The private key if one of the secrets sealed it; nil after the secrets were replaced entirely.
     private func unseal(_ text: String) -> Data? {
         guard let data = Data(base64Encoded: text), let box = try? AES.GCM.SealedBox(combined: data) else { return nil }
-        for secret in secrets {
+        for secret in secrets.value {
             if let opened = try? AES.GCM.open(box, using: sealingKey(secret)) { return opened }
         }
         return nil
@@ -174,4 +227,14 @@ struct PublicJWK: Codable {
     let kid: String
     let alg: String
     let use: String
+}
+
+/// One row of the key table and what it is used for now.
+public struct SigningKeyStatus: Sendable, Equatable {
+    /// What a key does: signs new tokens, only verifies old ones, or is past its expiry.
+    public enum State: String, Sendable { case signing, verifying, expired }
+    public var id: String
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var state: State
 }

@@ -157,3 +157,10 @@ public struct PostgresLocation: Equatable, Sendable {
         self.connectTimeoutSeconds = connectTimeoutSeconds
     }
 }
+
+/// A location prints without its password, however it is printed or dumped.
+extension PostgresLocation: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { redacted }
+    public var debugDescription: String { redacted }
+    public var customMirror: Mirror { Mirror(self, children: ["redacted": redacted], displayStyle: .struct) }
+}

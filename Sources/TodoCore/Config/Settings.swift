@@ -233,3 +233,19 @@ struct SettingReader {
         return true
     }
 }
+
+/// Settings print without their secrets, wherever they are printed or dumped (a service's description in a debug
+/// log, a test failure): secret values show as `<redacted>`.
+extension Settings: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String {
+        "Settings(role: \(role.rawValue), host: \(host), port: \(effectivePort), database: \(database.redacted), "
+            + "betterAuthSecret: \(betterAuthSecret == nil ? "nil" : "<redacted>"), "
+            + "openAIAPIKey: \(openAIAPIKey == nil ? "nil" : "<redacted>"), tls: \(servesTLS))"
+    }
+
+    public var debugDescription: String { description }
+
+    public var customMirror: Mirror {
+        Mirror(self, children: ["description": description], displayStyle: .struct)
+    }
+}

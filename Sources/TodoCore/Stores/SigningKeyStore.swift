@@ -25,4 +25,7 @@ public protocol SigningKeyStore: Sendable {
     /// All keys, newest first.
     func signingKeys() async throws -> [StoredSigningKey]
     func addSigningKey(_ key: StoredSigningKey) async throws
+    /// Sets the expiry of every key but `id` to `expiresAt`, unless it expires sooner already.
+    func retireSigningKeys(except id: String, expiresAt: Date) async throws
+    func deleteSigningKeys(expiredBefore date: Date) async throws
 }

@@ -52,6 +52,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// The elements, for `.array` values.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
     public subscript(key: String) -> JSONValue? {
         if case .object(let object) = self { return object[key] }
         return nil

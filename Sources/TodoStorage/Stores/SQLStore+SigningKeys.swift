@@ -19,4 +19,15 @@ extension SQLStore {
             [.text(key.id), .text(key.publicKey), .text(key.privateKey), .date(key.createdAt), .optional(key.expiresAt, SQLValue.date)]
         )
     }
+
+    public func retireSigningKeys(except id: String, expiresAt: Date) async throws {
+        try await database.execute(
+            #"UPDATE "jwks" SET "expiresAt" = $1 WHERE "id" <> $2 AND ("expiresAt" IS NULL OR "expiresAt" > $1)"#,
+            [.date(expiresAt), .text(id)]
+        )
+    }
+
+    public func deleteSigningKeys(expiredBefore date: Date) async throws {
+        try await database.execute(#"DELETE FROM "jwks" WHERE "expiresAt" IS NOT NULL AND "expiresAt" <= $1"#, [.date(date)])
+    }
 }

@@ -26,18 +26,12 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup(title: "Server") var server: ServerOptions
-    @OptionGroup(title: "Database") var database: DatabaseOptions
-    @OptionGroup(title: "Authentication") var auth: AuthOptions
-    @OptionGroup(title: "Agent") var agent: AgentOptions
-    @OptionGroup(title: "Tools and MCP") var tools: ToolOptions
+    @OptionGroup var options: APIRoleOptions
 
     func run() async throws {
-        var settings = try Startup.settings(global, flags: server.flags.merging(database.flags) { $1 }
-            .merging(auth.flags) { $1 }.merging(agent.flags) { $1 }.merging(tools.flags) { $1 })
-        settings.role = .serve
+        let settings = try options.settings(role: .serve)
         let logger = Startup.logger(settings, label: "serve")
+        let certificate = try ServerCertificate(settings)
         let catalog: AssetCatalog
         do {
             catalog = try AssetCatalog.bundled()
@@ -48,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         let apiHealth: JSONValue = [
             "status": "ok", "role": "api", "version": .string(TodoVersion.current), "agent": .string(dependencies.chat.agent.label),
         ]
-        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(settings)) { router in
+        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(certificate)) { router in
             router.add(middleware: SecurityHeadersMiddleware())
             WebRoutes(catalog: catalog, apiHealth: { apiHealth }).register(on: router)
         }
@@ -60,7 +54,8 @@ struct Serve: AsyncParsableCommand {
             ]
         )
         do {
-            try await ServerRunner.run(app, settings: settings, logger: logger)
+            let reload = options.reload(settings, certificate: certificate, dependencies: dependencies, logger: logger)
+            try await ServerRunner.run(app, settings: settings, reload: reload, logger: logger)
         } catch {
             throw Startup.fail(ServeAPI.describeListenFailure(error, settings) ?? Startup.describe(error))
         }

@@ -25,21 +25,15 @@ struct ServeAPI: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
-    @OptionGroup(title: "Server") var server: ServerOptions
-    @OptionGroup(title: "Database") var database: DatabaseOptions
-    @OptionGroup(title: "Authentication") var auth: AuthOptions
-    @OptionGroup(title: "Agent") var agent: AgentOptions
-    @OptionGroup(title: "Tools and MCP") var tools: ToolOptions
+    @OptionGroup var options: APIRoleOptions
 
     func run() async throws {
-        var settings = try Startup.settings(global, flags: server.flags.merging(database.flags) { $1 }
-            .merging(auth.flags) { $1 }.merging(agent.flags) { $1 }.merging(tools.flags) { $1 })
-        settings.role = .api
+        let settings = try options.settings(role: .api)
         let logger = Startup.logger(settings, label: "serve-api")
+        let certificate = try ServerCertificate(settings)
         let dependencies = try await Self.dependencies(settings, logger: logger)
         let database = dependencies.database
-        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(settings))
+        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(certificate))
         logger.info(
             "serve-api starting",
             metadata: [
@@ -48,7 +42,8 @@ struct ServeAPI: AsyncParsableCommand {
             ]
         )
         do {
-            try await ServerRunner.run(app, settings: settings, logger: logger)
+            let reload = options.reload(settings, certificate: certificate, dependencies: dependencies, logger: logger)
+            try await ServerRunner.run(app, settings: settings, reload: reload, logger: logger)
         } catch {
             throw Startup.fail(Self.describeListenFailure(error, settings) ?? Startup.describe(error))
         }

@@ -28,19 +28,24 @@ struct ServeWeb: AsyncParsableCommand {
         var settings = try Startup.settings(global, flags: server.flags.merging(web.flags) { $1 })
         settings.role = .web
         let logger = Startup.logger(settings, label: "serve-web")
+        let certificate = try ServerCertificate(settings)
         let catalog: AssetCatalog
         do {
             catalog = try AssetCatalog.bundled()
         } catch {
             throw Startup.fail("cannot load the web UI: \(Startup.describe(error))")
         }
-        let app = buildWebApplication(settings: settings, catalog: catalog, server: try ServerTLS.builder(settings), logger: logger)
+        let app = buildWebApplication(settings: settings, catalog: catalog, server: try ServerTLS.builder(certificate), logger: logger)
         logger.info(
             "serve-web starting",
             metadata: ["address": "\(settings.host):\(settings.effectivePort)", "api": "\(settings.apiURL)", "version": "\(TodoVersion.current)"]
         )
         do {
-            try await ServerRunner.run(app, settings: settings, logger: logger)
+            let reload = HangupReload(
+                load: Startup.loader(global, flags: server.flags.merging(web.flags) { $1 }), initial: settings,
+                certificate: certificate, logger: logger
+            )
+            try await ServerRunner.run(app, settings: settings, reload: reload, logger: logger)
         } catch {
             throw Startup.fail(ServeAPI.describeListenFailure(error, settings) ?? Startup.describe(error))
         }

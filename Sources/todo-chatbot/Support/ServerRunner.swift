@@ -4,11 +4,12 @@ import ServiceLifecycle
 import UnixSignals
 import TodoCore
 
-/// Runs an application until SIGTERM or SIGINT, then lets in-flight requests finish within the shutdown timeout.
+/// Runs an application until SIGTERM or SIGINT, then lets in-flight requests finish within the shutdown timeout;
+/// SIGHUP reloads certificates and secrets meanwhile.
 enum ServerRunner {
-    static func run(_ app: some ApplicationProtocol, settings: Settings, logger: Logger) async throws {
+    static func run(_ app: some ApplicationProtocol, settings: Settings, reload: HangupReload, logger: Logger) async throws {
         var configuration = ServiceGroupConfiguration(
-            services: [.init(service: app)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: [.init(service: app), .init(service: reload)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         )
         configuration.maximumGracefulShutdownDuration = settings.shutdownTimeout
         configuration.maximumCancellationDuration = .seconds(2)

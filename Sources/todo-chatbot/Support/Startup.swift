@@ -8,19 +8,23 @@ import TodoCore
 enum Startup {
     /// Loads settings; a configuration problem prints one line and exits with code 2.
     static func settings(_ global: GlobalOptions, flags: [String: String]) throws -> Settings {
-        switch Result(catching: { () throws(ConfigError) -> Settings in try load(global, flags: flags) }) {
+        switch Result(catching: loader(global, flags: flags)) {
         case .success(let settings): return settings
         case .failure(let error): throw fail(error.description, code: 2)
         }
     }
 
-    private static func load(_ global: GlobalOptions, flags: [String: String]) throws(ConfigError) -> Settings {
-        let envFile = try readEnvFile(global.envFile)
+    /// Reads the settings from flags, environment, `.env` and `_FILE` files each time it is called: once at start,
+    /// again on SIGHUP.
+    static func loader(_ global: GlobalOptions, flags: [String: String]) -> @Sendable () throws(ConfigError) -> Settings {
+        let envFilePath = global.envFile
         var allFlags = global.flags
         allFlags.merge(flags) { $1 }
-        return try Settings.load(
-            from: ConfigSources(flags: allFlags, environment: ProcessInfo.processInfo.environment, envFile: envFile)
-        )
+        return { [allFlags] () throws(ConfigError) -> Settings in
+            try Settings.load(
+                from: ConfigSources(flags: allFlags, environment: ProcessInfo.processInfo.environment, envFile: try readEnvFile(envFilePath))
+            )
+        }
     }
 
     static func readEnvFile(_ explicit: String?) throws(ConfigError) -> [String: String] {

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Logging
+import TodoAPI
+import TodoAgent
+import TodoCore
+
+/// The options of the commands that run the API (`serve-api` and `serve`), so both read the same settings.
+struct APIRoleOptions: ParsableArguments {
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup(title: "Server") var server: ServerOptions
+    @OptionGroup(title: "Database") var database: DatabaseOptions
+    @OptionGroup(title: "Authentication") var auth: AuthOptions
+    @OptionGroup(title: "Agent") var agent: AgentOptions
+    @OptionGroup(title: "Tools and MCP") var tools: ToolOptions
+
+    var flags: [String: String] {
+        server.flags.merging(database.flags) { $1 }.merging(auth.flags) { $1 }.merging(agent.flags) { $1 }
+            .merging(tools.flags) { $1 }
+    }
+
+    /// The settings for `role`; a configuration problem ends the command with exit code 2.
+    func settings(role: Settings.Role) throws -> Settings {
+        var settings = try Startup.settings(global, flags: flags)
+        settings.role = role
+        return settings
+    }
+
+    /// What SIGHUP reloads for an API role: its certificate, the auth secrets and the model key.
+    func reload(
+        _ settings: Settings, certificate: ServerCertificate?, dependencies: APIDependencies, logger: Logger
+    ) -> HangupReload {
+        HangupReload(
+            load: Startup.loader(global, flags: flags), initial: settings, certificate: certificate,
+            authSecrets: dependencies.authSecrets, modelKey: dependencies.modelClient?.configuration.apiKey, logger: logger
+        )
+    }
+}
