@@ -95,6 +95,61 @@ struct PostgresCommandTests {
         #expect(server.process.isRunning, "no process restart")
     }
 
+    /// A rotated database password given as a file: SIGHUP moves the pool to the new credentials without a restart,
+    /// and a URL that does not connect is refused while the running pool keeps serving.
+    @Test func sighupMovesThePoolToARotatedPassword() async throws {
+        try await withFreshPostgres { location in
+            guard case .postgres(let admin) = location else { return }
+            let role = "rotating_\(UUID().uuidString.prefix(8).lowercased())"
+            let cli = try CLI(environment: ["DATABASE_URL": Self.url(admin)])
+            #expect(try await cli.run(["migrate"]).status == 0)
+            func asAdmin(_ statements: [String]) async throws {
+                try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+                    for statement in statements { try await database.execute(statement) }
+                }
+            }
+            try await asAdmin([
+                "CREATE ROLE \(role) LOGIN PASSWORD 'first-password'",
+                "GRANT ALL ON ALL TABLES IN SCHEMA public TO \(role)", "GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO \(role)",
+            ])
+            var user = admin
+            user.username = role
+            user.password = "first-password"
+            let urlFile = cli.folder.appendingPathComponent("database-url").path
+            try Self.url(user).write(toFile: urlFile, atomically: true, encoding: .utf8)
+            let server = try await cli.startServer(environment: [
+                "DATABASE_URL": "", "DATABASE_URL_FILE": urlFile, "BETTER_AUTH_SECRET": Self.secret, "DATABASE_TIMEOUT": "2s",
+            ])
+            defer { server.stop() }
+            #expect(try await server.get("/ready").status == 200)
+
+            // The password changes and the pool's connections are dropped: without a reload the API cannot reconnect.
+            let dropConnections = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '\(role)'"
+            try await asAdmin(["ALTER ROLE \(role) PASSWORD 'second-password'", dropConnections])
+            #expect(try await server.get("/ready").status == 503)
+
+            user.password = "second-password"
+            try Self.url(user).write(toFile: urlFile, atomically: true, encoding: .utf8)
+            server.signal(SIGHUP)
+            try await ReloadTests.waitForLog(server, "configuration reloaded")
+            #expect(server.logText.contains("DATABASE_URL"), "the log names what changed")
+            #expect(!server.logText.contains("second-password") && !server.logText.contains("first-password"))
+            #expect(try await server.get("/ready").status == 200, "the new pool connects with the new password")
+
+            // A URL that does not connect is refused; the running pool stays.
+            user.password = "wrong-password"
+            try Self.url(user).write(toFile: urlFile, atomically: true, encoding: .utf8)
+            server.signal(SIGHUP)
+            try await ReloadTests.waitForLog(server, "configuration reloaded", count: 2)
+            #expect(server.logText.contains("does not connect"))
+            #expect(try await server.get("/ready").status == 200)
+
+            server.signal(SIGTERM)
+            _ = await server.waitForExit(within: .seconds(10))
+            try await asAdmin([dropConnections, "DROP OWNED BY \(role)", "DROP ROLE \(role)"])
+        }
+    }
+
     static func url(_ location: PostgresLocation) -> String {
         let password = location.password?.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
         return "postgresql://\(location.username):\(password)@\(location.host):\(location.port)/\(location.database)?sslmode=\(location.tlsMode.rawValue)"

@@ -10,19 +10,22 @@ import TodoCore
 ///
 /// Only unnamed statements are used (no prepared-statement cache), and no session state is set,
 /// so PgBouncer in transaction mode may hand each transaction a different server connection.
+///
+/// `replaceLocation(_:)` swaps the pool for one with new credentials (a rotated password) without a restart: new
+/// operations use the new pool at once; the old pool keeps no minimum of connections, so its last ones close
+/// after the idle timeout once their operations are done.
 public final class PostgresBackend: SQLDatabase {
     public let dialect = SQLDialect.postgres
-    public let redactedLocation: String
-    private let client: PostgresClient
-    private let location: PostgresLocation
+    private let pool: Mutex<(location: PostgresLocation, client: PostgresClient)>
+    private let firstClient: PostgresClient
+    private let laterClients: AsyncStream<PostgresClient>
+    private let newClients: AsyncStream<PostgresClient>.Continuation
     private let timeout: Duration
     private let poolSize: Int
     private let inUse = Atomic<Int>(0)
     private let logger: Logger
 
     public init(_ location: PostgresLocation, poolSize: Int, timeout: Duration, logger: Logger) throws {
-        self.location = location
-        self.redactedLocation = location.redacted
         self.timeout = timeout
         self.poolSize = poolSize
         // PostgresNIO logs statements and their values at debug level; keep them out of the logs even when
@@ -30,13 +33,40 @@ public final class PostgresBackend: SQLDatabase {
         var driverLogger = logger
         driverLogger.logLevel = max(logger.logLevel, .info)
         self.logger = driverLogger
-        self.client = PostgresClient(
+        firstClient = PostgresClient(
             configuration: try PostgresConfiguration.client(location, poolSize: poolSize), backgroundLogger: driverLogger
         )
+        pool = Mutex((location, firstClient))
+        (laterClients, newClients) = AsyncStream.makeStream()
     }
 
+    public var redactedLocation: String { pool.withLock { $0.location.redacted } }
+
+    /// Runs every pool until shutdown. The first one runs in the caller's task, so it is running before the
+    /// first query; pools made by `replaceLocation` run beside it.
     public func run() async throws {
-        await client.run()
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                await withDiscardingTaskGroup { later in
+                    for await client in self.laterClients { later.addTask { await client.run() } }
+                }
+            }
+            await firstClient.run()
+            group.cancelAll()
+        }
+    }
+
+    /// Connects to `location` once to prove it works, then sends new operations to a pool for it. Returns false when `location` is the one in use. A location that
+    /// does not connect throws and changes nothing.
+    @discardableResult
+    public func replaceLocation(_ location: PostgresLocation) async throws -> Bool {
+        guard location != pool.withLock({ $0.location }) else { return false }
+        try await Self.checkConnection(location, timeout: timeout, logger: logger)
+        let client = PostgresClient(configuration: try PostgresConfiguration.client(location, poolSize: poolSize), backgroundLogger: logger)
+        newClients.yield(client)
+        pool.withLock { $0 = (location, client) }
+        logger.notice("database pool replaced", metadata: ["database": "\(location.redacted)"])
+        return true
     }
 
     public var poolUsage: PoolUsage { PoolUsage(size: poolSize, inUse: inUse.load(ordering: .relaxed)) }
@@ -76,8 +106,11 @@ public final class PostgresBackend: SQLDatabase {
     /// Opens one direct connection, so a wrong password or host fails at once with the server's reason,
     /// where the pool would keep retrying in the background.
     public func checkConnection() async throws {
+        try await Self.checkConnection(pool.withLock { $0.location }, timeout: timeout, logger: logger)
+    }
+
+    static func checkConnection(_ location: PostgresLocation, timeout: Duration, logger: Logger) async throws {
         let configuration = try PostgresConfiguration.connection(location)
-        let logger = self.logger
         try await withDeadline(timeout, "PostgreSQL") {
             do {
                 let connection = try await PostgresConnection.connect(
@@ -92,7 +125,7 @@ public final class PostgresBackend: SQLDatabase {
     }
 
     private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
+        try await pool.withLock { $0.client }.withConnection { connection in
             self.inUse.add(1, ordering: .relaxed)
             defer { self.inUse.subtract(1, ordering: .relaxed) }
             return try await body(connection)

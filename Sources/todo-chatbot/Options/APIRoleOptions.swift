@@ -25,13 +25,14 @@ struct APIRoleOptions: ParsableArguments {
         return settings
     }
 
-    /// What SIGHUP reloads for an API role: its certificate, the auth secrets and the model key.
+    /// What SIGHUP reloads for an API role: its certificate, the auth secrets, the model key and the database URL.
     func reload(
         _ settings: Settings, certificate: ServerCertificate?, dependencies: APIDependencies, logger: Logger
     ) -> HangupReload {
         HangupReload(
             load: Startup.loader(global, flags: flags), initial: settings, certificate: certificate,
-            authSecrets: dependencies.authSecrets, modelKey: dependencies.modelClient?.configuration.apiKey, logger: logger
+            authSecrets: dependencies.authSecrets, modelKey: dependencies.modelClient?.configuration.apiKey,
+            database: dependencies.database, logger: logger
         )
     }
 }

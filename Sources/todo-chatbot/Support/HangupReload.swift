@@ -1,11 +1,13 @@
 import Logging
 import ServiceLifecycle
 import TodoCore
+import TodoStorage
 import UnixSignals
 
-/// SIGHUP reloads what a running server can take without a restart: the TLS certificate, `BETTER_AUTH_SECRET`
-/// and `OPENAI_API_KEY`, each read again from its flag, environment, `_FILE` file or `.env` (the usual ways to
-/// rotate them). Open connections, streams and sessions are kept.
+/// SIGHUP reloads what a running server can take without a restart: the TLS certificate, `BETTER_AUTH_SECRET`,
+/// `OPENAI_API_KEY` and a PostgreSQL `DATABASE_URL` (new credentials get a new pool), each read again from its flag,
+/// environment, `_FILE` file or `.env` (the usual ways to rotate them). Open connections, streams and sessions are
+/// kept.
 struct HangupReload: Service, CustomStringConvertible {
     /// ServiceLifecycle logs services by their description; the settings inside carry secrets.
     var description: String { "HangupReload" }
@@ -16,17 +18,18 @@ struct HangupReload: Service, CustomStringConvertible {
     var certificate: ServerCertificate?
     var authSecrets: Reloadable<[String]>?
     var modelKey: Reloadable<String?>?
+    var database: (any SQLDatabase)?
     var logger: Logger
 
     func run() async throws {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
-            reload()
+            await reload()
         }
     }
 
     /// Applies what changed and logs the names of what did, never the values. A part that fails to load keeps
     /// running as it was.
-    func reload() {
+    func reload() async {
         let fresh: Settings
         do {
             fresh = try load()
@@ -48,8 +51,16 @@ struct HangupReload: Service, CustomStringConvertible {
         if let modelKey, modelKey.replace(with: fresh.openAIAPIKey) {
             changed.append(SettingKey.openAIAPIKey.rawValue)
         }
-        if fresh.database != initial.database {
-            logger.warning("reload: DATABASE_URL changed; the connection pool keeps the one it started with until a restart")
+        if let database, fresh.database != initial.database {
+            if case .postgres(let location) = fresh.database, let postgres = database as? PostgresBackend {
+                do {
+                    if try await postgres.replaceLocation(location) { changed.append(SettingKey.databaseURL.rawValue) }
+                } catch {
+                    logger.error("reload: the new DATABASE_URL does not connect; the current pool stays", metadata: ["reason": "\(Startup.describe(error))"])
+                }
+            } else {
+                logger.warning("reload: DATABASE_URL now names another kind of database; a restart applies it")
+            }
         }
         logger.info("configuration reloaded", metadata: ["changed": "\(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))"])
     }
