@@ -13,17 +13,23 @@ fail() {
 }
 
 uses_postgres() {
+  [ -n "${DATABASE_URL_FILE:-}" ] && return 0
   case "${DATABASE_URL:-}" in
     postgres://* | postgresql://*) return 0 ;;
     *) return 1 ;;
   esac
 }
 
+# The secret may be given directly or as a file (Docker and Kubernetes secrets); the binary reads either.
+has_auth_secret() {
+  [ -n "${BETTER_AUTH_SECRET:-}" ] || [ -n "${BETTER_AUTH_SECRET_FILE:-}" ]
+}
+
 case "$role" in
   serve-api | api)
     role=serve-api
-    if uses_postgres && [ -z "${BETTER_AUTH_SECRET:-}" ]; then
-      fail "BETTER_AUTH_SECRET is required with PostgreSQL (32+ characters; generate one with: openssl rand -base64 32)"
+    if uses_postgres && ! has_auth_secret; then
+      fail "BETTER_AUTH_SECRET (or BETTER_AUTH_SECRET_FILE) is required with PostgreSQL (32+ characters; generate one with: openssl rand -base64 32)"
     fi
     ;;
   serve-web | web)
@@ -31,8 +37,8 @@ case "$role" in
     [ -n "${API_URL:-}" ] || fail "API_URL is required for serve-web (the API's base URL, e.g. http://api:8000)"
     ;;
   serve)
-    if uses_postgres && [ -z "${BETTER_AUTH_SECRET:-}" ]; then
-      fail "BETTER_AUTH_SECRET is required with PostgreSQL (32+ characters; generate one with: openssl rand -base64 32)"
+    if uses_postgres && ! has_auth_secret; then
+      fail "BETTER_AUTH_SECRET (or BETTER_AUTH_SECRET_FILE) is required with PostgreSQL (32+ characters; generate one with: openssl rand -base64 32)"
     fi
     ;;
   migrate)
