@@ -43,11 +43,8 @@ import TodoTestSupport
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite::memory:"])
         let server = try await cli.startServer()
         defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
-        let signedUp = try await Curl.run([
-            "-sf", "-H", "content-type: application/json", "\(base)/api/auth/sign-up/email",
-            "-d", #"{"name":"R","email":"remote@example.com","password":"correct horse battery"}"#,
-        ])
+        let base = server.base
+        let signedUp = try await server.signUp(email: "remote@example.com")
         let token = try #require(JSONValue.parse(signedUp)?["token"]?.stringValue)
         let added = try await cli.run(["chat", "--api-url", base, "--token", token, "add call mom friday"])
         #expect(added.status == 0, "\(added.stderr)")

@@ -126,7 +126,8 @@ import TodoTestSupport
         let result = try await CLI().run(["healthcheck", "--port", String(port), "--timeout", "500ms"])
         #expect(result.status == 1)
         #expect(result.stdout.hasSuffix(": timed out\n"))
-        #expect(ContinuousClock.now - start < .seconds(3))
+        // Not the system's connect timeout (minutes); generous, since a loaded CI machine starts processes slowly.
+        #expect(ContinuousClock.now - start < .seconds(8))
     }
 
     @Test func jsonLogsAreOneObjectPerLineWithRequestIDs() async throws {

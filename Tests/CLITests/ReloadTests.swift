@@ -78,16 +78,9 @@ import TodoTestSupport
             s=$(printf '%s' "$h.$p" | openssl dgst -sha256 -hmac "$SECRET" -binary | b64)
             printf '%s' "$h.$p.$s"
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", script]
-        process.environment = ["HEADER": header, "PAYLOAD": payload, "SECRET": secret, "PATH": "/usr/bin:/bin"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = try await offPool { out.fileHandleForReading.readDataToEndOfFile() }
-        try await offPool { process.waitUntilExit() }
-        return String(decoding: data, as: UTF8.self)
+        return try await Subprocess.output(
+            "/bin/sh", ["-c", script], environment: ["HEADER": header, "PAYLOAD": payload, "SECRET": secret, "PATH": "/usr/bin:/bin"]
+        )
     }
 
     @Test func rotatedSecretFilesTakeEffectOnSighup() async throws {
@@ -98,12 +91,9 @@ import TodoTestSupport
         try old.write(toFile: secretFile, atomically: true, encoding: .utf8)
         let server = try await cli.startServer(environment: ["BETTER_AUTH_SECRET_FILE": secretFile])
         defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
+        let base = server.base
         let jar = cli.folder.appendingPathComponent("cookies").path
-        let signedUp = try await Curl.run([
-            "-s", "-c", jar, "-H", "content-type: application/json", "\(base)/api/auth/sign-up/email",
-            "-d", #"{"name":"R","email":"reload@example.com","password":"correct horse battery"}"#,
-        ])
+        let signedUp = try await server.signUp(email: "reload@example.com", extra: ["-c", jar])
         let userID = try #require(JSONValue.parse(signedUp)?["user"]?["id"]?.stringValue)
         func status(_ extra: [String]) async throws -> String {
             try await Curl.run(["-s", "-o", "/dev/null", "-w", "%{http_code}"] + extra + ["\(base)/api/tasks"])
@@ -145,11 +135,8 @@ import TodoTestSupport
         ])
         let server = try await cli.startServer()
         defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
-        let signedUp = try await Curl.run([
-            "-s", "-H", "content-type: application/json", "\(base)/api/auth/sign-up/email",
-            "-d", #"{"name":"K","email":"keys@example.com","password":"correct horse battery"}"#,
-        ])
+        let base = server.base
+        let signedUp = try await server.signUp(email: "keys@example.com")
         let session = try #require(JSONValue.parse(signedUp)?["token"]?.stringValue)
         let issued = try await Curl.run(["-s", "-H", "authorization: Bearer \(session)", "\(base)/api/auth/token"])
         let jwt = try #require(JSONValue.parse(issued)?["token"]?.stringValue)

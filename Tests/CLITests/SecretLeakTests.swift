@@ -26,11 +26,8 @@ import TodoTestSupport
         for path in ["/health", "/ready", "/metrics", "/openapi.json", "/api/tasks", "/api/auth/get-session", "/nope"] {
             seen.append(try await server.get(path).body)
         }
-        let base = "http://127.0.0.1:\(server.port)"
-        let signedUp = try await Curl.run([
-            "-s", "-H", "content-type: application/json", "\(base)/api/auth/sign-up/email",
-            "-d", #"{"name":"L","email":"leak@example.com","password":"correct horse battery"}"#,
-        ])
+        let base = server.base
+        let signedUp = try await server.signUp(email: "leak@example.com")
         seen.append(signedUp)
         let token = JSONValue.parse(signedUp)?["token"]?.stringValue ?? ""
         // A chat turn whose model server is unreachable: the error must not carry the key.

@@ -29,11 +29,8 @@ import TodoTestSupport
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite::memory:", "SHUTDOWN_TIMEOUT": "30s"])
         let server = try await cli.startServer()
         defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
-        let signedUp = try await Curl.run([
-            "-sf", "-H", "content-type: application/json", "\(base)/api/auth/sign-up/email",
-            "-d", #"{"name":"S","email":"stream@example.com","password":"correct horse battery"}"#,
-        ])
+        let base = server.base
+        let signedUp = try await server.signUp(email: "stream@example.com")
         guard case .string(let token)? = JSONValue.parse(signedUp)?["token"] else { Issue.record("no token: \(signedUp)"); return }
         let headers = try await Curl.run([
             "-sf", "-D", "-", "-o", "/dev/null", "-H", "authorization: Bearer \(token)", "-H", "content-type: application/json",
@@ -68,9 +65,17 @@ enum Curl {
     }
 
     static func run(_ arguments: [String]) async throws -> String {
+        try await Subprocess.output("/usr/bin/curl", arguments)
+    }
+}
+
+/// Runs a program to its end and returns what it printed on standard output.
+enum Subprocess {
+    static func output(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> String {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if let environment { process.environment = environment }
         let out = Pipe()
         process.standardOutput = out
         try process.run()

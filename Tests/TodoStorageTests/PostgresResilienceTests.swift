@@ -31,7 +31,9 @@ struct PostgresResilienceTests {
             let start = ContinuousClock.now
             let error = await #expect(throws: TodoError.self) { try await database.ping() }
             #expect(error?.code == "SERVICE_UNAVAILABLE")
-            #expect(ContinuousClock.now - start < .seconds(3))
+            // About 0.5 s here; the bound only catches waiting on the pool's own reconnect backoff (tens of seconds),
+            // with room for a CI machine whose two cores are busy with every other suite.
+            #expect(ContinuousClock.now - start < .seconds(8))
         }
     }
 

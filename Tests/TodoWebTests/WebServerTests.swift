@@ -105,13 +105,11 @@ import TodoTestSupport
             let web = try Self.web(apiPort: apiPort)
             try await web.test(.live) { client in
                 let port = try #require(client.port)
-                let start = ContinuousClock.now
                 let first = try await sendAndHangUp(
                     port: port, request: "GET /api/stream HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n", after: "\"n\":1"
                 )
                 #expect(first.contains("event: tick"))
-                #expect(!first.contains("\"n\":3"))
-                #expect(ContinuousClock.now - start < .milliseconds(550), "the first event came before the stream ended")
+                #expect(!first.contains("\"n\":3"), "the first event came before the stream ended")
             }
         }
     }

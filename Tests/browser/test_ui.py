@@ -133,6 +133,18 @@ def run(driver):
     check(not driver.find_elements(By.CSS_SELECTOR, ".conversation"), "a second user sees no conversation of the first")
     check(not driver.find_elements(By.CSS_SELECTOR, "#task-list .task"), "a second user sees no task of the first")
 
+    # A turn whose request fails (the network drops it) shows an inline error with Retry, and Retry sends it again.
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/chat*"]})
+    say(driver, "add call the bank")
+    note = visible(driver, ".message-error")
+    retry = note.find_element(By.TAG_NAME, "button")
+    check(retry.text == "Retry", f"a failed turn shows an inline error with Retry ({note.text!r})")
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+    retry.click()
+    wait(driver).until(lambda d: "call the bank" in texts(d, "#task-list .task-title"))
+    check(not driver.find_elements(By.CSS_SELECTOR, ".message-error"), "Retry sends the message again and clears the error")
+
     driver.set_window_size(390, 844)
     say(driver, "add water plants")
     visible(driver, ".card.added")
@@ -142,7 +154,7 @@ def run(driver):
     check(driver.find_element(By.ID, "tasks").is_displayed(), "on a phone the task panel opens as a drawer")
 
     severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
-              and "401" not in entry["message"]]
+              and "401" not in entry["message"] and "ERR_BLOCKED_BY_CLIENT" not in entry["message"]]
     check(not severe, f"no console errors or CSP violations ({severe})")
 
 

@@ -65,10 +65,10 @@ struct ChatController {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while (try? await Task.sleep(for: heartbeat)) != nil {
-                        if case .terminated = continuation.yield(": keep-alive\n\n") { return }
+                        if case .terminated = continuation.yield(SSEFrame.keepAlive) { return }
                     }
                 }
-                let ended = EndFlag()
+                let ended = OnceFlag()
                 do {
                     _ = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { event in
                         measured(event)
@@ -108,12 +108,4 @@ struct ChatController {
         }
         return zone
     }
-}
-
-/// Set once a turn reported its own end (`done` or `error`).
-final class EndFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
 }

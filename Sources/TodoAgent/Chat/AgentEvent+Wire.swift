@@ -28,7 +28,7 @@ extension AgentEvent {
 
     /// One SSE frame of the event.
     public var sseFrame: String {
-        "event: \(wireName)\ndata: \(wireData.text)\n\n"
+        SSEFrame.event(wireName, data: wireData.text)
     }
 }
 

@@ -86,7 +86,7 @@ public final class OpenAIChatClient: ChatModel, Service {
         let bytes = ByteBuffer(string: body.text)
         var attempt = 0
         while true {
-            let delivered = DeliveryFlag()
+            let delivered = OnceFlag()
             do {
                 return try await once(bytes, onText: { text in
                     delivered.set()
@@ -191,13 +191,6 @@ public final class OpenAIChatClient: ChatModel, Service {
     }
 }
 
-/// Set once text reached the caller; read by the retry loop.
-final class DeliveryFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
-}
 
 /// Turns the chunks of one reply into its text and tool calls.
 struct ReplyReader {

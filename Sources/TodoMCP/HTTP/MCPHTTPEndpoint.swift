@@ -66,7 +66,7 @@ public struct MCPHTTPEndpoint: Sendable {
             return MCPHTTPReply(status: 202, headers: headers)
         case .answer(let data) where streaming:
             let stream = EventStream.make()
-            stream.continuation.yield(SSEEvent.message(data))
+            stream.continuation.yield(Data(SSEFrame.event("message", data: String(decoding: data, as: UTF8.self)).utf8))
             stream.stop()
             return MCPHTTPReply(status: 200, headers: headers + Self.eventHeaders, body: .events(stream))
         case .answer(let data):

@@ -66,14 +66,3 @@ actor MCPSession {
         events = nil
     }
 }
-
-/// Server-sent events as the Streamable HTTP transport frames them.
-enum SSEEvent {
-    static func message(_ data: Data) -> Data {
-        var event = Data("event: message\ndata: ".utf8)
-        event.reserveCapacity(event.count + data.count + 2)
-        event.append(data)
-        event.append(contentsOf: [0x0A, 0x0A])
-        return event
-    }
-}

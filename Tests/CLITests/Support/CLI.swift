@@ -122,6 +122,16 @@ struct Server {
     let port: Int
     let log: URL
 
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Signs up a new user and returns the answer (`token`, `user`); `extra` adds curl options, e.g. a cookie jar.
+    func signUp(email: String, extra: [String] = []) async throws -> String {
+        try await Curl.run(
+            ["-s", "-H", "content-type: application/json"] + extra
+                + ["\(base)/api/auth/sign-up/email", "-d", #"{"name":"T","email":"\#(email)","password":"correct horse battery"}"#]
+        )
+    }
+
     func get(_ path: String, timeoutMillis: Int32 = 5000) async throws -> HTTPProbe.Response {
         let url = "http://127.0.0.1:\(port)\(path)"
         return try await offPool { try HTTPProbe.get(url, timeoutMillis: timeoutMillis) }

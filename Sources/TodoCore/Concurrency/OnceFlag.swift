@@ -1,0 +1,13 @@
+import Synchronization
+
+/// A flag that is set once and read from any task, e.g. "text already reached the caller" or "the turn reported
+/// its own end".
+public final class OnceFlag: Sendable {
+    private let value = Atomic<Bool>(false)
+
+    public init() {}
+
+    public func set() { value.store(true, ordering: .releasing) }
+
+    public var isSet: Bool { value.load(ordering: .acquiring) }
+}
