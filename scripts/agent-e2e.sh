@@ -8,29 +8,21 @@
 #   DATABASE_URL=...                    the store (default: a throwaway SQLite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(realpath "${BIN:-.build/debug/todo-chatbot}")
-[ -x "$bin" ] || { echo "agent-e2e.sh: $bin not found; run swift build (or set BIN)" >&2; exit 2; }
-if [ ! -x .venv-fakellm/bin/fakellm ]; then
-  python3 -m venv .venv-fakellm
-  .venv-fakellm/bin/pip install -q 'fakellm==0.3.5'
-fi
+source scripts/lib.sh
+find_binary
+ensure_venv .venv-fakellm 'import fakellm' 'fakellm==0.3.5'
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 llm_port=$(free_port)
 api_port=$(free_port)
 .venv-fakellm/bin/fakellm serve --port "$llm_port" --config Tests/clients/fakellm.yaml >"$work/fakellm.log" 2>&1 &
 llm=$!
-export DATABASE_URL=${DATABASE_URL:-sqlite:$work/agent.sqlite}
-export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
-export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+test_server_env agent
 export OPENAI_BASE_URL="http://127.0.0.1:$llm_port/v1" OPENAI_API_KEY=fake-key OPENAI_MODEL=mock-model
 "$bin" serve-api --port "$api_port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" "$llm" 2>/dev/null; wait "$server" "$llm" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  "$bin" healthcheck --port "$api_port" >/dev/null 2>&1 && curl -sf "http://127.0.0.1:$llm_port/v1/models" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+wait_healthy "api:$api_port"
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$llm_port/v1/models" >/dev/null 2>&1 && break; sleep 0.1; done
 api="http://127.0.0.1:$api_port"
 fail() { echo "FAILED: $*" >&2; echo "--- serve-api log" >&2; tail -30 "$work/server.log" >&2; exit 1; }
 check() { echo "  ok  $1"; }
@@ -38,9 +30,7 @@ check() { echo "  ok  $1"; }
 health=$(curl -sf "$api/health")
 [[ "$health" == *'"agent":"openai:mock-model"'* ]] || fail "health does not name the model agent: $health"
 check "/health names the model agent"
-token=$(curl -sf -H 'content-type: application/json' "$api/api/auth/sign-up/email" \
-  -d "{\"name\":\"E2E\",\"email\":\"e2e-$RANDOM$RANDOM@example.com\",\"password\":\"correct horse battery\"}" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+token=$(sign_up "$api" "e2e-$RANDOM$RANDOM@example.com")
 auth="authorization: Bearer $token"
 
 answer=$(curl -sf -H "$auth" -H 'content-type: application/json' "$api/api/chat" -d '{"message":"please add oat milk"}')

@@ -7,22 +7,17 @@
 #   DATABASE_URL=...                    the store (default: a throwaway SQLite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 seconds=${1:-60}
-bin=${BIN:-.build/debug/todo-chatbot}
-[ -x "$bin" ] || { echo "api-fuzz.sh: $bin not found; run swift build (or set BIN)" >&2; exit 2; }
-if [ ! -x .venv-fuzz/bin/st ]; then
-  python3 -m venv .venv-fuzz
-  .venv-fuzz/bin/pip install -q 'schemathesis==4.32.5'
-fi
+find_binary
+ensure_venv .venv-fuzz 'import schemathesis' 'schemathesis==4.32.5'
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export DATABASE_URL=${DATABASE_URL:-sqlite:$work/fuzz.sqlite}
-export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
-export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+port=$(free_port)
+test_server_env fuzz
 "$bin" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do "$bin" healthcheck --port "$port" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy "api:$port"
 base="http://127.0.0.1:$port"
 # A JWT rather than a session token, so a fuzzed sign-out cannot end the run's own session.
 curl -sf -c "$work/jar" -H 'content-type: application/json' "$base/api/auth/sign-up/email" \

@@ -8,32 +8,23 @@
 #   DATABASE_URL=...                    the store (default: a throwaway SQLite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 mode=${1:-test}
-bin=$(realpath "${BIN:-.build/debug/todo-chatbot}")
-[ -x "$bin" ] || { echo "browser.sh: $bin not found; run swift build (or set BIN)" >&2; exit 2; }
+find_binary
 command -v chromium >/dev/null && command -v chromedriver >/dev/null ||
   { echo "browser.sh: needs chromium and chromedriver (apt-get install chromium chromium-driver)" >&2; exit 2; }
-if [ ! -x .venv-browser/bin/python ] || ! .venv-browser/bin/python -c 'import selenium' 2>/dev/null; then
-  python3 -m venv .venv-browser
-  .venv-browser/bin/pip install -q 'selenium==4.40.0'
-fi
+ensure_venv .venv-browser 'import selenium' 'selenium==4.40.0'
 work=$(mktemp -d)
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 api_port=$(free_port)
 web_port=$(free_port)
-export DATABASE_URL=${DATABASE_URL:-sqlite:$work/browser.sqlite}
-export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
-export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+test_server_env browser
 unset OPENAI_API_KEY OPENAI_BASE_URL
 "$bin" serve-api --port "$api_port" >"$work/api.log" 2>&1 &
 api=$!
 API_URL="http://127.0.0.1:$api_port" "$bin" serve-web --port "$web_port" >"$work/web.log" 2>&1 &
 web=$!
 trap 'kill "$api" "$web" 2>/dev/null; wait "$api" "$web" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do
-  "$bin" healthcheck --port "$api_port" >/dev/null 2>&1 && "$bin" healthcheck --role web --port "$web_port" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_healthy "api:$api_port" "web:$web_port"
 export BASE_URL="http://127.0.0.1:$web_port" HOME="$work"
 status=0
 case "$mode" in

@@ -13,6 +13,7 @@
 # Usage: DATABASE_URL=postgresql://… scripts/container-check.sh      (as root; TOOLS=../shared/tools)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 tools=$(realpath "${TOOLS:-../shared/tools}")
 : "${DATABASE_URL:?set DATABASE_URL to a PostgreSQL the containers can reach on loopback}"
 tag=${TAG:-todo-chatbot:ci}
@@ -65,7 +66,6 @@ PY
 check "the image runs as 10001 with the entrypoint, the health check and OCI labels"
 
 echo "=== run"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 api_port=$(free_port)
 web_port=$(free_port)
 secret=$(head -c 32 /dev/urandom | base64)

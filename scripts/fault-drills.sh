@@ -8,20 +8,20 @@
 #                                                          without them the PostgreSQL drill is skipped
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export BIN=$(realpath "${BIN:-.build/debug/todo-chatbot}")
-[ -x "$BIN" ] || { echo "fault-drills.sh: $BIN not found; run swift build (or set BIN)" >&2; exit 2; }
+source scripts/lib.sh
+find_binary
+export BIN=$bin
 cd Tests/drills
 
 echo "=== MCP endpoint under malformed JSON-RPC"
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 DATABASE_URL="sqlite:$work/fuzz.sqlite" RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=error \
   "$BIN" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do "$BIN" healthcheck --port "$port" >/dev/null 2>&1 && break; sleep 0.1; done
-token=$(curl -sf -H 'content-type: application/json' "http://127.0.0.1:$port/api/auth/sign-up/email" \
-  -d '{"name":"Fuzz","email":"fuzz@example.com","password":"correct horse battery"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+wait_healthy "api:$port"
+token=$(sign_up "http://127.0.0.1:$port" fuzz@example.com)
 API_BASE="http://127.0.0.1:$port" TOKEN="$token" python3 mcp_fuzz.py "${MCP_FUZZ_COUNT:-3000}"
 kill -0 "$server" || { echo "FAILED: serve-api died" >&2; tail -20 "$work/server.log" >&2; exit 1; }
 

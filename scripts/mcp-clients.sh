@@ -9,33 +9,21 @@
 #   DATABASE_URL=...                    the store (default: a throwaway SQLite file)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bin=$(realpath "${BIN:-.build/debug/todo-chatbot}")
-[ -x "$bin" ] || { echo "mcp-clients.sh: $bin not found; run swift build (or set BIN)" >&2; exit 2; }
-for pair in "1:mcp==1.30.0" "2:mcp==2.3.0"; do
-  venv=".venv-mcp${pair%%:*}"
-  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/pip" show -q mcp >/dev/null 2>&1; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "${pair#*:}"
-  fi
-done
+source scripts/lib.sh
+find_binary
+ensure_venv .venv-mcp1 'import mcp' 'mcp==1.30.0'
+ensure_venv .venv-mcp2 'import mcp' 'mcp==2.3.0'
 work=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export DATABASE_URL=${DATABASE_URL:-sqlite:$work/mcp.sqlite}
-export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
-export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+port=$(free_port)
+test_server_env mcp
 "$bin" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 100); do "$bin" healthcheck --port "$port" >/dev/null 2>&1 && break; sleep 0.1; done
+wait_healthy "api:$port"
 export API_BASE="http://127.0.0.1:$port"
-sign_up() {
-  curl -sf -H 'content-type: application/json' "$API_BASE/api/auth/sign-up/email" \
-    -d "{\"name\":\"MCP\",\"email\":\"$1\",\"password\":\"correct horse battery\"}" |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
-}
 email_a="mcp-a-$RANDOM$RANDOM@example.com"
-TOKEN_A=$(sign_up "$email_a")
-TOKEN_B=$(sign_up "mcp-b-$RANDOM$RANDOM@example.com")
+TOKEN_A=$(sign_up "$API_BASE" "$email_a")
+TOKEN_B=$(sign_up "$API_BASE" "mcp-b-$RANDOM$RANDOM@example.com")
 MCP_COMMAND=$(python3 -c 'import json,sys; print(json.dumps(sys.argv[1:]))' "$bin" mcp --user "$email_a")
 export TOKEN_A TOKEN_B MCP_COMMAND
 status=0

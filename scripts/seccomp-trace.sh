@@ -7,11 +7,11 @@
 # Usage: DATABASE_URL=postgresql://… scripts/seccomp-trace.sh [binary]     (needs strace and curl)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 bin=$(realpath "${1:-.build/debug/todo-chatbot}")
 : "${DATABASE_URL:?set DATABASE_URL to a PostgreSQL to trace against}"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 trace() { strace -f -qq -o "$work/trace.$1" "${@:2}"; }
 export BETTER_AUTH_SECRET="seccomp-trace-secret-0123456789-abcdef"
 api=$(free_port); web=$(free_port)
@@ -22,13 +22,11 @@ strace -f -qq -o "$work/trace.api" "$bin" serve-api --port "$api" > "$work/api.l
 api_strace=$!
 strace -f -qq -o "$work/trace.web" "$bin" serve-web --port "$web" --api-url "http://127.0.0.1:$api" > "$work/web.log" 2>&1 &
 web_strace=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$web/api/health?deep=1" >/dev/null 2>&1 && break; sleep 0.2; done
+wait_healthy "api:$api" "web:$web"
 trace health-api "$bin" healthcheck --port "$api" >/dev/null
 trace health-web "$bin" healthcheck --role web --port "$web" >/dev/null
 base="http://127.0.0.1:$web/api"
-token=$(curl -fs -H 'content-type: application/json' "$base/auth/sign-up/email" \
-  -d "{\"name\":\"S\",\"email\":\"seccomp-$RANDOM$RANDOM@example.com\",\"password\":\"correct horse battery\"}" |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+token=$(sign_up "http://127.0.0.1:$web" "seccomp-$RANDOM$RANDOM@example.com")
 curl -fs -N -H "authorization: Bearer $token" -H 'accept: text/event-stream' -H 'content-type: application/json' \
   "$base/chat" -d '{"message":"add buy milk tomorrow"}' >/dev/null
 curl -fs -H "authorization: Bearer $token" "$base/tasks" >/dev/null
@@ -44,10 +42,8 @@ wait "$api_strace" "$web_strace" || true
 one=$(free_port)
 env -u BETTER_AUTH_SECRET strace -f -qq -o "$work/trace.serve" "$bin" serve --port "$one" --database-url "sqlite://$work/data/todo.sqlite" > "$work/serve.log" 2>&1 &
 serve_strace=$!
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$one/health" >/dev/null 2>&1 && break; sleep 0.2; done
-token=$(curl -fs -H 'content-type: application/json' "http://127.0.0.1:$one/api/auth/sign-up/email" \
-  -d '{"name":"S","email":"seccomp@example.com","password":"correct horse battery"}' |
-  python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+wait_healthy "serve:$one"
+token=$(sign_up "http://127.0.0.1:$one" seccomp@example.com)
 curl -fs -H "authorization: Bearer $token" -H 'content-type: application/json' "http://127.0.0.1:$one/api/chat" \
   -d '{"message":"add water the plants friday"}' >/dev/null
 curl -fs "http://127.0.0.1:$one/" >/dev/null

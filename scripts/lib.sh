@@ -1,0 +1,51 @@
+# Shared by the scripts that start the binary for a test run: `source "$(dirname "$0")/lib.sh"`.
+# (The Python side shares Tests/drills/support.py.)
+
+# A TCP port free on loopback right now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# The binary under test: BIN, or the debug build; stops the script with a hint when it is missing.
+find_binary() {
+  bin=$(realpath "${BIN:-.build/debug/todo-chatbot}")
+  [ -x "$bin" ] || { echo "$(basename "$0"): $bin not found; run swift build (or set BIN)" >&2; exit 2; }
+}
+
+# A venv at $1 with the pip requirements $3…, made or completed unless `$1/bin/python -c "$2"` already works.
+ensure_venv() {
+  local venv=$1 probe=$2
+  shift 2
+  if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "$probe" >/dev/null 2>&1; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "$@"
+  fi
+}
+
+# The environment of a test server: a store in $work (named $1) unless DATABASE_URL is set, a fresh secret,
+# migrations at start, no rate limits in the way, quiet logs.
+test_server_env() {
+  export DATABASE_URL=${DATABASE_URL:-sqlite:$work/$1.sqlite}
+  export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
+  export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+}
+
+# Waits up to 10 s until the binary's own health check passes for each "role:port" given.
+wait_healthy() {
+  local target ok
+  for _ in $(seq 1 100); do
+    ok=1
+    for target in "$@"; do
+      "$bin" healthcheck --role "${target%%:*}" --port "${target#*:}" >/dev/null 2>&1 || { ok=0; break; }
+    done
+    [ "$ok" = 1 ] && return 0
+    sleep 0.1
+  done
+  echo "$(basename "$0"): the servers did not become healthy: $*" >&2
+  return 1
+}
+
+# Signs up $2 at the server $1 and prints the session token.
+sign_up() {
+  curl -sf -H 'content-type: application/json' "$1/api/auth/sign-up/email" \
+    -d "{\"name\":\"Test\",\"email\":\"$2\",\"password\":\"correct horse battery\"}" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
+}
