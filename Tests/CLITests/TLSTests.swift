@@ -69,6 +69,17 @@ import TodoTestSupport
         #expect(deep.contains(#""agent":"offline""#), "serve-web reached the API over verified TLS: \(deep)")
         let proxied = try await Curl.run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca, "https://localhost:\(webPort)/api/tasks"])
         #expect(proxied == "401")
+        // A chat stream goes browser → serve-web → serve-api over TLS (HTTP/2 on both hops) event by event.
+        let signedUp = try await Curl.run([
+            "-s", "--cacert", ca, "-H", "content-type: application/json", "https://localhost:\(webPort)/api/auth/sign-up/email",
+            "-d", #"{"name":"T","email":"tls@example.com","password":"correct horse battery"}"#,
+        ])
+        let token = try #require(JSONValue.parse(signedUp)?["token"]?.stringValue, "\(signedUp)")
+        let stream = try await Curl.run([
+            "-s", "-N", "--cacert", ca, "-H", "authorization: Bearer \(token)", "-H", "accept: text/event-stream",
+            "-H", "content-type: application/json", "https://localhost:\(webPort)/api/chat", "-d", #"{"message":"add renew the certificate"}"#,
+        ])
+        #expect(stream.contains("event: tool-result") && stream.contains("event: done"), "\(stream)")
         let webHealth = try await cli.run(["healthcheck", "--role", "web", "--port", String(webPort)], environment: tls)
         #expect(webHealth.status == 0, "\(webHealth.stdout)")
 
@@ -80,6 +91,14 @@ import TodoTestSupport
         let refused = try await Curl.run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", ca, "https://localhost:\(doubtfulPort)/api/tasks"])
         #expect(refused == "502")
         #expect(doubtful.logText.contains("API unreachable"), "the refusal is logged")
+
+        // `serve` (API and UI in one process) over TLS too, HTTP/2 included.
+        let (both, bothPort) = try await Self.start(cli, "serve", health: "/health", environment: tls)
+        defer { both.stop() }
+        let page = try await Curl.run(["-s", "-o", "/dev/null", "-w", "%{http_code} %{http_version}", "--cacert", ca, "https://localhost:\(bothPort)/"])
+        #expect(page == "200 2", "the UI over HTTPS with HTTP/2: \(page)")
+        let bothHealth = try await cli.run(["healthcheck", "--role", "serve", "--port", String(bothPort)], environment: tls)
+        #expect(bothHealth.status == 0, "\(bothHealth.stdout)")
 
         let half = try await cli.run(["serve-api"], environment: ["TLS_CERT_FILE": tls["TLS_CERT_FILE"]!])
         #expect(half.status == 2)
