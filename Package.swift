@@ -205,6 +205,7 @@ let package = Package(
                 "TodoCore",
                 "TodoStorage",
                 "TodoAPI",
+                "TodoAuth",
                 "TodoMCP",
                 "TodoTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -25,8 +25,8 @@ import TodoTestSupport
         let live = cli.folder.appendingPathComponent("live")
         try FileManager.default.createDirectory(at: next, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: live, withIntermediateDirectories: true)
-        try TLSTests.makeCertificates(cli.folder)
-        try TLSTests.makeCertificates(next, ca: "ca2")
+        try await TLSTests.makeCertificates(cli.folder)
+        try await TLSTests.makeCertificates(next, ca: "ca2")
         for name in ["server.crt", "server.key"] {
             try Self.copy(cli.folder.appendingPathComponent(name), to: live.appendingPathComponent(name))
         }

@@ -68,19 +68,3 @@ enum Curl {
         try await Subprocess.output("/usr/bin/curl", arguments)
     }
 }
-
-/// Runs a program to its end and returns what it printed on standard output.
-enum Subprocess {
-    static func output(_ executable: String, _ arguments: [String], environment: [String: String]? = nil) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = try await offPool { out.fileHandleForReading.readDataToEndOfFile() }
-        try await offPool { process.waitUntilExit() }
-        return String(decoding: data, as: UTF8.self)
-    }
-}

@@ -8,7 +8,7 @@ import TodoTestSupport
 /// API's certificate, and a certificate it does not trust.
 @Suite(.timeLimit(.minutes(2))) struct TLSTests {
     /// A CA and a server certificate for localhost and 127.0.0.1 signed by it, made with openssl in `folder`.
-    static func makeCertificates(_ folder: URL, ca: String = "ca") throws {
+    static func makeCertificates(_ folder: URL, ca: String = "ca") async throws {
         let script = """
             set -e
             openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=test-\(ca) -keyout \(ca).key -out \(ca).crt 2>/dev/null
@@ -20,9 +20,7 @@ import TodoTestSupport
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", script]
         process.currentDirectoryURL = folder
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard try await Subprocess.run(process).status == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 
     /// Starts a role with TLS and waits until it answers over HTTPS.
@@ -48,7 +46,7 @@ import TodoTestSupport
 
     @Test func everyRoleSpeaksHTTPSAndServeWebVerifiesTheAPI() async throws {
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite::memory:"])
-        try Self.makeCertificates(cli.folder)
+        try await Self.makeCertificates(cli.folder)
         let tls = ["TLS_CERT_FILE": cli.folder.appendingPathComponent("server.crt").path, "TLS_KEY_FILE": cli.folder.appendingPathComponent("server.key").path]
         let ca = cli.folder.appendingPathComponent("ca.crt").path
 

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import TodoAPI
+import TodoAuth
 import TodoCore
 import TodoStorage
 import TodoTestSupport
@@ -67,7 +68,11 @@ func withAPI(
     configure(&settings)
     let database = try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
     let app = buildAPIApplication(
-        APIDependencies(settings: settings, database: database, authSecrets: secrets, logger: recorder.logger())
+        // A cheaper scrypt: the API's behaviour is the same, and sign-ins stay fast on a busy machine (the rate limit
+        // tests count attempts within a minute). PasswordHasherTests check Better Auth's real parameters.
+        APIDependencies(
+            settings: settings, database: database, authSecrets: secrets, hasher: PasswordHasher(cost: 1024), logger: recorder.logger()
+        )
     )
     try await app.test(mode, body)
 }

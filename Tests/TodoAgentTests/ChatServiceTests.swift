@@ -94,12 +94,13 @@ import TodoTestSupport
                 let agent = ModelAgent(model: client, catalog: ToolCatalog(store: store), maxSteps: 3)
                 let events = ModelAgentTests.Events()
                 let start = ContinuousClock.now
-                await #expect(throws: TodoError.unavailable("The assistant did not finish within 0.5s.")) {
-                    _ = try await Self.service(store, agent: agent, timeout: .milliseconds(500)).send("add saved", conversationID: nil, userID: user) { events.add($0) }
+                // The first step (a tool call) has 2 s to finish even on a busy machine; the second never answers.
+                await #expect(throws: TodoError.unavailable("The assistant did not finish within 2s.")) {
+                    _ = try await Self.service(store, agent: agent, timeout: .seconds(2)).send("add saved", conversationID: nil, userID: user) { events.add($0) }
                 }
-                #expect(ContinuousClock.now - start < .seconds(5))
+                #expect(ContinuousClock.now - start < .seconds(10))
                 try await client.shutdown()
-                #expect(events.all.last == .error(code: "TIMEOUT", message: "The assistant did not finish within 0.5s."))
+                #expect(events.all.last == .error(code: "TIMEOUT", message: "The assistant did not finish within 2s."))
                 let conversation = try #require(try await store.conversations(userID: user, limit: 1).first)
                 let messages = try await store.messages(conversationID: conversation.id, userID: user, limit: 10)
                 #expect(messages.map(\.role) == [.user, .assistant])

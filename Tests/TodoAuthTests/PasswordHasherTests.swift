@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TodoAuth
 import TodoCore
+import TodoTestSupport
 
 @Suite struct PasswordHasherTests {
     /// Made with Python's hashlib.scrypt(NFKC(password), salt=hexsalt.encode(), n=16384, r=16, p=1, dklen=64),
@@ -93,14 +94,7 @@ struct PasswordInteropTests {
                                      n=16384, r=16, p=1, dklen=64, maxmem=128 * 1024 * 1024)
             print("match" if derived.hex() == key else "mismatch")
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = ["-c", script, password, stored]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(String(decoding: data, as: UTF8.self) == "match\n")
+        let output = try await Subprocess.output("/usr/bin/python3", ["-c", script, password, stored])
+        #expect(output == "match\n")
     }
 }

@@ -132,7 +132,7 @@ import TodoTestSupport
 
     @Test(arguments: StoreKind.available)
     func rotatingTheSigningKeyKeepsOldTokensValidUntilTheyExpire(kind: StoreKind) async throws {
-        try await withStore(kind) { store in
+        try await withIsolatedStore(kind) { store in
             let user = try await makeUser(store)
             let clock = ManualClock(start: Date())
             let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, now: clock.now)

@@ -53,6 +53,18 @@ public func withStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) 
     }
 }
 
+/// Like `withStore`, but on PostgreSQL in a database of its own, for tests that change what is shared by every user
+/// of a database (the JWT signing keys).
+public func withIsolatedStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) async throws -> Void) async throws {
+    guard kind == .postgres else { return try await withStore(kind, body) }
+    try await withFreshPostgres { location in
+        try await DatabaseFactory.withDatabase(location, poolSize: 4, timeout: .seconds(10), logger: testLogger) { database in
+            try await Migrator(database: database).migrate()
+            try await body(SQLStore(database: database))
+        }
+    }
+}
+
 /// A user with a unique email, so tests sharing one PostgreSQL database never collide.
 public func makeUser(_ store: SQLStore, name: String = "Test") async throws -> User {
     try await store.createUser(name: name, email: "\(UUID().uuidString.lowercased())@example.com", passwordHash: "00:11")

@@ -121,7 +121,8 @@ import TodoTestSupport
             let response = try await client.execute(uri: "/api/tasks", method: .get)
             #expect(response.status == .badGateway)
             #expect(String(buffer: response.body).contains("BAD_GATEWAY"))
-            #expect(ContinuousClock.now - start < .seconds(2), "refused at once, not retried until a timeout")
+            // At once means well under the proxy's 30-second timeout; the margin is for a busy CI machine.
+            #expect(ContinuousClock.now - start < .seconds(8), "refused at once, not retried until a timeout")
             let shallow = try await client.execute(uri: "/api/health", method: .get)
             #expect(shallow.status == .ok, "the web role itself is alive")
             let deep = try await client.execute(uri: "/api/health?deep=1", method: .get)

@@ -30,6 +30,7 @@ enum PostgresErrors {
                 return TodoError.unavailable("PostgreSQL refused the login: \(message)")
             }
             if state == "3D000" { return TodoError.unavailable("PostgreSQL: \(message)") }
+            if state == "42P01" { return SQLError.schemaMissing(message) }
             // The server is going down, starting up, out of connections or lost the link: an outage, not a bug.
             if state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P") {
                 return TodoError.unavailable("PostgreSQL is unavailable: \(message)")

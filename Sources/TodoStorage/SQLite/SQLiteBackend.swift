@@ -108,6 +108,8 @@ public final class SQLiteBackend: SQLDatabase {
             throw SQLError.uniqueViolation
         } catch let error as SQLiteError where error.reason == .busy || error.reason == .locked {
             throw TodoError.unavailable("the SQLite database is busy; try again")
+        } catch let error as SQLiteError where error.message.hasPrefix("no such table") {
+            throw SQLError.schemaMissing(error.message)
         }
         return rows.map(decode)
     }

@@ -84,11 +84,9 @@ struct Chat: AsyncParsableCommand {
         guard let email else {
             throw Startup.fail("configuration error: CHAT_USER: required with PostgreSQL: name the user with --user EMAIL or CHAT_USER", code: 2)
         }
-        let opened = try await DatabaseOpener.open(settings, logger: logger, strict: true)
         let first = messages
         do {
-            try await DatabaseFactory.withRunning(opened) { database in
-                if embedded { _ = try await Migrator(database: database).migrate() }
+            try await DatabaseOpener.withDatabase(settings, logger: logger) { database in
                 let store = SQLStore(database: database)
                 let userID = try await Self.user(email, store: store, create: embedded)
                 let catalog = ToolCatalog(store: store, timeout: settings.toolTimeout)

@@ -80,9 +80,8 @@ struct KeyOptions: ParsableArguments {
         } catch {
             throw Startup.fail(Startup.describe(error), code: 2)
         }
-        let opened = try await DatabaseOpener.open(settings, logger: logger, strict: true)
         do {
-            return try await DatabaseFactory.withRunning(opened) { database in
+            return try await DatabaseOpener.withDatabase(settings, logger: logger) { database in
                 let tokens = TokenService(
                     store: SQLStore(database: database), secrets: secrets, issuer: settings.betterAuthURL ?? "todo-chatbot"
                 )

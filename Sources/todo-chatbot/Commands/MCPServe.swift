@@ -43,11 +43,8 @@ struct MCPServe: AsyncParsableCommand {
             throw Startup.fail("configuration error: MCP_USER: required: name the user with --user EMAIL or MCP_USER", code: 2)
         }
         let logger = Startup.logger(settings, label: "mcp")
-        let opened = try await DatabaseOpener.open(settings, logger: logger, strict: true)
-        let embedded = settings.database.isEmbedded
         do {
-            try await DatabaseFactory.withRunning(opened) { database in
-                if embedded { _ = try await Migrator(database: database).migrate() }
+            try await DatabaseOpener.withDatabase(settings, logger: logger) { database in
                 let store = SQLStore(database: database)
                 guard let user = try await store.credential(email: try AccountRules.email(email))?.user else {
                     throw TodoError.notFound(resource: "user", id: email)

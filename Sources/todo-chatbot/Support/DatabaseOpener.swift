@@ -27,4 +27,17 @@ enum DatabaseOpener {
         }
         return database
     }
+
+    /// For one-shot commands: opens the database strictly, migrates the embedded store as the servers do, and runs
+    /// `body` while the database runs. Errors of `body` are thrown as they are, for the command to word.
+    static func withDatabase<T: Sendable>(
+        _ settings: Settings, logger: Logger, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let opened = try await open(settings, logger: logger, strict: true)
+        let embedded = settings.database.isEmbedded
+        return try await DatabaseFactory.withRunning(opened) { database in
+            if embedded { _ = try await Migrator(database: database).migrate() }
+            return try await body(database)
+        }
+    }
 }

@@ -58,28 +58,8 @@ struct CLI {
 
     /// Runs to completion, with `input` as its standard input, and returns its exit status and output.
     func run(_ arguments: [String], environment extra: [String: String] = [:], input: String? = nil) async throws -> Result {
-        let process = process(arguments, environment: extra)
-        let out = Pipe()
-        let err = Pipe()
-        let stdin = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = stdin
-        try process.run()
-        let writer = stdin.fileHandleForWriting
-        try await offPool {
-            if let input { writer.write(Data(input.utf8)) }
-            try writer.close()
-        }
-        async let stdout = offPool { out.fileHandleForReading.readDataToEndOfFile() }
-        async let stderr = offPool { err.fileHandleForReading.readDataToEndOfFile() }
-        let outData = try await stdout
-        let errData = try await stderr
-        try await offPool { process.waitUntilExit() }
-        return Result(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self)
-        )
+        let output = try await Subprocess.run(process(arguments, environment: extra), input: input)
+        return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
     }
 
     /// Starts `serve-api` on a free port and waits until `/health` answers. A port taken between choosing and
@@ -139,17 +119,14 @@ struct Server {
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
 
+    /// Kills the server if it still runs; its exit is left to Foundation, since `defer` cannot wait.
     func stop() {
         if process.isRunning { signal(SIGKILL) }
-        process.waitUntilExit()
     }
 
     /// Waits for the process to exit by itself and returns its status, or nil after `limit`.
     func waitForExit(within limit: Duration) async -> Int32? {
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        guard !process.isRunning else { return nil }
-        return process.terminationStatus
+        await ProcessExit.status(of: process, within: limit)
     }
 
     var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
