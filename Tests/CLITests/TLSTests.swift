@@ -25,15 +25,8 @@ import TodoTestSupport
 
     /// Starts a role with TLS and waits until it answers over HTTPS.
     static func start(_ cli: CLI, _ command: String, health: String, environment: [String: String]) async throws -> (Server, Int) {
-        let port = try freePort()
-        let process = cli.process([command, "--port", String(port)], environment: environment)
-        let log = cli.folder.appendingPathComponent("\(command)-\(port).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let server = Server(process: process, port: port, log: log)
+        let server = try cli.launch(command, environment: environment)
+        let port = server.port
         for _ in 0..<100 {
             let status = try await Curl.run(["-s", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", cli.folder.appendingPathComponent("ca.crt").path,
                                               "https://localhost:\(port)\(health)"])

@@ -69,18 +69,10 @@ struct CLI {
     ) async throws -> Server {
         var lastLog = ""
         for _ in 0..<3 {
-            let port = try freePort()
-            let process = process([command, "--port", String(port)] + arguments, environment: extra)
-            let log = folder.appendingPathComponent("server-\(port).log")
-            guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-            let handle = try FileHandle(forWritingTo: log)
-            process.standardOutput = handle
-            process.standardError = handle
-            try process.run()
-            let server = Server(process: process, port: port, log: log)
+            let server = try launch(command, arguments: arguments, environment: extra)
             for _ in 0..<200 {
                 if (try? await server.get(health))?.status == 200 { return server }
-                guard process.isRunning else { break }
+                guard server.process.isRunning else { break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             server.stop()
@@ -88,6 +80,19 @@ struct CLI {
             guard lastLog.contains("the port is already in use") else { break }
         }
         throw ServerDidNotStart(log: lastLog)
+    }
+
+    /// Starts `command` on a free port with its output in a log file in `folder`; does not wait for it.
+    func launch(_ command: String, arguments: [String] = [], environment extra: [String: String] = [:]) throws -> Server {
+        let port = try freePort()
+        let process = process([command, "--port", String(port)] + arguments, environment: extra)
+        let log = folder.appendingPathComponent("\(command)-\(port).log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return Server(process: process, port: port, log: log)
     }
 }
 
