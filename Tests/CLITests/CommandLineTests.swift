@@ -106,7 +106,7 @@ import TodoTestSupport
         let cli = try CLI()
         let first = try await cli.startServer()
         first.signal(SIGTERM)
-        #expect(await first.waitForExit(within: .seconds(10)) == 0)
+        #expect(await first.waitForExit(within: .seconds(60)) == 0)
         let path = cli.folder.appendingPathComponent("data/auth-secret").path
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -114,7 +114,7 @@ import TodoTestSupport
         #expect(secret.utf8.count >= 32)
         let second = try await cli.startServer()
         second.signal(SIGTERM)
-        #expect(await second.waitForExit(within: .seconds(10)) == 0)
+        #expect(await second.waitForExit(within: .seconds(60)) == 0)
         #expect(try String(contentsOfFile: path, encoding: .utf8) == secret, "sessions survive a restart")
         #expect(!first.logText.contains(secret) && !second.logText.contains(secret))
     }
@@ -127,7 +127,7 @@ import TodoTestSupport
         #expect(result.status == 1)
         #expect(result.stdout.hasSuffix(": timed out\n"))
         // Not the system's connect timeout (minutes); generous, since a loaded CI machine starts processes slowly.
-        #expect(ContinuousClock.now - start < .seconds(8))
+        #expect(ContinuousClock.now - start < .seconds(20))
     }
 
     @Test func jsonLogsAreOneObjectPerLineWithRequestIDs() async throws {
@@ -135,7 +135,7 @@ import TodoTestSupport
         let server = try await cli.startServer()
         _ = try await server.get("/health")
         server.signal(SIGTERM)
-        #expect(await server.waitForExit(within: .seconds(10)) == 0)
+        #expect(await server.waitForExit(within: .seconds(60)) == 0)
         let lines = server.logText.split(separator: "\n")
         #expect(lines.count >= 3)
         for line in lines {

@@ -13,7 +13,7 @@ import TodoTestSupport
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite:./todo.sqlite"])
         #expect(try await cli.run(["migrate"]).status == 0)
         let location = DatabaseLocation.sqliteFile(path: cli.folder.appendingPathComponent("todo.sqlite").path)
-        let user = try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+        let user = try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             try await SQLStore(database: database).createUser(name: "Ada", email: "ada@example.com", passwordHash: "00:00").id
         }
         return (cli, user)
@@ -39,7 +39,7 @@ import TodoTestSupport
         #expect(result.stderr.contains("mcp serving on stdio"))
 
         let location = DatabaseLocation.sqliteFile(path: cli.folder.appendingPathComponent("todo.sqlite").path)
-        let titles = try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+        let titles = try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             try await SQLStore(database: database).tasks(matching: TaskQuery(), userID: user).map(\.title)
         }
         #expect(titles == ["From stdio"], "the task belongs to --user, whatever the arguments say")

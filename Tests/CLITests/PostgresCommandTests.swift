@@ -11,7 +11,7 @@ import Glibc
 
 @Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
 struct PostgresCommandTests {
-    static let secret = String(repeating: "k", count: 40)
+    static let secret = "postgres-command-secret-0123456789-abcdefgh"
 
     @Test func concurrentMigrateProcessesAllSucceedAndApplyTheSchemaOnce() async throws {
         try await withFreshPostgres { location in
@@ -29,7 +29,7 @@ struct PostgresCommandTests {
                 let line = "applied \(migration.version) \(migration.name)"
                 #expect(results.filter { $0.stdout.contains(line) }.count == 1, "\(line)")
             }
-            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
                 let rows = try await database.query("SELECT count(*) AS n FROM schema_migrations", [])
                 #expect(try rows[0].int("n") == Int64(Migrator.all.count))
             }
@@ -54,12 +54,12 @@ struct PostgresCommandTests {
             let cli = try CLI(environment: ["DATABASE_URL": Self.url(postgres), "BETTER_AUTH_SECRET": Self.secret])
             let plain = try await cli.startServer()
             plain.signal(SIGTERM)
-            _ = await plain.waitForExit(within: .seconds(10))
+            _ = await plain.waitForExit(within: .seconds(60))
             let pendingStatus = try await cli.run(["migrate", "--status"])
             #expect(pendingStatus.stdout.contains("pending"), "PostgreSQL must not migrate implicitly")
             let migrating = try await cli.startServer(environment: ["MIGRATE_ON_START": "1"])
             migrating.signal(SIGTERM)
-            #expect(await migrating.waitForExit(within: .seconds(10)) == 0)
+            #expect(await migrating.waitForExit(within: .seconds(60)) == 0)
             let appliedStatus = try await cli.run(["migrate", "--status"])
             #expect(!appliedStatus.stdout.contains("pending"))
         }
@@ -104,7 +104,7 @@ struct PostgresCommandTests {
             let cli = try CLI(environment: ["DATABASE_URL": Self.url(admin)])
             #expect(try await cli.run(["migrate"]).status == 0)
             func asAdmin(_ statements: [String]) async throws {
-                try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+                try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
                     for statement in statements { try await database.execute(statement) }
                 }
             }
@@ -145,7 +145,7 @@ struct PostgresCommandTests {
             #expect(try await server.get("/ready").status == 200)
 
             server.signal(SIGTERM)
-            _ = await server.waitForExit(within: .seconds(10))
+            _ = await server.waitForExit(within: .seconds(60))
             try await asAdmin([dropConnections, "DROP OWNED BY \(role)", "DROP ROLE \(role)"])
         }
     }

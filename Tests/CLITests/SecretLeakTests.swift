@@ -40,7 +40,7 @@ import TodoTestSupport
         server.signal(SIGHUP)
         try await ReloadTests.waitForLog(server, "configuration reloaded")
         server.signal(SIGTERM)
-        _ = await server.waitForExit(within: .seconds(10))
+        _ = await server.waitForExit(within: .seconds(60))
         seen.append(server.logText)
 
         // Configuration errors and help, with a database password in the URL.

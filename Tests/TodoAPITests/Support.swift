@@ -49,56 +49,36 @@ private struct RecordingHandler: LogHandler {
 /// Builds serve-api over `location` and runs `body` against it in the given testing mode.
 func withAPI(
     _ location: DatabaseLocation = .sqliteMemory, timeout: Duration = .seconds(5), mode: TestingSetup = .router,
-    recorder: LogRecorder = LogRecorder(), secrets: [String] = [testSecret], configure: (inout Settings) -> Void = { _ in },
+    recorder: LogRecorder = LogRecorder(), secrets: [String] = [testSecret], now: @escaping @Sendable () -> Date = Date.init,
+    configure: (inout Settings) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var settings = Settings()
     settings.database = location
     settings.port = 0
-    // SQLite databases here are private to the test; the shared PostgreSQL database is migrated once per process,
-    // so parallel tests do not queue on the migration lock at start.
-    if StoreKind.available.contains(.postgres), location == (try? StoreKind.postgres.location()) {
-        try await SharedPostgres.migrate(location)
-    } else {
-        settings.migrateOnStart = true
-    }
+    // SQLite databases here are private to the test and migrate at start; PostgreSQL is the process's shared,
+    // already migrated pool, so parallel tests neither open pools of their own nor queue on the migration lock.
+    let sharesPostgres = StoreKind.available.contains(.postgres) && location == (try? StoreKind.postgres.location())
+    settings.migrateOnStart = !sharesPostgres
     // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
     settings.rateLimitPerMinute = 100_000
     settings.authRateLimitPerMinute = 10_000
     configure(&settings)
-    let database = try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
+    let database = sharesPostgres
+        ? try await SharedPostgres.borrowed()
+        : try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
     let app = buildAPIApplication(
         // A cheaper scrypt: the API's behaviour is the same, and sign-ins stay fast on a busy machine (the rate limit
         // tests count attempts within a minute). PasswordHasherTests check Better Auth's real parameters.
         APIDependencies(
-            settings: settings, database: database, authSecrets: secrets, hasher: PasswordHasher(cost: 1024), logger: recorder.logger()
+            settings: settings, database: database, authSecrets: secrets, hasher: cheapHasher,
+            now: now, logger: recorder.logger()
         )
     )
     try await app.test(mode, body)
 }
 
 let testSecret = "test-secret-0123456789-abcdefghijklmnop"
-
-/// Migrates the shared PostgreSQL test database once for the whole test process.
-actor SharedPostgres {
-    static let shared = SharedPostgres()
-    private var migration: Task<Void, any Error>?
-
-    static func migrate(_ location: DatabaseLocation) async throws {
-        try await shared.once(location).value
-    }
-
-    private func once(_ location: DatabaseLocation) -> Task<Void, any Error> {
-        if let migration { return migration }
-        let task = Task {
-            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(60), logger: testLogger) { database in
-                _ = try await Migrator(database: database).migrate()
-            }
-        }
-        migration = task
-        return task
-    }
-}
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any] ?? [:]

@@ -38,7 +38,7 @@ import TodoTestSupport
     @Test func aConversationResumesAfterARestartWithItsHistory() async throws {
         let path = TestFiles.temporaryPath("chat-restart.sqlite")
         let location = DatabaseLocation.sqliteFile(path: path)
-        let (user, conversation) = try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+        let (user, conversation) = try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             _ = try await Migrator(database: database).migrate()
             let store = SQLStore(database: database)
             let user = try await makeUser(store).id
@@ -48,7 +48,7 @@ import TodoTestSupport
         // A new process: a new database handle and service; the model must see the earlier turn.
         let llm = ScriptedLLM([.stream([ScriptedLLM.text("You added “call mom” earlier.")])])
         try await llm.serve { baseURL in
-            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
                 let store = SQLStore(database: database)
                 let client = OpenAIChatClient(OpenAIConfiguration(baseURL: baseURL, apiKey: nil, model: "m"), logger: testLogger)
                 let agent = ModelAgent(model: client, catalog: ToolCatalog(store: store), maxSteps: 3)
@@ -94,16 +94,16 @@ import TodoTestSupport
                 let agent = ModelAgent(model: client, catalog: ToolCatalog(store: store), maxSteps: 3)
                 let events = ModelAgentTests.Events()
                 let start = ContinuousClock.now
-                // The first step (a tool call) has 2 s to finish even on a busy machine; the second never answers.
-                await #expect(throws: TodoError.unavailable("The assistant did not finish within 2s.")) {
-                    _ = try await Self.service(store, agent: agent, timeout: .seconds(2)).send("add saved", conversationID: nil, userID: user) { events.add($0) }
+                // The first step (a tool call) has 8 s to finish even on a slow, busy machine; the second never answers.
+                await #expect(throws: TodoError.unavailable("The assistant did not finish within 8s.")) {
+                    _ = try await Self.service(store, agent: agent, timeout: .seconds(8)).send("add saved", conversationID: nil, userID: user) { events.add($0) }
                 }
-                #expect(ContinuousClock.now - start < .seconds(10))
+                #expect(ContinuousClock.now - start < .seconds(60), "the deadline ended the turn; the bound only catches a hang")
                 try await client.shutdown()
-                #expect(events.all.last == .error(code: "TIMEOUT", message: "The assistant did not finish within 2s."))
+                #expect(events.all.last == .error(code: "TIMEOUT", message: "The assistant did not finish within 8s."))
                 let conversation = try #require(try await store.conversations(userID: user, limit: 1).first)
                 let messages = try await store.messages(conversationID: conversation.id, userID: user, limit: 10)
-                #expect(messages.map(\.role) == [.user, .assistant])
+                try #require(messages.map(\.role) == [.user, .assistant])
                 #expect(messages[1].toolCalls?.contains(#""status":"created""#) == true, "the completed step is kept with its result")
             }
         }

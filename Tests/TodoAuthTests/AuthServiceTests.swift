@@ -11,7 +11,7 @@ import TodoTestSupport
     @Test(arguments: StoreKind.available)
     func signUpCreatesTheAccountAndASession(kind: StoreKind) async throws {
         try await withStore(kind) { store in
-            let auth = AuthService(store: store)
+            let auth = AuthService(store: store, hasher: cheapHasher)
             let email = Self.email()
             let signedUp = try await auth.signUp(name: " Ada ", email: "  \(email.uppercased()) ", password: "correct horse", ipAddress: "10.1.2.3", userAgent: "curl/8")
             #expect(signedUp.user.name == "Ada")
@@ -20,7 +20,7 @@ import TodoTestSupport
             #expect(signedUp.session.ipAddress == "10.1.2.3")
             #expect(signedUp.session.expiresAt.timeIntervalSince(signedUp.session.createdAt) > 6.9 * 24 * 3600)
             let credential = try #require(try await store.credential(email: email))
-            #expect(try await PasswordHasher().verify("correct horse", against: credential.passwordHash))
+            #expect(try await cheapHasher.verify("correct horse", against: credential.passwordHash))
             #expect(try await auth.authenticate(token: signedUp.session.token)?.user == signedUp.user)
         }
     }
@@ -28,7 +28,7 @@ import TodoTestSupport
     @Test(arguments: StoreKind.available)
     func invalidSignUpsLeaveNoAccount(kind: StoreKind) async throws {
         try await withStore(kind) { store in
-            let auth = AuthService(store: store)
+            let auth = AuthService(store: store, hasher: cheapHasher)
             let email = Self.email()
             await #expect(throws: TodoError.validation(field: "password", message: "password must be at least 8 characters")) {
                 try await auth.signUp(name: "Ada", email: email, password: "short", ipAddress: nil, userAgent: nil)
@@ -51,7 +51,7 @@ import TodoTestSupport
     @Test(arguments: StoreKind.available)
     func aWrongPasswordAndAnUnknownEmailFailAlike(kind: StoreKind) async throws {
         try await withStore(kind) { store in
-            let auth = AuthService(store: store)
+            let auth = AuthService(store: store, hasher: cheapHasher)
             let email = Self.email()
             _ = try await auth.signUp(name: "Ada", email: email, password: "correct horse", ipAddress: nil, userAgent: nil)
             let expected = TodoError.unauthorized(code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password")
@@ -71,7 +71,7 @@ import TodoTestSupport
         try await withStore(kind) { migrated in
             let clock = ManualClock()
             let store = SQLStore(database: migrated.database, now: clock.now)
-            let auth = AuthService(store: store, now: clock.now)
+            let auth = AuthService(store: store, hasher: cheapHasher, now: clock.now)
             let started = try await auth.signUp(name: "Ada", email: Self.email(), password: "correct horse", ipAddress: nil, userAgent: nil)
             let token = started.session.token
 

@@ -9,7 +9,7 @@ import TodoTestSupport
 
     @Test(arguments: StoreKind.available)
     func migratingTwiceIsANoOp(kind: StoreKind) async throws {
-        try await DatabaseFactory.withDatabase(try kind.location(), poolSize: 2, timeout: .seconds(10), logger: testLogger) { database in
+        try await DatabaseFactory.withDatabase(try kind.location(), poolSize: 2, timeout: testDatabaseDeadline, logger: testLogger) { database in
             let migrator = Migrator(database: database)
             try await migrator.migrate()
             #expect(try await migrator.migrate().isEmpty)
@@ -20,7 +20,7 @@ import TodoTestSupport
     }
 
     @Test func statusOfAnEmptyDatabaseListsPendingWithoutWriting() async throws {
-        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             let status = try await Migrator(database: database).status()
             #expect(status.map(\.appliedAt) == Migrator.all.map { _ in nil })
             let tables = try await database.query("SELECT name FROM sqlite_master WHERE name = 'schema_migrations'", [])
@@ -29,7 +29,7 @@ import TodoTestSupport
     }
 
     @Test func aFreshSchemaHasBetterAuthTablesWithCamelCaseColumns() async throws {
-        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             try await Migrator(database: database).migrate()
             for (table, columns) in [
                 "user": ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"],
@@ -52,7 +52,7 @@ import TodoTestSupport
     @Test(arguments: StoreKind.available.filter { $0 != .sqliteMemory })
     func aMigrationChangedAfterItWasAppliedIsRefused(kind: StoreKind) async throws {
         let body: @Sendable (DatabaseLocation) async throws -> Void = { location in
-            try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: .seconds(10), logger: testLogger) { database in
+            try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: testDatabaseDeadline, logger: testLogger) { database in
                 try await Migrator(database: database).migrate()
                 let original = Migrator.all[0]
                 let edited = Migration(
@@ -84,7 +84,7 @@ import TodoTestSupport
             let applied = try await withThrowingTaskGroup(of: Int.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
-                        try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: .seconds(30), logger: testLogger) { database in
+                        try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: testDatabaseDeadline, logger: testLogger) { database in
                             try await Migrator(database: database).migrate().count
                         }
                     }
@@ -92,7 +92,7 @@ import TodoTestSupport
                 return try await group.reduce(0, +)
             }
             #expect(applied == Migrator.all.count)
-            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
                 let rows = try await database.query("SELECT count(*) AS n FROM schema_migrations", [])
                 #expect(try rows[0].int("n") == Int64(Migrator.all.count))
             }

@@ -10,10 +10,10 @@ struct PostgresResilienceTests {
         guard case .postgres(var location) = try DatabaseLocation.parse(StoreKind.postgresURL) else { return }
         let application = "todo_resilience_\(UUID().uuidString.prefix(8))"
         location.applicationName = application
-        try await DatabaseFactory.withDatabase(.postgres(location), poolSize: 2, timeout: .seconds(10), logger: testLogger) { database in
+        try await DatabaseFactory.withDatabase(.postgres(location), poolSize: 2, timeout: testDatabaseDeadline, logger: testLogger) { database in
             try await database.ping()
             // Ends our pooled connection the way a restart or a Neon suspend does.
-            try await DatabaseFactory.withDatabase(try StoreKind.postgres.location(), poolSize: 1, timeout: .seconds(10), logger: testLogger) { admin in
+            try await DatabaseFactory.withDatabase(try StoreKind.postgres.location(), poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { admin in
                 let killed = try await admin.query(
                     "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1", [.text(application)]
                 )
@@ -40,7 +40,7 @@ struct PostgresResilienceTests {
     @Test func aWrongPasswordIsReportedPreciselyWithoutThePassword() async throws {
         guard case .postgres(var location) = try DatabaseLocation.parse(StoreKind.postgresURL) else { return }
         location.password = "definitely-wrong-\(UUID())"
-        let backend = try PostgresBackend(location, poolSize: 1, timeout: .seconds(10), logger: testLogger)
+        let backend = try PostgresBackend(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger)
         let error = await #expect(throws: TodoError.self) { try await backend.checkConnection() }
         #expect(error?.message.contains("password authentication failed") == true)
         #expect(error?.message.contains(location.password!) == false)
@@ -53,11 +53,11 @@ struct PostgresResilienceTests {
         location.tlsMode = .verifyFull
         location.rootCertificatePath = ca
         location.host = "localhost"
-        try await PostgresBackend(location, poolSize: 1, timeout: .seconds(10), logger: testLogger).checkConnection()
+        try await PostgresBackend(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger).checkConnection()
         // Without the private root the self-signed certificate must be refused, never silently accepted.
         location.rootCertificatePath = nil
         await #expect(throws: TodoError.self) {
-            try await PostgresBackend(location, poolSize: 1, timeout: .seconds(10), logger: testLogger).checkConnection()
+            try await PostgresBackend(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger).checkConnection()
         }
     }
 }

@@ -12,7 +12,7 @@ import TodoTestSupport
     }
 
     @Test func sqliteSaysToMigrate() async throws {
-        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: .seconds(5), logger: testLogger) { database in
+        try await DatabaseFactory.withDatabase(.sqliteMemory, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             await Self.expectMigrateHint(database)
         }
     }
@@ -20,7 +20,7 @@ import TodoTestSupport
     @Test(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"))
     func postgresSaysToMigrate() async throws {
         try await withFreshPostgres { location in
-            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
                 await Self.expectMigrateHint(database)
             }
         }

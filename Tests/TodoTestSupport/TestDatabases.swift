@@ -45,9 +45,11 @@ public let testLogger: Logger = {
     return logger
 }()
 
-/// Opens a migrated store of `kind`, runs `body`, and shuts the database down.
+/// Opens a migrated store of `kind`, runs `body`, and shuts the database down. PostgreSQL is the process's shared
+/// database (`SharedPostgres`); tests keep apart there by making users of their own.
 public func withStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) async throws -> Void) async throws {
-    try await DatabaseFactory.withDatabase(try kind.location(), poolSize: 4, timeout: .seconds(10), logger: testLogger) { database in
+    if kind == .postgres { return try await body(SQLStore(database: try await SharedPostgres.database())) }
+    try await DatabaseFactory.withDatabase(try kind.location(), poolSize: 4, timeout: testDatabaseDeadline, logger: testLogger) { database in
         try await Migrator(database: database).migrate()
         try await body(SQLStore(database: database))
     }
@@ -58,7 +60,7 @@ public func withStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) 
 public func withIsolatedStore(_ kind: StoreKind, _ body: @escaping @Sendable (SQLStore) async throws -> Void) async throws {
     guard kind == .postgres else { return try await withStore(kind, body) }
     try await withFreshPostgres { location in
-        try await DatabaseFactory.withDatabase(location, poolSize: 4, timeout: .seconds(10), logger: testLogger) { database in
+        try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: testDatabaseDeadline, logger: testLogger) { database in
             try await Migrator(database: database).migrate()
             try await body(SQLStore(database: database))
         }
@@ -70,26 +72,23 @@ public func makeUser(_ store: SQLStore, name: String = "Test") async throws -> U
     try await store.createUser(name: name, email: "\(UUID().uuidString.lowercased())@example.com", passwordHash: "00:11")
 }
 
-/// A fresh, empty PostgreSQL database for tests that need a clean schema; dropped afterwards.
+/// A fresh, empty PostgreSQL database for tests that need a clean schema; dropped afterwards. Such tests take a
+/// place at `postgresConnectionGate`, since each opens connections of its own.
 public func withFreshPostgres(_ body: @escaping @Sendable (DatabaseLocation) async throws -> Void) async throws {
-    guard let url = StoreKind.postgresURL, case .postgres(let admin) = try DatabaseLocation.parse(url) else { return }
+    guard StoreKind.postgresURL != nil else { return }
+    let admin = try SharedPostgres.postgresLocation()
+    let shared = try await SharedPostgres.database()
     let name = "todo_test_\(UUID().uuidString.prefix(8).lowercased())"
-    try await DatabaseFactory.withDatabase(.postgres(admin), poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
-        try await database.execute("CREATE DATABASE \(name)")
-    }
-    var fresh = admin
-    fresh.database = name
-    do {
-        try await body(.postgres(fresh))
-    } catch {
-        try? await dropDatabase(admin, name)
-        throw error
-    }
-    try await dropDatabase(admin, name)
-}
-
-private func dropDatabase(_ admin: PostgresLocation, _ name: String) async throws {
-    try await DatabaseFactory.withDatabase(.postgres(admin), poolSize: 1, timeout: .seconds(10), logger: testLogger) { database in
-        try await database.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+    try await postgresConnectionGate.run {
+        try await shared.execute("CREATE DATABASE \(name)")
+        var fresh = admin
+        fresh.database = name
+        do {
+            try await body(.postgres(fresh))
+        } catch {
+            try? await shared.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            throw error
+        }
+        try await shared.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 }

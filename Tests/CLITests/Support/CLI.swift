@@ -70,7 +70,9 @@ struct CLI {
         var lastLog = ""
         for _ in 0..<3 {
             let server = try launch(command, arguments: arguments, environment: extra)
-            for _ in 0..<200 {
+            // A minute: a debug build starting beside every other suite on a slow machine can take many seconds.
+            let deadline = ContinuousClock.now + .seconds(60)
+            while ContinuousClock.now < deadline {
                 if (try? await server.get(health))?.status == 200 { return server }
                 guard server.process.isRunning else { break }
                 try await Task.sleep(for: .milliseconds(50))
@@ -123,6 +125,19 @@ struct Server {
     }
 
     func signal(_ number: Int32) { kill(process.processIdentifier, number) }
+
+    /// Waits until the server reports at least `count` requests in flight besides the one asking, so a test acts
+    /// on a request the server really has, however slowly it arrived.
+    func waitForRequestsInFlight(_ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            let metrics = try await get("/metrics").body
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("http_requests_in_flight ") }
+            if let value = line.flatMap({ Double($0.split(separator: " ").last ?? "") }), Int(value) > count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        throw ServerDidNotStart(log: "fewer than \(count) requests in flight after a minute\n" + logText)
+    }
 
     /// Kills the server if it still runs; its exit is left to Foundation, since `defer` cannot wait.
     func stop() {
