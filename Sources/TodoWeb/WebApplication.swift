@@ -5,10 +5,11 @@ import Logging
 import NIOSSL
 import ServiceLifecycle
 import TodoCore
+import TodoHTTP
 
 /// Builds serve-web: the UI and `/api/health` of its own, everything else under `/api` proxied to `API_URL`.
 public func buildWebApplication(
-    settings: Settings, catalog: AssetCatalog, server: HTTPServerBuilder = .http1(), logger: Logger
+    settings: Settings, catalog: AssetCatalog, server: HTTPServerBuilder = .http1(), maxConnections: Int? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     var configuration = HTTPClient.Configuration()
     // An https:// API is verified against the system's roots, plus API_CA_FILE for a private CA; never skipped.
@@ -22,15 +23,23 @@ public func buildWebApplication(
     configuration.redirectConfiguration = .disallow
     // A refused connection means the API is down: answer 502 now instead of retrying until the connect timeout.
     configuration.connectionPool.retryConnectionEstablishment = false
+    // Chat streams hold a connection for a whole turn; the pool must be large enough that they never starve the
+    // short requests (PROXY_CONNECTIONS).
+    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = settings.proxyConnections
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    let proxy = APIProxy(target: settings.apiURL, client: client)
+    let proxy = APIProxy(target: settings.apiURL, client: client, agentTimeout: settings.agentTimeout)
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: SecurityHeadersMiddleware())
+    if settings.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
+    router.add(middleware: HeadMiddleware())
     WebRoutes(catalog: catalog, apiHealth: { await proxy.apiHealth() }).register(on: router)
     proxy.register(on: router)
     var app = Application(
-        router: router, server: server, configuration: .init(address: .hostname(settings.host, port: settings.effectivePort), serverName: nil),
+        router: router, server: server, configuration: .init(
+            address: .hostname(settings.host, port: settings.effectivePort), serverName: nil,
+            availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: logger) }
+        ),
         logger: logger
     )
     app.addServices(HTTPClientService(client: client))

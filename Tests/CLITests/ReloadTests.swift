@@ -89,7 +89,7 @@ import TodoTestSupport
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite::memory:"])
         let secretFile = cli.folder.appendingPathComponent("auth-secret").path
         try old.write(toFile: secretFile, atomically: true, encoding: .utf8)
-        let server = try await cli.startServer(environment: ["BETTER_AUTH_SECRET_FILE": secretFile])
+        let server = try await cli.startServer(environment: ["BETTER_AUTH_SECRET_FILE": secretFile, "ACCEPT_HS256_TOKENS": "1"])
         defer { server.stop() }
         let base = server.base
         let jar = cli.folder.appendingPathComponent("cookies").path

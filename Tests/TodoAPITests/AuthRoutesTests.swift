@@ -226,7 +226,10 @@ import TodoTestSupport
 @Suite struct RateLimitTests {
     @Test(arguments: StoreKind.available)
     func passwordGuessingIsLimitedPerAddressAndPerAccount(kind: StoreKind) async throws {
-        try await withAPI(try kind.location(), configure: { $0.authRateLimitPerMinute = 3 }) { client in
+        // A frozen clock: on a busy machine sign-ins can take seconds, and a refilled token would let the fourth through.
+        // A live server, so the peer is loopback, which TRUSTED_PROXIES trusts by default, as it trusts serve-web.
+        let frozen = Date()
+        try await withAPI(try kind.location(), mode: .live, now: { frozen }, configure: { $0.authRateLimitPerMinute = 3 }) { client in
             let forwardedFor = HTTPField.Name("X-Forwarded-For")!
             func signIn(_ email: String, from address: String) async throws -> TestResponse {
                 try await client.execute(
@@ -248,9 +251,29 @@ import TodoTestSupport
         }
     }
 
+    /// A client that is not a trusted proxy cannot choose its address: each made-up `X-Forwarded-For` is ignored.
+    /// (SQLite only: the limit key is the loopback address, which parallel tests on a shared database also use.)
+    @Test func aSpoofedForwardedForDoesNotEscapeTheLimit() async throws {
+        let frozen = Date()
+        try await withAPI(.sqliteMemory, mode: .live, now: { frozen }, configure: { settings in
+            settings.authRateLimitPerMinute = 3
+            settings.trustedProxies = []
+        }) { client in
+            for attempt in 0..<4 {
+                let response = try await client.execute(
+                    uri: "/api/auth/sign-in/email", method: .post,
+                    headers: [.contentType: "application/json", HTTPField.Name("X-Forwarded-For")!: "203.0.113.\(attempt)"],
+                    body: ByteBuffer(string: #"{"email":"\#(AuthRoutesTests.uniqueEmail("spray"))","password":"wrong password"}"#)
+                )
+                #expect(response.status == (attempt < 3 ? .unauthorized : .tooManyRequests), "attempt \(attempt + 1)")
+            }
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func eachUserHasARequestBudget(kind: StoreKind) async throws {
-        try await withAPI(try kind.location(), configure: { $0.rateLimitPerMinute = 3 }) { client in
+        let frozen = Date()
+        try await withAPI(try kind.location(), now: { frozen }, configure: { $0.rateLimitPerMinute = 3 }) { client in
             let ada = try await TestAccount.create(client)
             let eve = try await TestAccount.create(client)
             for _ in 0..<3 { #expect(try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).status == .ok) }

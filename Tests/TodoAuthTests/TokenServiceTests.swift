@@ -118,13 +118,13 @@ import TodoTestSupport
             let oldJWT = try await before.issue(for: user)
             let oldHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: Self.secret)
 
-            let rotating = TokenService(store: store, secrets: [newer, Self.secret], issuer: Self.issuer)
+            let rotating = TokenService(store: store, secrets: [newer, Self.secret], issuer: Self.issuer, hs256: .accepted(issuer: nil))
             #expect(try await rotating.verify(oldJWT) == user.id, "the signing key sealed with the old secret still opens")
             #expect(try await rotating.verify(oldHS256) == user.id, "tokens signed with the old secret stay valid")
             let newHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: newer)
             #expect(try await rotating.verify(newHS256) == user.id)
 
-            let after = TokenService(store: store, secrets: [newer], issuer: Self.issuer)
+            let after = TokenService(store: store, secrets: [newer], issuer: Self.issuer, hs256: .accepted(issuer: nil))
             await #expect(throws: TodoError.self) { try await after.verify(oldHS256) }
             #expect(try await after.verify(newHS256) == user.id)
         }
@@ -168,7 +168,7 @@ import TodoTestSupport
         try await withStore(.sqliteMemory) { store in
             let user = try await makeUser(store)
             let secrets = Reloadable([Self.secret])
-            let tokens = TokenService(store: store, secrets: secrets, issuer: Self.issuer)
+            let tokens = TokenService(store: store, secrets: secrets, issuer: Self.issuer, hs256: .accepted(issuer: nil))
             let jwt = try await tokens.issue(for: user)
             let oldHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: Self.secret)
             let newHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: newer)
@@ -187,9 +187,33 @@ import TodoTestSupport
         }
     }
 
+    static let invalidToken = TodoError.unauthorized(code: "INVALID_TOKEN", message: "The token is invalid or expired.")
+
+    @Test func sharedSecretTokensAreRefusedUnlessTurnedOn() async throws {
+        try await withStore(.sqliteMemory) { store in
+            let exp = Date().timeIntervalSince1970 + 600
+            let forged = try Self.hs256(["sub": "user-1", "exp": exp, "iss": Self.issuer, "aud": Self.issuer], secret: Self.secret)
+            let byDefault = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            await #expect(throws: Self.invalidToken) { try await byDefault.verify(forged) }
+
+            // Turned on with a public URL: iss and aud must both name it.
+            let checked = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, hs256: .accepted(issuer: Self.issuer))
+            #expect(try await checked.verify(forged) == "user-1")
+            for claims: [String: Any] in [
+                ["sub": "user-1", "exp": exp],
+                ["sub": "user-1", "exp": exp, "aud": Self.issuer],
+                ["sub": "user-1", "exp": exp, "iss": Self.issuer],
+                ["sub": "user-1", "exp": exp, "iss": "https://other.example", "aud": Self.issuer],
+                ["sub": "user-1", "exp": exp, "iss": Self.issuer, "aud": "https://other.example"],
+            ] {
+                await #expect(throws: Self.invalidToken) { try await checked.verify(try Self.hs256(claims, secret: Self.secret)) }
+            }
+        }
+    }
+
     @Test func sharedSecretTokensAreAcceptedOnlyWithTheSecret() async throws {
         try await withStore(.sqliteMemory) { store in
-            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, hs256: .accepted(issuer: nil))
             let exp = Date().timeIntervalSince1970 + 600
             let plain = try Self.hs256(["sub": "user-1", "exp": exp], secret: Self.secret)
             #expect(try await tokens.verify(plain) == "user-1")

@@ -104,16 +104,43 @@ import TodoCore
         #expect(settings.openAIAPIKey == "sk-from-a-file")
 
         #expect(throws: ConfigError(key: "BETTER_AUTH_SECRET", problem: "is set both directly and as BETTER_AUTH_SECRET_FILE; set one of them")) {
-            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET_FILE": secretFile, "BETTER_AUTH_SECRET": String(repeating: "s", count: 40)]))
+            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET_FILE": secretFile, "BETTER_AUTH_SECRET": "direct-secret-0123456789-abcdefghijklmnop"]))
         }
         #expect(throws: ConfigError(key: "DATABASE_URL_FILE", problem: "'/nonexistent/db-url' cannot be read")) {
             try Settings.load(from: ConfigSources(envFile: ["DATABASE_URL_FILE": "/nonexistent/db-url"]))
         }
     }
 
+    @Test(arguments: [
+        ("replace-with-32-or-more-random-characters", "is the example placeholder; set a random secret"),
+        ("please-change-me-0123456789-abcdefghijkl", "is the example placeholder; set a random secret"),
+        (String(repeating: "ab", count: 20), "is too easy to guess (fewer than 12 different characters)"),
+        ("0123456789012345678901234567890123456789", "is too easy to guess (fewer than 12 different characters)"),
+        ("short", "each secret must be at least 32 characters"),
+    ])
+    func aSecretThatIsNotSecretIsRefused(secret: String, problem: String) throws {
+        #expect(throws: ConfigError(key: "BETTER_AUTH_SECRET", problem: "\(problem) (generate one with: openssl rand -base64 32)")) {
+            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": secret]))
+        }
+        // A good secret beside a weak one does not make the weak one acceptable.
+        #expect(throws: ConfigError.self) {
+            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "good-secret-0123456789-abcdefghijklmnop,\(secret)"]))
+        }
+    }
+
+    @Test func trustedProxiesAreNetworks() throws {
+        #expect(try Settings.load(from: ConfigSources()).trustedProxies == IPNetwork.loopback)
+        let settings = try Settings.load(from: ConfigSources(environment: ["TRUSTED_PROXIES": "10.0.0.0/8, fd00::/8,192.0.2.7"]))
+        #expect(settings.trustedProxies.map(\.description) == ["10.0.0.0/8", "fd00::/8", "192.0.2.7"])
+        #expect(try Settings.load(from: ConfigSources(environment: ["TRUSTED_PROXIES": "none"])).trustedProxies.isEmpty)
+        #expect(throws: ConfigError(key: "TRUSTED_PROXIES", problem: "'10.0.0.0/33' is not an IP address or CIDR network like 10.0.0.0/8 (or 'none')")) {
+            try Settings.load(from: ConfigSources(environment: ["TRUSTED_PROXIES": "10.0.0.0/33"]))
+        }
+    }
+
     @Test func theSecretIsAListNewestFirst() throws {
-        let newer = String(repeating: "n", count: 32)
-        let older = String(repeating: "o", count: 40)
+        let newer = "newer-secret-0123456789-abcdefghijklm"
+        let older = "older-secret-0123456789-abcdefghijklmnopq"
         let settings = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer), \(older)"]))
         #expect(settings.betterAuthSecrets == [newer, older])
         #expect(throws: ConfigError.self) { try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer),short"])) }

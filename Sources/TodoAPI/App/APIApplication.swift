@@ -1,9 +1,11 @@
+import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
 import TodoAgent
 import TodoAuth
 import TodoCore
+import TodoHTTP
 import TodoMCP
 import TodoStorage
 
@@ -25,19 +27,23 @@ public struct APIDependencies: Sendable {
     public var chat: ChatService
     /// The model client, when the agent has one; it runs as a service so its connections close at shutdown.
     public var modelClient: OpenAIChatClient?
+    /// The clock of the rate limits; tests freeze it so a slow machine cannot refill a bucket mid-test.
+    public var now: @Sendable () -> Date
 
     public init(
         settings: Settings, database: any SQLDatabase, authSecrets: [String], hasher: PasswordHasher = PasswordHasher(),
-        metrics: APIMetrics = APIMetrics(), logger: Logger
+        metrics: APIMetrics = APIMetrics(), now: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) {
         self.settings = settings
+        self.now = now
         self.database = database
         self.store = SQLStore(database: database)
         self.auth = AuthService(store: store, hasher: hasher)
         self.authSecrets = Reloadable(authSecrets)
         self.tokens = TokenService(
             store: store, secrets: self.authSecrets, issuer: settings.betterAuthURL ?? "todo-chatbot",
-            external: settings.authJWKSURL.map { ExternalKeySet(url: $0) }
+            external: settings.authJWKSURL.map { ExternalKeySet(url: $0, issuer: settings.authJWKSIssuer, audience: settings.authJWKSAudience) },
+            hs256: settings.acceptHS256Tokens ? .accepted(issuer: settings.betterAuthURL) : .refused
         )
         self.metrics = metrics
         self.logger = logger
@@ -69,6 +75,8 @@ public func buildAPIRouter(
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
+    if dependencies.settings.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
+    router.add(middleware: HeadMiddleware())
     extend(router)
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role,
@@ -77,11 +85,12 @@ public func buildAPIRouter(
         .register(on: router)
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
-    let limiter = RateLimiter(store: dependencies.store)
+    let limiter = RateLimiter(store: dependencies.store, now: dependencies.now)
     let origins = OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins)
     AuthController(
         auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
-        attemptsPerMinute: dependencies.settings.authRateLimitPerMinute, origins: origins
+        attemptsPerMinute: dependencies.settings.authRateLimitPerMinute, origins: origins,
+        clientAddresses: ClientAddressResolver(trusted: dependencies.settings.trustedProxies)
     ).register(on: router)
     let authentication = AuthenticationMiddleware(
         resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
@@ -89,7 +98,7 @@ public func buildAPIRouter(
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     ChatController(
         chat: dependencies.chat, conversations: dependencies.store, metrics: dependencies.metrics,
-        heartbeat: dependencies.settings.chatHeartbeat
+        turns: ChatTurnLimit(perUser: dependencies.settings.chatTurnsPerUser), heartbeat: dependencies.settings.chatHeartbeat
     )
         .register(on: router, authentication: authentication)
     ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
@@ -102,13 +111,16 @@ public func buildAPIRouter(
 
 /// Builds the serve-api application; the database runs as one of its services and shuts down after the server.
 /// The embedded SQLite store migrates itself before the server listens; PostgreSQL only with `MIGRATE_ON_START`.
+/// `maxConnections` caps open connections (`MAX_CONNECTIONS`); nil, as in tests, leaves them uncapped.
 public func buildAPIApplication(
-    _ dependencies: APIDependencies, server: HTTPServerBuilder = .http1(), extend: (Router<APIRequestContext>) -> Void = { _ in }
+    _ dependencies: APIDependencies, server: HTTPServerBuilder = .http1(), maxConnections: Int? = nil,
+    extend: (Router<APIRequestContext>) -> Void = { _ in }
 ) -> Application<RouterResponder<APIRequestContext>> {
     var app = Application(
         router: buildAPIRouter(dependencies, extend: extend), server: server,
         configuration: .init(
-            address: .hostname(dependencies.settings.host, port: dependencies.settings.effectivePort), serverName: nil
+            address: .hostname(dependencies.settings.host, port: dependencies.settings.effectivePort), serverName: nil,
+            availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: dependencies.logger) }
         ),
         logger: dependencies.logger
     )

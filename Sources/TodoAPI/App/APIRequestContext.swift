@@ -16,18 +16,6 @@ public struct APIRequestContext: RequestContext {
     /// Request bodies are JSON documents of a few fields; anything larger is refused with 413.
     public var maxUploadSize: Int { 64 * 1024 }
 
-    static let forwardedFor = HTTPField.Name("X-Forwarded-For")!
-
-    /// The client's address: the last `X-Forwarded-For` hop (the one our own proxy, serve-web, appended) when
-    /// present, otherwise the peer. Hops a client wrote itself stand further left and are ignored.
-    func clientAddress(_ request: Request) -> String {
-        if let forwarded = request.headers[Self.forwardedFor],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-            return last
-        }
-        return remoteAddress ?? "unknown"
-    }
-
     /// The signed-in user's id; protected routes only run after `AuthenticationMiddleware` set it.
     func requireUserID() throws -> String {
         guard let user else { throw TodoError.unauthorized(message: "Sign in first.") }

@@ -15,10 +15,11 @@ struct AuthController {
     let limiter: RateLimiter
     let attemptsPerMinute: Int
     let origins: OriginPolicy
+    let clientAddresses: ClientAddressResolver
 
     /// Password guessing is limited per client address and per account, across replicas.
     func limitAttempts(_ request: Request, context: APIRequestContext, email: String) async throws {
-        try await limiter.check("auth:ip:\(context.clientAddress(request))", perMinute: attemptsPerMinute)
+        try await limiter.check("auth:ip:\(clientAddresses.address(of: request, peer: context.remoteAddress))", perMinute: attemptsPerMinute)
         // NUL cannot be stored in PostgreSQL; such an email fails validation right after this anyway.
         let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().replacingOccurrences(of: "\0", with: "")
         try await limiter.check("auth:email:\(account)", perMinute: attemptsPerMinute)
@@ -74,7 +75,7 @@ struct AuthController {
         try await limitAttempts(request, context: context, email: body.email)
         let started = try await auth.signUp(
             name: body.name, email: body.email, password: body.password,
-            ipAddress: context.clientAddress(request), userAgent: request.headers[.userAgent]
+            ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress), userAgent: request.headers[.userAgent]
         )
         context.logger.info("signed up", metadata: ["user_id": .string(started.user.id)])
         return .json(.ok, SignUpResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
@@ -84,7 +85,7 @@ struct AuthController {
         let body = try await request.decodeJSON(SignInRequest.self, context: context)
         try await limitAttempts(request, context: context, email: body.email)
         let started = try await auth.signIn(
-            email: body.email, password: body.password, ipAddress: context.clientAddress(request),
+            email: body.email, password: body.password, ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress),
             userAgent: request.headers[.userAgent]
         )
         return .json(.ok, SignInResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))

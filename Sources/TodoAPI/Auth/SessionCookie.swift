@@ -24,12 +24,13 @@ struct SessionCookie: Sendable {
         "\(name)=\(value); Max-Age=\(maxAge); Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
     }
 
-    /// The session token in a `Cookie` header, if the cookie is present and its signature holds.
+    /// The session token in a `Cookie` header, if the cookie is present and its signature holds. Only the expected
+    /// name counts: when `__Secure-` is expected, a cookie without the prefix may have been planted over plain HTTP
+    /// or by a sibling domain, so it is ignored.
     func token(fromCookieHeader header: String) -> String? {
         for pair in header.split(separator: ";") {
             let trimmed = pair.trimmingCharacters(in: .whitespaces)
-            guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name || trimmed[..<equals] == Self.baseName
-            else { continue }
+            guard let equals = trimmed.firstIndex(of: "="), trimmed[..<equals] == name else { continue }
             return SignedCookie.verify(String(trimmed[trimmed.index(after: equals)...]), secrets: secrets.value)
         }
         return nil

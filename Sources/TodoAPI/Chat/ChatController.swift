@@ -12,6 +12,7 @@ struct ChatController {
     let chat: ChatService
     let conversations: any ConversationStore
     let metrics: APIMetrics
+    let turns: ChatTurnLimit
     /// How often an idle SSE stream gets a comment, so proxies keep it open.
     var heartbeat = Duration.seconds(15)
 
@@ -51,17 +52,25 @@ struct ChatController {
             default: break
             }
         }
+        let lease = try turns.acquire(userID)
         guard streaming else {
+            defer { lease.release() }
             let summary = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { measured($0) }
             return .json(.ok, summary.wire)
         }
         // Refusals that need the store are answered as HTTP errors before the stream starts.
-        if let id = body.conversationID { _ = try await conversations.conversation(id: id, userID: userID) }
+        if let id = body.conversationID {
+            do { _ = try await conversations.conversation(id: id, userID: userID) } catch {
+                lease.release()
+                throw error
+            }
+        }
         let (frames, continuation) = AsyncStream<String>.makeStream()
         let (chat, heartbeat, logger) = (chat, heartbeat, context.logger)
         // The turn runs on its own task: a client that leaves mid-stream still gets its turn finished and
         // stored whole, never half.
         Task {
+            defer { lease.release() }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while (try? await Task.sleep(for: heartbeat)) != nil {

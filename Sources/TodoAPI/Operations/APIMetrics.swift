@@ -74,7 +74,7 @@ public final class APIMetrics: Sendable {
 
     struct RouteKey: Hashable {
         let route: String
-        let method: HTTPRequest.Method
+        let method: String
         let status: Int
     }
 
@@ -95,10 +95,10 @@ public final class APIMetrics: Sendable {
     /// Records one finished request; the metric handles are cached per route, method and status.
     func requestFinished(route: String, method: HTTPRequest.Method, status: Int, duration: Duration) {
         inFlight.decrement()
-        let key = RouteKey(route: route, method: method, status: status)
+        let key = RouteKey(route: route, method: Self.methodLabel(method), status: status)
         let metrics = routes.withLock { cache in
             if let cached = cache[key] { return cached }
-            let labels = [("route", route), ("method", method.rawValue), ("status", String(status))]
+            let labels = [("route", route), ("method", Self.methodLabel(method)), ("status", String(status))]
             let created = RouteMetrics(
                 requests: registry.makeCounter(descriptor: Self.requestsName, labels: labels),
                 duration: registry.makeDurationHistogram(descriptor: Self.durationName, labels: labels, buckets: buckets)
@@ -108,6 +108,15 @@ public final class APIMetrics: Sendable {
         }
         metrics.requests.increment()
         metrics.duration.record(duration)
+    }
+
+    /// The standard methods by name and every other token as `other`: over HTTP/2 a client may send any token as its
+    /// method, and each new label value would be a new series kept forever.
+    static func methodLabel(_ method: HTTPRequest.Method) -> String {
+        switch method {
+        case .get, .head, .post, .put, .patch, .delete, .options: method.rawValue
+        default: "other"
+        }
     }
 
     /// The exposition text, with the pool gauges read at scrape time.
@@ -140,7 +149,8 @@ struct MetricsMiddleware: RouterMiddleware {
             return response
         } catch {
             metrics.requestFinished(
-                route: context.endpointPath ?? "unmatched", method: request.method, status: 500,
+                route: context.endpointPath ?? "unmatched", method: request.method,
+                status: (error as? any HTTPResponseError)?.status.code ?? 500,
                 duration: ContinuousClock.now - start
             )
             throw error

@@ -18,15 +18,39 @@ struct AccessClaims: JWTPayload {
     }
 }
 
-/// HS256 tokens signed with `BETTER_AUTH_SECRET`, as the original hackathon backends made them: `sub` and `exp`
-/// are required, `aud` is checked when present.
+/// Whether HS256 tokens signed with `BETTER_AUTH_SECRET` are accepted. Anyone who knows the secret can mint one for
+/// any user, so they are refused unless `ACCEPT_HS256_TOKENS` is on; then `iss` and `aud` must name the public URL
+/// whenever one is configured, so a token minted for another service sharing the secret is not accepted here.
+public enum HS256Policy: Sendable, Equatable {
+    case refused
+    /// Accepted; with an issuer, `iss` must equal it and `aud` must include it.
+    case accepted(issuer: String?)
+}
+
+/// The claims of tokens we did not issue (HS256 with the shared secret, an external Better Auth): `sub` and `exp`
+/// are required; `iss` and `aud` are checked against what the operator configured.
 struct SharedSecretClaims: JWTPayload {
     var sub: SubjectClaim
     var exp: ExpirationClaim
+    var iss: IssuerClaim?
     var aud: AudienceClaim?
 
     func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+    }
+
+    /// With `issuer`, `iss` must equal it and `aud` must include `audience ?? issuer`; without one, a present `aud`
+    /// must include `defaultAudience` (the hackathon backends' tokens carry no `iss`).
+    func check(issuer: String?, audience: String? = nil, defaultAudience: String?) throws {
+        if let issuer {
+            guard iss?.value == issuer else { throw TokenService.invalidToken }
+        }
+        if let expected = audience ?? issuer {
+            guard let aud else { throw TokenService.invalidToken }
+            try aud.verifyIntendedAudience(includes: expected)
+        } else if let aud, let defaultAudience {
+            try aud.verifyIntendedAudience(includes: defaultAudience)
+        }
     }
 }
 

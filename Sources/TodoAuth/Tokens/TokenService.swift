@@ -3,8 +3,9 @@ import Foundation
 import JWTKit
 import TodoCore
 
-/// Issues EdDSA (Ed25519) access tokens, publishes their JWKS, and verifies bearer JWTs: our own EdDSA tokens and
-/// HS256 tokens signed with `BETTER_AUTH_SECRET`. `alg: none`, unknown algorithms and unknown keys are refused.
+/// Issues EdDSA (Ed25519) access tokens, publishes their JWKS, and verifies bearer JWTs: our own EdDSA tokens, those of
+/// an external Better Auth, and (only when `HS256Policy` allows) HS256 tokens signed with `BETTER_AUTH_SECRET`.
+/// `alg: none`, unknown algorithms and unknown keys are refused.
 ///
 /// The key pairs live in the `jwks` table so every replica signs with the same key; their private halves are sealed
 /// with AES-GCM under a key derived from the newest secret. `rotate()` adds a new signing key and retires the others:
@@ -18,6 +19,7 @@ public actor TokenService {
     let secrets: Reloadable<[String]>
     let issuer: String
     let external: ExternalKeySet?
+    let hs256: HS256Policy
     let now: @Sendable () -> Date
     private var own: JWTKeyCollection?
     private var loadedAt = Date.distantPast
@@ -29,23 +31,25 @@ public actor TokenService {
     ///   - issuer: `BETTER_AUTH_URL`; it is both `iss` and `aud` of our tokens.
     ///   - secrets: `BETTER_AUTH_SECRET` values, newest first; a reload may replace them.
     ///   - external: the key set of an external Better Auth whose tokens are accepted too.
+    ///   - hs256: whether HS256 tokens signed with the secret are accepted (`ACCEPT_HS256_TOKENS`), and for whom.
     public init(
         store: any SigningKeyStore, secrets: Reloadable<[String]>, issuer: String, external: ExternalKeySet? = nil,
-        now: @escaping @Sendable () -> Date = Date.init
+        hs256: HS256Policy = .refused, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.secrets = secrets
         self.issuer = issuer
         self.external = external
+        self.hs256 = hs256
         self.now = now
     }
 
     /// A service whose secrets never change (tests, one-shot commands).
     public init(
         store: any SigningKeyStore, secrets: [String], issuer: String, external: ExternalKeySet? = nil,
-        now: @escaping @Sendable () -> Date = Date.init
+        hs256: HS256Policy = .refused, now: @escaping @Sendable () -> Date = Date.init
     ) {
-        self.init(store: store, secrets: Reloadable(secrets), issuer: issuer, external: external, now: now)
+        self.init(store: store, secrets: Reloadable(secrets), issuer: issuer, external: external, hs256: hs256, now: now)
     }
 
     static let invalidToken = TodoError.unauthorized(code: "INVALID_TOKEN", message: "The token is invalid or expired.")
@@ -83,10 +87,11 @@ public actor TokenService {
                 guard claims.iss.value == issuer else { throw Self.invalidToken }
                 return claims.sub.value
             case "HS256":
-                for secret in secrets.value {
+                guard case .accepted(let expectedIssuer) = hs256 else { throw Self.invalidToken }
+                for secret in secrets.value where !secret.isEmpty {
                     let keys = await JWTKeyCollection().add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
                     guard let claims = try? await keys.verify(token, as: SharedSecretClaims.self) else { continue }
-                    if let audience = claims.aud { try audience.verifyIntendedAudience(includes: issuer) }
+                    try claims.check(issuer: expectedIssuer, defaultAudience: issuer)
                     return claims.sub.value
                 }
                 throw Self.invalidToken

@@ -7,7 +7,9 @@ public final class OnceFlag: Sendable {
 
     public init() {}
 
-    public func set() { value.store(true, ordering: .releasing) }
+    /// Sets the flag; true only for the call that set it first.
+    @discardableResult
+    public func set() -> Bool { !value.exchange(true, ordering: .acquiringAndReleasing) }
 
     public var isSet: Bool { value.load(ordering: .acquiring) }
 }

@@ -36,6 +36,16 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case logLevel = "LOG_LEVEL"
     case logFormat = "LOG_FORMAT"
     case shutdownTimeout = "SHUTDOWN_TIMEOUT"
+    case headerTimeout = "HEADER_TIMEOUT"
+    case bodyTimeout = "BODY_TIMEOUT"
+    case idleTimeout = "IDLE_TIMEOUT"
+    case maxConnections = "MAX_CONNECTIONS"
+    case proxyConnections = "PROXY_CONNECTIONS"
+    case trustedProxies = "TRUSTED_PROXIES"
+    case acceptHS256Tokens = "ACCEPT_HS256_TOKENS"
+    case authJWKSIssuer = "AUTH_JWKS_ISSUER"
+    case authJWKSAudience = "AUTH_JWKS_AUDIENCE"
+    case chatTurnsPerUser = "CHAT_TURNS_PER_USER"
 
     /// Secret values are never printed, not even in error messages.
     public var isSecret: Bool {

@@ -74,8 +74,42 @@ public struct Settings: Sendable {
     public var logLevel = LogLevel.info
     public var logFormat = LogFormat.text
     public var shutdownTimeout = Duration.seconds(10)
+    /// A connection must finish sending a request head within this, counted from when it opened or its last
+    /// response ended; slow-header clients (slowloris) are cut off after it.
+    public var headerTimeout = Duration.seconds(10)
+    /// A request body must arrive within this after its head, or the answer is 408.
+    public var bodyTimeout = Duration.seconds(30)
+    /// A keep-alive connection with nothing in flight is closed after this.
+    public var idleTimeout = Duration.seconds(75)
+    /// Open connections a server role accepts at once; beyond it, new ones wait in the kernel's backlog.
+    public var maxConnections = 2000
+    /// Connections serve-web keeps to the API: enough that long chat streams cannot starve short requests.
+    public var proxyConnections = 256
+    /// Peers whose `X-Forwarded-For` is believed, read right to left; everyone else is their TCP address.
+    public var trustedProxies = IPNetwork.loopback
+    /// Whether HS256 tokens signed with `BETTER_AUTH_SECRET` are accepted (the hackathon backends' tokens).
+    public var acceptHS256Tokens = false
+    /// `iss` and `aud` that tokens of the external Better Auth (`AUTH_JWKS_URL`) must carry.
+    public var authJWKSIssuer: String?
+    public var authJWKSAudience: String?
+    /// Chat turns one user may run at once; one more is a 429.
+    public var chatTurnsPerUser = 3
 
     public init() {}
+
+    /// The `.env.example` value of `BETTER_AUTH_SECRET`, refused so a deployment copied from the example is not
+    /// signed with a key everyone who read the repository knows.
+    public static let placeholderSecret = "replace-with-32-or-more-random-characters"
+
+    /// Why `secret` must not sign anything, or nil when it may.
+    public static func weakness(ofSecret secret: String) -> String? {
+        if secret.utf8.count < 32 { return "each secret must be at least 32 characters" }
+        if secret == placeholderSecret || secret.lowercased().contains("replace-with") || secret.lowercased().contains("change-me") {
+            return "is the example placeholder; set a random secret"
+        }
+        if Set(secret).count < 12 { return "is too easy to guess (fewer than 12 different characters)" }
+        return nil
+    }
 
     /// The port to listen on: `PORT`, or the role's default.
     public var effectivePort: Int { port ?? role.defaultPort }
@@ -98,8 +132,9 @@ public struct Settings: Sendable {
         }
         settings.apiCAFile = try reader.readableFile(.apiCAFile)
         settings.betterAuthSecret = try reader.secret(.betterAuthSecret)
-        if settings.betterAuthSecret != nil, settings.betterAuthSecrets.isEmpty || settings.betterAuthSecrets.contains(where: { $0.utf8.count < 32 }) {
-            throw reader.fail(.betterAuthSecret, "each secret must be at least 32 characters (generate one with: openssl rand -base64 32)")
+        if settings.betterAuthSecret != nil {
+            let problem = settings.betterAuthSecrets.isEmpty ? "is empty" : settings.betterAuthSecrets.lazy.compactMap(Self.weakness(ofSecret:)).first
+            if let problem { throw reader.fail(.betterAuthSecret, "\(problem) (generate one with: openssl rand -base64 32)") }
         }
         settings.betterAuthURL = try reader.httpURL(.betterAuthURL)
         settings.trustedOrigins = try reader.origins(.trustedOrigins)
@@ -124,6 +159,16 @@ public struct Settings: Sendable {
         settings.logLevel = try reader.choice(.logLevel) ?? settings.logLevel
         settings.logFormat = try reader.choice(.logFormat) ?? settings.logFormat
         settings.shutdownTimeout = try reader.duration(.shutdownTimeout) ?? settings.shutdownTimeout
+        settings.headerTimeout = try reader.duration(.headerTimeout) ?? settings.headerTimeout
+        settings.bodyTimeout = try reader.duration(.bodyTimeout) ?? settings.bodyTimeout
+        settings.idleTimeout = try reader.duration(.idleTimeout) ?? settings.idleTimeout
+        settings.maxConnections = try reader.integer(.maxConnections, in: 1...1_000_000) ?? settings.maxConnections
+        settings.proxyConnections = try reader.integer(.proxyConnections, in: 1...100_000) ?? settings.proxyConnections
+        settings.trustedProxies = try reader.networks(.trustedProxies) ?? settings.trustedProxies
+        settings.acceptHS256Tokens = try reader.bool(.acceptHS256Tokens) ?? settings.acceptHS256Tokens
+        settings.authJWKSIssuer = reader.raw(.authJWKSIssuer)
+        settings.authJWKSAudience = reader.raw(.authJWKSAudience)
+        settings.chatTurnsPerUser = try reader.integer(.chatTurnsPerUser, in: 1...1000) ?? settings.chatTurnsPerUser
         return settings
     }
 }
@@ -205,6 +250,18 @@ struct SettingReader {
             throw fail(key, "\(shown(key, value)) is not a positive duration (e.g. 5, 5s, 500ms, 2m)")
         }
         return .milliseconds(Int64((amount * scale * 1000).rounded()))
+    }
+
+    /// Comma-separated CIDRs or addresses; `none` for an empty list (an empty value means the default).
+    func networks(_ key: SettingKey) throws(ConfigError) -> [IPNetwork]? {
+        guard let value = raw(key) else { return nil }
+        if value.lowercased() == "none" { return [] }
+        return try value.split(separator: ",").map { (part) throws(ConfigError) -> IPNetwork in
+            guard let network = IPNetwork(part.trimmingCharacters(in: .whitespaces)) else {
+                throw fail(key, "'\(part)' is not an IP address or CIDR network like 10.0.0.0/8 (or 'none')")
+            }
+            return network
+        }
     }
 
     func httpURL(_ key: SettingKey) throws(ConfigError) -> String? {

@@ -31,7 +31,14 @@ public final class SQLiteBackend: SQLDatabase {
         case .sqliteFile(let path):
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
             do {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                // Owner only: the file holds session tokens that work as bearer credentials. SQLite gives its -wal
+                // and -shm files the mode of the database file.
+                if !FileManager.default.fileExists(atPath: folder.path) {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                }
+                if !FileManager.default.fileExists(atPath: path) {
+                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                }
             } catch {
                 throw TodoError.unavailable("cannot create the database folder \(folder.path): \(error.localizedDescription)")
             }

@@ -42,7 +42,7 @@ struct Serve: AsyncParsableCommand {
         let apiHealth: JSONValue = [
             "status": "ok", "role": "api", "version": .string(TodoVersion.current), "agent": .string(dependencies.chat.agent.label),
         ]
-        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(certificate)) { router in
+        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(certificate, settings: settings), maxConnections: settings.maxConnections) { router in
             router.add(middleware: SecurityHeadersMiddleware())
             WebRoutes(catalog: catalog, apiHealth: { apiHealth }).register(on: router)
         }

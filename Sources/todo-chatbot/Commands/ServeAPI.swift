@@ -33,7 +33,7 @@ struct ServeAPI: AsyncParsableCommand {
         let certificate = try ServerCertificate(settings)
         let dependencies = try await Self.dependencies(settings, logger: logger)
         let database = dependencies.database
-        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(certificate))
+        let app = buildAPIApplication(dependencies, server: try ServerTLS.builder(certificate, settings: settings), maxConnections: settings.maxConnections)
         logger.info(
             "serve-api starting",
             metadata: [

@@ -35,7 +35,7 @@ struct ServeWeb: AsyncParsableCommand {
         } catch {
             throw Startup.fail("cannot load the web UI: \(Startup.describe(error))")
         }
-        let app = buildWebApplication(settings: settings, catalog: catalog, server: try ServerTLS.builder(certificate), logger: logger)
+        let app = buildWebApplication(settings: settings, catalog: catalog, server: try ServerTLS.builder(certificate, settings: settings), maxConnections: settings.maxConnections, logger: logger)
         logger.info(
             "serve-web starting",
             metadata: ["address": "\(settings.host):\(settings.effectivePort)", "api": "\(settings.apiURL)", "version": "\(TodoVersion.current)"]

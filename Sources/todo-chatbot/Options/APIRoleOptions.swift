@@ -22,6 +22,9 @@ struct APIRoleOptions: ParsableArguments {
     func settings(role: Settings.Role) throws -> Settings {
         var settings = try Startup.settings(global, flags: flags)
         settings.role = role
+        // `serve` is the whole product in one process: no proxy of ours stands in front of its API, so no
+        // X-Forwarded-For is believed, whoever the peer is.
+        if role == .serve { settings.trustedProxies = [] }
         return settings
     }
 

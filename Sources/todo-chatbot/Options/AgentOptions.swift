@@ -30,6 +30,9 @@ struct AgentOptions: SettingOptions {
     @Option(name: .long, help: "Keep-alive comment interval of chat event streams. [env: CHAT_HEARTBEAT] (default: 15s)")
     var chatHeartbeat: String?
 
+    @Option(name: .long, help: "Chat turns one user may run at once. [env: CHAT_TURNS_PER_USER] (default: 3)")
+    var chatTurnsPerUser: String?
+
     var settingValues: [(SettingKey, String?)] {
         [
             (.openAIAPIKey, openAIAPIKey),
@@ -41,6 +44,7 @@ struct AgentOptions: SettingOptions {
             (.llmMaxRetries, llmMaxRetries),
             (.chatHistoryLimit, chatHistoryLimit),
             (.chatHeartbeat, chatHeartbeat),
+            (.chatTurnsPerUser, chatTurnsPerUser),
         ]
     }
 }

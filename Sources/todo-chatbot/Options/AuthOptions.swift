@@ -15,6 +15,15 @@ struct AuthOptions: SettingOptions {
     @Option(name: .long, help: ArgumentHelp("JWKS of an external Better Auth whose JWTs are accepted too. [env: AUTH_JWKS_URL]", valueName: "url"))
     var authJWKSURL: String?
 
+    @Option(name: .long, help: "The iss that external JWTs (--auth-jwks-url) must carry. [env: AUTH_JWKS_ISSUER]")
+    var authJWKSIssuer: String?
+
+    @Option(name: .long, help: "A value the external JWTs' aud must include. [env: AUTH_JWKS_AUDIENCE] (default: the issuer)")
+    var authJWKSAudience: String?
+
+    @Option(name: .long, help: "Accept HS256 tokens signed with the secret (1/0). [env: ACCEPT_HS256_TOKENS] (default: 0)")
+    var acceptHS256Tokens: String?
+
     @Option(name: .long, help: "Requests a minute per signed-in user. [env: RATE_LIMIT_PER_MINUTE] (default: 120)")
     var rateLimitPerMinute: String?
 
@@ -27,6 +36,9 @@ struct AuthOptions: SettingOptions {
             (.betterAuthURL, betterAuthURL),
             (.trustedOrigins, trustedOrigins),
             (.authJWKSURL, authJWKSURL),
+            (.authJWKSIssuer, authJWKSIssuer),
+            (.authJWKSAudience, authJWKSAudience),
+            (.acceptHS256Tokens, acceptHS256Tokens),
             (.rateLimitPerMinute, rateLimitPerMinute),
             (.authRateLimitPerMinute, authRateLimitPerMinute),
         ]

@@ -21,10 +21,27 @@ struct ServerOptions: SettingOptions {
     @Option(name: .long, help: ArgumentHelp("PEM private key of --tls-cert-file. [env: TLS_KEY_FILE]", valueName: "path"))
     var tlsKeyFile: String?
 
+    @Option(name: .long, help: "Time for a whole request head, and for a TLS handshake, e.g. 10s. [env: HEADER_TIMEOUT] (default: 10s)")
+    var headerTimeout: String?
+
+    @Option(name: .long, help: "Time for a request body after its head; then 408. [env: BODY_TIMEOUT] (default: 30s)")
+    var bodyTimeout: String?
+
+    @Option(name: .long, help: "How long an idle keep-alive connection stays open. [env: IDLE_TIMEOUT] (default: 75s)")
+    var idleTimeout: String?
+
+    @Option(name: .long, help: "Open connections held at once. [env: MAX_CONNECTIONS] (default: 2000)")
+    var maxConnections: String?
+
+    @Option(name: .long, help: "CIDRs whose X-Forwarded-For is believed, or none. [env: TRUSTED_PROXIES] (default: 127.0.0.0/8,::1/128)")
+    var trustedProxies: String?
+
     var settingValues: [(SettingKey, String?)] {
         [
             (.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout), (.migrateOnStart, migrateOnStart),
-            (.tlsCertFile, tlsCertFile), (.tlsKeyFile, tlsKeyFile),
+            (.tlsCertFile, tlsCertFile), (.tlsKeyFile, tlsKeyFile), (.headerTimeout, headerTimeout),
+            (.bodyTimeout, bodyTimeout), (.idleTimeout, idleTimeout), (.maxConnections, maxConnections),
+            (.trustedProxies, trustedProxies),
         ]
     }
 }

@@ -9,5 +9,8 @@ struct WebOptions: SettingOptions {
     @Option(name: .long, help: ArgumentHelp("PEM CA to trust for an https:// API_URL, besides the system's. [env: API_CA_FILE]", valueName: "path"))
     var apiCAFile: String?
 
-    var settingValues: [(SettingKey, String?)] { [(.apiURL, apiURL), (.apiCAFile, apiCAFile)] }
+    @Option(name: .long, help: "Connections kept to the API; each chat stream holds one. [env: PROXY_CONNECTIONS] (default: 256)")
+    var proxyConnections: String?
+
+    var settingValues: [(SettingKey, String?)] { [(.apiURL, apiURL), (.apiCAFile, apiCAFile), (.proxyConnections, proxyConnections)] }
 }
