@@ -41,6 +41,21 @@ echo "=== lint"
 check "hadolint passes"
 .venv-container/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml || fail "compose schema"
 check "docker-compose.yml matches the compose schema"
+# Segmentation, read from the file: the web container shares no network with the database; the API trusts
+# X-Forwarded-For from the web network only; the example secret cannot satisfy compose's required-secret check.
+.venv-container/bin/python - docker-compose.yml <<'PY' || fail "compose segmentation"
+import sys
+from ruamel.yaml import YAML
+compose = YAML(typ="safe").load(open(sys.argv[1]))
+services, networks = compose["services"], compose["networks"]
+def nets(name):
+    return set(services[name].get("networks", ["default"]))
+assert not nets("web") & nets("postgres"), (nets("web"), nets("postgres"))
+assert networks["app"].get("internal") is True, networks["app"]
+assert services["api"]["environment"]["TRUSTED_PROXIES"] == networks["app"]["ipam"]["config"][0]["subnet"]
+PY
+grep -q '^BETTER_AUTH_SECRET=$' .env.example || fail ".env.example carries a BETTER_AUTH_SECRET value"
+check "compose: web and postgres share no network; TRUSTED_PROXIES is the web network; no example secret"
 sh -n entrypoint.sh && check "entrypoint.sh is valid POSIX sh"
 
 echo "=== build"
@@ -75,10 +90,22 @@ run() { NETWORK=host bash "$tools/oci-run.sh" "$tag" --user 10001:10001 "$seccom
 # The profile is in force: a system call it does not allow (unshare) fails in a container with it and works without.
 if NETWORK=host bash "$tools/oci-run.sh" "$tag" --user 10001:10001 --entrypoint /usr/bin/unshare -- --user true >/dev/null 2>&1; then
   ! run --entrypoint /usr/bin/unshare -- --user true >/dev/null 2>&1 || fail "unshare worked under the seccomp profile"
-  check "the seccomp profile blocks a system call the binary does not need (unshare)"
+  check "the seccomp profile blocks a system call the binary does not need (unshare -U)"
 else
   echo "  --  unshare is refused here even without the profile; the profile's effect is not shown"
 fi
+# Namespaces stay shut as in Docker's default profile: clone only without CLONE_NEW* flags, clone3 "does not exist"
+# (glibc falls back to clone), unshare and setns not allowed; the roles below start their threads under it.
+python3 - deploy/seccomp.json <<'PY' || fail "the seccomp profile lets a process make namespaces"
+import json, sys
+rules = json.load(open(sys.argv[1]))["syscalls"]
+allowed = {name for rule in rules if rule["action"] == "SCMP_ACT_ALLOW" and not rule.get("args") for name in rule["names"]}
+assert not allowed & {"clone", "clone3", "unshare", "setns"}, allowed & {"clone", "clone3", "unshare", "setns"}
+clone = [rule for rule in rules if rule["names"] == ["clone"]]
+assert clone and clone[0]["args"] == [{"index": 0, "value": 0x7E020000, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}], clone
+assert [rule.get("errnoRet") for rule in rules if rule["names"] == ["clone3"]] == [38]
+PY
+check "the seccomp profile refuses namespace flags on clone, clone3 and unshare"
 run -e DATABASE_URL="$DATABASE_URL" -- migrate >"$work/migrate.log" 2>&1 || { cat "$work/migrate.log" >&2; fail "migrate"; }
 check "migrate runs against PostgreSQL ($(tail -1 "$work/migrate.log"))"
 HEALTHCHECK=1 run -d --name todo-ci-api -e DATABASE_URL="$DATABASE_URL" -e BETTER_AUTH_SECRET="$secret" -e HOST=127.0.0.1 \

@@ -64,12 +64,20 @@ cat "$work"/trace.* | sed -nE 's/^[0-9]+ +([a-z0-9_]+)\(.*/\1/p' | sort -u > "$w
 echo "$EXTRA" | tr ' ' '\n' | sort -u >> "$work/seen"
 sort -u "$work/seen" | python3 -c '
 import json, sys
-names = sorted(set(line.strip() for line in sys.stdin if line.strip()))
+# clone and clone3 get rules of their own, as in Docker's default profile: no namespace flags.
+names = sorted(set(line.strip() for line in sys.stdin if line.strip()) - {"clone", "clone3", "unshare", "setns"})
 profile = {
     "defaultAction": "SCMP_ACT_ERRNO",
     "defaultErrnoRet": 1,
     "architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_AARCH64", "SCMP_ARCH_ARM"],
-    "syscalls": [{"names": names, "action": "SCMP_ACT_ALLOW"}],
+    "syscalls": [
+        {"names": names, "action": "SCMP_ACT_ALLOW"},
+        {"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+         "args": [{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}],
+         "comment": "threads and processes only: any CLONE_NEW* namespace flag (mask 0x7E020000) is refused, as in Docker's default profile"},
+        {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38,
+         "comment": "ENOSYS: clone3 passes its flags in memory a filter cannot read, so glibc is told it does not exist and falls back to clone"},
+    ],
 }
 json.dump(profile, sys.stdout, indent=2)
 print()

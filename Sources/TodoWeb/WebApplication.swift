@@ -32,11 +32,10 @@ public func buildWebApplication(
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: SecurityHeadersMiddleware())
     if settings.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
-    router.add(middleware: HeadMiddleware())
     WebRoutes(catalog: catalog, apiHealth: { await proxy.apiHealth() }).register(on: router)
     proxy.register(on: router)
     var app = Application(
-        router: router, server: server, configuration: .init(
+        responder: HeadResponder(router.buildResponder()), server: server, configuration: .init(
             address: .hostname(settings.host, port: settings.effectivePort), serverName: nil,
             availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: logger) }
         ),

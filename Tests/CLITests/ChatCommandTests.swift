@@ -4,7 +4,7 @@ import TodoCore
 import TodoTestSupport
 
 /// `todo-chatbot chat`: in-process on the embedded store, and through a running serve-api.
-@Suite struct ChatCommandTests {
+@Suite(.heavy) struct ChatCommandTests {
     @Test func aMessageIsAnsweredWithTheChangesListed() async throws {
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite:./todo.sqlite"])
         let added = try await cli.run(["chat", "add buy milk tomorrow #home"])

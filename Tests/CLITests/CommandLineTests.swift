@@ -4,7 +4,7 @@ import TodoAPI
 import TodoCore
 import TodoTestSupport
 
-@Suite(.timeLimit(.minutes(2))) struct CommandLineTests {
+@Suite(.heavy, .timeLimit(.minutes(2))) struct CommandLineTests {
     @Test func rootHelpListsTheSubcommands() async throws {
         let cli = try CLI()
         let result = try await cli.run(["--help"])
@@ -146,7 +146,7 @@ import TodoTestSupport
     }
 }
 
-@Suite struct RunningServerTests {
+@Suite(.heavy) struct RunningServerTests {
     @Test func theRoleAndPortOfProcessOneAreRead() {
         #expect(RunningServer.parse(["/app/todo-chatbot", "serve-web", "--port", "3001"]) == RunningServer(role: .web, port: "3001"))
         #expect(RunningServer.parse(["/app/todo-chatbot", "serve-api"]) == RunningServer(role: .api, port: nil))

@@ -5,7 +5,7 @@ import TodoStorage
 import TodoTestSupport
 
 /// `todo-chatbot mcp`: the MCP server over stdio, acting as one user.
-@Suite struct MCPCommandTests {
+@Suite(.heavy) struct MCPCommandTests {
     static let initialize = #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
 
     /// A migrated SQLite file in the CLI's folder with one user, ada@example.com.

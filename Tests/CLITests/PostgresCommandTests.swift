@@ -9,7 +9,7 @@ import TodoTestSupport
 import Glibc
 #endif
 
-@Suite(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
+@Suite(.heavy, .enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"), .timeLimit(.minutes(2)))
 struct PostgresCommandTests {
     static let secret = "postgres-command-secret-0123456789-abcdefgh"
 

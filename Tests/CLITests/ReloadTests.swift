@@ -5,7 +5,7 @@ import TodoTestSupport
 
 /// SIGHUP: a renewed certificate reaches new connections while open ones keep going, and rotated secrets given as
 /// files take effect without a restart. Also HTTP/2 by ALPN and `keys rotate` against a running server.
-@Suite(.timeLimit(.minutes(2))) struct ReloadTests {
+@Suite(.heavy, .timeLimit(.minutes(2))) struct ReloadTests {
     /// Waits until the server's log has logged `line` `count` times.
     static func waitForLog(_ server: Server, _ line: String, count: Int = 1) async throws {
         for _ in 0..<100 where server.logText.components(separatedBy: line).count - 1 < count {

@@ -5,7 +5,7 @@ import TodoCore
 import TodoTestSupport
 
 /// Secret values never show up in logs, errors, /metrics, --help or /health, whatever the server is asked.
-@Suite struct SecretLeakTests {
+@Suite(.heavy) struct SecretLeakTests {
     static let authSecret = "leak-canary-auth-secret-0123456789abcdef"
     static let apiKey = "sk-leak-canary-openai-key-0123456789"
     static let databasePassword = "leakCanaryDbPassword42"

@@ -4,7 +4,7 @@ import TodoAPI
 import TodoCore
 import TodoTestSupport
 
-@Suite(.timeLimit(.minutes(2))) struct ShutdownTests {
+@Suite(.heavy, .timeLimit(.minutes(2))) struct ShutdownTests {
     @Test(arguments: [SIGTERM, SIGINT])
     func aSignalLetsTheInFlightRequestFinishThenExitsZero(signal: Int32) async throws {
         // A database that accepts connections and never answers makes /ready a request that takes 3 s.

@@ -6,7 +6,7 @@ import TodoTestSupport
 
 /// The server roles over TLS with a CA made here: HTTPS on each role, the health check, serve-web verifying the
 /// API's certificate, and a certificate it does not trust.
-@Suite(.timeLimit(.minutes(2))) struct TLSTests {
+@Suite(.heavy, .timeLimit(.minutes(2))) struct TLSTests {
     /// A CA and a server certificate for localhost and 127.0.0.1 signed by it, made with openssl in `folder`.
     static func makeCertificates(_ folder: URL, ca: String = "ca") async throws {
         let script = """

@@ -5,7 +5,7 @@ import TodoCore
 import TodoTestSupport
 
 /// `serve` (API and UI on one port) and `serve-web` (UI and proxy) as the binary runs them.
-@Suite struct WebCommandTests {
+@Suite(.heavy) struct WebCommandTests {
     @Test func serveRunsTheAPIAndTheUIOnOnePortWithinSeconds() async throws {
         let cli = try CLI()
         let start = ContinuousClock.now

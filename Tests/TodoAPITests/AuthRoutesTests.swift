@@ -223,7 +223,7 @@ import TodoTestSupport
     }
 }
 
-@Suite struct RateLimitTests {
+@Suite(.heavy) struct RateLimitTests {
     @Test(arguments: StoreKind.available)
     func passwordGuessingIsLimitedPerAddressAndPerAccount(kind: StoreKind) async throws {
         // A frozen clock: on a busy machine sign-ins can take seconds, and a refilled token would let the fourth through.

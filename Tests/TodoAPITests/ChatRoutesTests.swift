@@ -9,7 +9,7 @@ import TodoCore
 import TodoTestSupport
 
 /// `/api/chat` and `/api/conversations` over HTTP, with the offline agent or a scripted model server.
-@Suite struct ChatRoutesTests {
+@Suite(.heavy) struct ChatRoutesTests {
     static func chat(_ object: [String: Any]) -> ByteBuffer {
         ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
     }
@@ -178,6 +178,37 @@ import TodoTestSupport
 
                 let next = try await client.execute(uri: "/api/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "hello?"]))
                 #expect(try json(next.body)["response"] as? String == "Still here.", "the server keeps serving")
+            }
+        }
+    }
+
+    @Test func aUserRunsAtMostTheirCapOfTurnsAtOnce() async throws {
+        let llm = ScriptedLLM([.hang, .stream([ScriptedLLM.text("Free again.")])])
+        try await llm.serve { baseURL in
+            try await withAPI(mode: .live, configure: { settings in
+                settings.openAIBaseURL = baseURL
+                settings.llmMaxRetries = 0
+                settings.agentTimeout = .seconds(3)
+                settings.chatTurnsPerUser = 1
+            }) { client in
+                let ada = try await TestAccount.create(client, "chat")
+                let eve = try await TestAccount.create(client, "chat")
+                // On a connection of its own, so the requests below are not queued behind it.
+                let port = try #require(client.port)
+                let first = Task {
+                    try await TestClient.withClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(60))) { other in
+                        try await other.post("/api/chat", headers: ada.bearer, body: Self.chat(["message": "hang"]))
+                    }
+                }
+                while await llm.requests.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+                let second = try await client.execute(uri: "/api/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "again"]))
+                #expect(second.status == .tooManyRequests)
+                #expect(second.headers[.retryAfter] != nil)
+                let other = try await client.execute(uri: "/api/conversations", method: .get, headers: eve.bearer)
+                #expect(other.status == .ok, "other users and other routes are not held up")
+                #expect(try await first.value.head.status == .serviceUnavailable, "the held turn ends at AGENT_TIMEOUT")
+                let third = try await client.execute(uri: "/api/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "now?"]))
+                #expect(try json(third.body)["response"] as? String == "Free again.", "the place is given back when a turn ends")
             }
         }
     }

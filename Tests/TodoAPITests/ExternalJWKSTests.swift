@@ -65,7 +65,7 @@ final class ExternalIssuer: Sendable {
     }
 }
 
-@Suite struct ExternalJWKSTests {
+@Suite(.heavy) struct ExternalJWKSTests {
     @Test func tokensOfAnExternalBetterAuthOpenTheAPI() async throws {
         let issuer = ExternalIssuer()
         try await issuer.serve { jwksURL in

@@ -9,7 +9,7 @@ import TodoCore
 import TodoTestSupport
 
 /// `/mcp` over real HTTP: authentication, origins, limits, and a whole session with SSE answers.
-@Suite struct MCPRoutesTests {
+@Suite(.heavy) struct MCPRoutesTests {
     static let sessionID = HTTPField.Name("MCP-Session-Id")!
     static let initialize = ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#)
 

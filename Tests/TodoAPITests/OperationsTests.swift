@@ -6,8 +6,9 @@ import Testing
 import TodoAPI
 import TodoCore
 import TodoStorage
+import TodoTestSupport
 
-@Suite struct OperationsTests {
+@Suite(.heavy) struct OperationsTests {
     static let requestID = HTTPField.Name("X-Request-Id")!
 
     @Test func healthAnswersWithoutTouchingTheDatabase() async throws {
@@ -117,6 +118,33 @@ import TodoStorage
                     #expect(paths[path] != nil, "\(path) is not documented")
                 }
             }
+        }
+    }
+
+    @Test func randomMethodsAndPathsDoNotGrowTheMetrics() async throws {
+        try await withAPI { client in
+            func lines() async throws -> Int {
+                String(buffer: try await client.execute(uri: "/metrics", method: .get).body).split(separator: "\n").count
+            }
+            _ = try await client.execute(uri: "/nowhere", method: HTTPRequest.Method("WARMUP")!)
+            let before = try await lines()
+            for index in 0..<200 {
+                let method = HTTPRequest.Method("M\(UInt32.random(in: 0...UInt32.max))X\(index)")!
+                _ = try await client.execute(uri: "/random/\(UUID().uuidString)", method: method)
+            }
+            let after = try await lines()
+            #expect(after - before < 20, "random methods are 'other' and unmatched paths share one route")
+            #expect(!String(buffer: try await client.execute(uri: "/metrics", method: .get).body).contains("method=\"M"))
+        }
+    }
+
+    @Test func headAnswersWhereGetDoesWithoutABody() async throws {
+        try await withAPI { client in
+            let get = try await client.execute(uri: "/health", method: .get)
+            let head = try await client.execute(uri: "/health", method: .head)
+            #expect(head.status == .ok)
+            #expect(head.body.readableBytes == 0)
+            #expect(head.headers[.contentLength] == get.headers[.contentLength])
         }
     }
 }

@@ -6,7 +6,7 @@ import TodoStorage
 import TodoTestSupport
 
 /// Chat turns through the store: what is kept, when, and what a later turn (or a restarted server) sees.
-@Suite struct ChatServiceTests {
+@Suite(.heavy) struct ChatServiceTests {
     static func service(_ store: SQLStore, agent: (any Agent)? = nil, timeout: Duration = .seconds(10)) -> ChatService {
         ChatService(
             agent: agent ?? OfflineAgent(catalog: ToolCatalog(store: store)), store: store, historyLimit: 40,

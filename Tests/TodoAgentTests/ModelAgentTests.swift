@@ -7,7 +7,7 @@ import TodoStorage
 import TodoTestSupport
 
 /// The agent loop with the real OpenAI-compatible client against a scripted server over loopback HTTP.
-@Suite struct ModelAgentTests {
+@Suite(.heavy) struct ModelAgentTests {
     /// Runs `body` with an agent whose model is the scripted server, on a fresh store with one user.
     static func withAgent(
         _ script: [ScriptedLLM.Reply], timeout: Duration = .seconds(5), retries: Int = 3,

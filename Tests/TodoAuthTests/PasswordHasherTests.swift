@@ -4,7 +4,7 @@ import TodoAuth
 import TodoCore
 import TodoTestSupport
 
-@Suite struct PasswordHasherTests {
+@Suite(.heavy) struct PasswordHasherTests {
     /// Made with Python's hashlib.scrypt(NFKC(password), salt=hexsalt.encode(), n=16384, r=16, p=1, dklen=64),
     /// independently of this code, in Better Auth's `hexsalt:hexkey` form.
     static let pythonHashes: [(String, String)] = [

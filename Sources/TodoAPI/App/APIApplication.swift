@@ -76,7 +76,6 @@ public func buildAPIRouter(
     router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
     if dependencies.settings.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
-    router.add(middleware: HeadMiddleware())
     extend(router)
     OperationsController(
         database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role,
@@ -115,9 +114,9 @@ public func buildAPIRouter(
 public func buildAPIApplication(
     _ dependencies: APIDependencies, server: HTTPServerBuilder = .http1(), maxConnections: Int? = nil,
     extend: (Router<APIRequestContext>) -> Void = { _ in }
-) -> Application<RouterResponder<APIRequestContext>> {
+) -> some ApplicationProtocol {
     var app = Application(
-        router: buildAPIRouter(dependencies, extend: extend), server: server,
+        responder: HeadResponder(buildAPIRouter(dependencies, extend: extend).buildResponder()), server: server,
         configuration: .init(
             address: .hostname(dependencies.settings.host, port: dependencies.settings.effectivePort), serverName: nil,
             availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: dependencies.logger) }
