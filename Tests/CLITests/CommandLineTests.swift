@@ -37,6 +37,24 @@ import TodoTestSupport
         #expect(result.stdout.isEmpty)
     }
 
+    /// A database that refuses connections is one line from every command that needs it, never a second line with a
+    /// Swift type name (the failure is printed once, at the root).
+    @Test(arguments: [["migrate"], ["migrate", "--status"], ["keys", "list"], ["keys", "rotate"], ["mcp", "--user", "a@example.com"], ["chat", "hello"]])
+    func anUnreachableDatabaseIsOneLineFromEveryCommand(arguments: [String]) async throws {
+        let result = try await CLI(environment: [
+            "DATABASE_URL": "postgresql://u:p@127.0.0.1:9/db?sslmode=disable", "BETTER_AUTH_SECRET": "one-line-secret-0123456789-abcdefghijk",
+            "CHAT_USER": "a@example.com", "DATABASE_TIMEOUT": "3s", "LOG_LEVEL": "critical",
+        ]).run(arguments)
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("todo-chatbot: ") == true)
+        #expect(lines.first?.contains("PostgreSQL") == true, "it says what could not be reached")
+        for typeName in ["ExitCode", "CommandFailure", "PSQLError", "TodoError", "Error("] {
+            #expect(!result.stderr.contains(typeName))
+        }
+    }
+
     @Test func secretsStayOutOfConfigurationErrors() async throws {
         let result = try await CLI().run(
             ["migrate"], environment: ["DATABASE_URL": "postgresql://u:hunter2secret@h/db?sslmode=sometimes"]

@@ -144,6 +144,15 @@ struct PostgresCommandTests {
             #expect(server.logText.contains("does not connect"))
             #expect(try await server.get("/ready").status == 200)
 
+            // And back to the first password (A, B, A): compared with the pool that runs now, so it applies too.
+            try await asAdmin(["ALTER ROLE \(role) PASSWORD 'first-password'", dropConnections])
+            user.password = "first-password"
+            try Self.url(user).write(toFile: urlFile, atomically: true, encoding: .utf8)
+            server.signal(SIGHUP)
+            try await ReloadTests.waitForLog(server, "configuration reloaded", count: 3)
+            #expect(server.logText.components(separatedBy: "database pool replaced").count - 1 == 2)
+            #expect(try await server.get("/ready").status == 200, "the pool is back on the first password")
+
             server.signal(SIGTERM)
             _ = await server.waitForExit(within: .seconds(60))
             try await asAdmin([dropConnections, "DROP OWNED BY \(role)", "DROP ROLE \(role)"])

@@ -16,7 +16,6 @@ import TodoStorage
         (TodoError.forbidden("not yours"), 403, "FORBIDDEN"),
         (TodoError.unavailable("db down"), 503, "SERVICE_UNAVAILABLE"),
         (SQLError.uniqueViolation, 409, "CONFLICT"),
-        (SQLError.commitOutcomeUnknown, 503, "SERVICE_UNAVAILABLE"),
         (CancellationError(), 500, "INTERNAL_ERROR"),
     ])
     func everyErrorBecomesOneJSONShape(error: any Error, status: Int, code: String) throws {

@@ -25,6 +25,38 @@ struct PostgresResilienceTests {
         }
     }
 
+    /// A write whose connection dies after it was sent is never run a second time: the server may have applied it.
+    /// The statement is killed mid-flight (so here it did not apply); a retry would insert the row, and must not.
+    @Test func aWriteWhoseConnectionDiesAfterSendingIsNotRepeated() async throws {
+        guard case .postgres(var location) = try DatabaseLocation.parse(StoreKind.postgresURL) else { return }
+        let application = "todo_write_\(UUID().uuidString.prefix(8))"
+        location.applicationName = application
+        let table = "write_once_\(UUID().uuidString.prefix(8).lowercased())"
+        let shared = try await SharedPostgres.database()
+        try await shared.execute("CREATE TABLE \(table) (x integer)")
+        try await DatabaseFactory.withDatabase(.postgres(location), poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
+            try await database.ping()
+            let write = Task { try await database.query("INSERT INTO \(table) (x) SELECT 1 FROM pg_sleep(30)", []) }
+            // Kill the connection once the INSERT is running on the server.
+            var killed = false
+            for _ in 0..<2000 where !killed {
+                let rows = try await shared.query(
+                    "SELECT pg_terminate_backend(pid) AS killed FROM pg_stat_activity WHERE application_name = $1 AND query LIKE 'INSERT%'",
+                    [.text(application)]
+                )
+                killed = !rows.isEmpty
+                if !killed { try await Task.sleep(for: .milliseconds(25)) }
+            }
+            #expect(killed)
+            let error = await #expect(throws: TodoError.self) { try await write.value }
+            #expect(error?.code == "SERVICE_UNAVAILABLE")
+            #expect(error?.message.contains("may or may not have been saved") == true)
+        }
+        let count = try await shared.query("SELECT count(*) AS n FROM \(table)", [])
+        #expect(try count[0].int("n") == 0, "not run a second time")
+        try await shared.execute("DROP TABLE \(table)")
+    }
+
     @Test func anUnreachableServerIsUnavailableWithinTheTimeout() async throws {
         let location = try DatabaseLocation.parse("postgresql://user:pw@127.0.0.1:9/db?sslmode=disable")
         try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .milliseconds(500), logger: testLogger) { database in

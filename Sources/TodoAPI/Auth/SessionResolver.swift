@@ -59,7 +59,17 @@ struct SessionResolver: Sendable {
     func resolve(_ request: Request, cookies: Bool = true) async throws -> Caller? {
         guard let (credential, value) = credential(request, cookies: cookies) else { return nil }
         if credential == .jwt {
-            guard let userID = try? await tokens.verify(value), let user = try await users.user(id: userID) else { return nil }
+            // A wrong token is no caller (401); a store or JWKS that cannot answer is an outage (503), so clients keep
+            // their tokens instead of sending users to sign in again.
+            let userID: String
+            do {
+                userID = try await tokens.verify(value)
+            } catch let error as TodoError where error.code == TodoError.unavailable("").code {
+                throw error
+            } catch {
+                return nil
+            }
+            guard let user = try await users.user(id: userID) else { return nil }
             return Caller(user: user, session: nil, credential: credential)
         }
         guard let found = try await auth.authenticate(token: value) else { return nil }

@@ -45,11 +45,6 @@ struct ErrorMiddleware: RouterMiddleware {
             )
         case SQLError.uniqueViolation:
             return APIProblem(status: .conflict, code: "CONFLICT", message: "That already exists.")
-        case SQLError.commitOutcomeUnknown:
-            return APIProblem(
-                status: .serviceUnavailable, code: "SERVICE_UNAVAILABLE",
-                message: "The database connection was lost while saving; check before retrying."
-            )
         case is NIOTooManyBytesError:
             return APIProblem(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The request body is over 64 KiB.")
         case is DecodingError:

@@ -65,7 +65,19 @@ public actor ExternalKeySet {
         return collection
     }
 
+    /// The key set at `url`; any failure to get it is an outage of the issuer (`TodoError.unavailable`, a 503), never a
+    /// verdict on the token.
     private static func download(_ url: String) async throws -> (JWTKeyCollection, Set<String>) {
+        do {
+            return try await read(url)
+        } catch let error as TodoError {
+            throw error
+        } catch {
+            throw TodoError.unavailable("the external JWKS (AUTH_JWKS_URL) could not be fetched: \(error)")
+        }
+    }
+
+    private static func read(_ url: String) async throws -> (JWTKeyCollection, Set<String>) {
         let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(5))
         guard (200..<300).contains(Int(response.status.code)) else {
             throw TodoError.unavailable("AUTH_JWKS_URL answered \(response.status.code)")

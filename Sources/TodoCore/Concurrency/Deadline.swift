@@ -6,8 +6,13 @@ import Synchronization
 /// accepts TCP but never answers ignores cancellation. A task group would wait for such a child before
 /// returning, so the race is run with unstructured tasks: the caller gets its answer on time, and the
 /// abandoned operation is cancelled and left to finish on its own.
+///
+/// With a `checkpoint`, the timer looks at the operation once after `checkpoint.after`: when the check returns an
+/// error (for example "the database refuses connections"), the caller gets it at once instead of waiting for the
+/// whole deadline. Only slow operations pay for the check.
 public func withDeadline<T: Sendable>(
-    _ timeout: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T
+    _ timeout: Duration, _ what: String, checkpoint: DeadlineCheckpoint? = nil,
+    _ operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
@@ -18,13 +23,34 @@ public func withDeadline<T: Sendable>(
                     do { race.finish(.success(try await operation())) } catch { race.finish(.failure(error)) }
                 },
                 timer: Task {
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
+                    var remaining = timeout
+                    if let checkpoint, checkpoint.after < timeout {
+                        guard (try? await Task.sleep(for: checkpoint.after)) != nil else { return }
+                        if let error = await checkpoint.check() {
+                            race.finish(.failure(error))
+                            return
+                        }
+                        remaining = timeout - checkpoint.after
+                    }
+                    guard (try? await Task.sleep(for: remaining)) != nil else { return }
                     race.finish(.failure(TodoError.unavailable("\(what) did not answer within \(timeout.formattedSeconds)")))
                 }
             )
         }
     } onCancel: {
         race.finish(.failure(CancellationError()))
+    }
+}
+
+/// A look at a slow operation before its deadline: `check` runs once, `after` into the wait, and an error it returns
+/// ends the wait with that error.
+public struct DeadlineCheckpoint: Sendable {
+    public var after: Duration
+    public var check: @Sendable () async -> (any Error)?
+
+    public init(after: Duration, check: @escaping @Sendable () async -> (any Error)?) {
+        self.after = after
+        self.check = check
     }
 }
 

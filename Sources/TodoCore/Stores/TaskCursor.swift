@@ -20,10 +20,12 @@ public struct TaskCursor: Sendable, Equatable, Codable {
     public init(after task: TodoTask, sort: TaskQuery.Sort, order: TaskQuery.Order) {
         let key: String? =
             switch sort {
-            case .created: Timestamp.format(task.createdAt)
-            case .updated: Timestamp.format(task.updatedAt)
+            // Microseconds: PostgreSQL keeps them, and a cursor rounded to milliseconds would repeat or skip the
+            // tasks of the same millisecond.
+            case .created: Timestamp.formatMicroseconds(task.createdAt)
+            case .updated: Timestamp.formatMicroseconds(task.updatedAt)
             case .title: task.title
-            case .due: task.dueAt.map(Timestamp.format)
+            case .due: task.dueAt.map(Timestamp.formatMicroseconds)
             case .priority: String(task.priority.rank)
             }
         self.init(sort: sort, order: order, key: key, id: task.id)

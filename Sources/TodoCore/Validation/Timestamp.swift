@@ -71,16 +71,28 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// Formats as UTC with milliseconds, e.g. `2026-11-29T20:40:23.123Z`; such strings sort in time order.
+    /// Formats as UTC with milliseconds, e.g. `2026-11-29T20:40:23.123Z`; such strings sort in time order. Rounded to
+    /// the nearest millisecond, so formatting what `parse` read gives the same text back.
     public static func format(_ date: Date) -> String {
-        let totalMillis = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let millis = ((totalMillis % 1000) + 1000) % 1000
-        let totalSeconds = (totalMillis - millis) / 1000
+        format(date, fractionDigits: 3)
+    }
+
+    /// Formats as UTC with microseconds, e.g. `2026-11-29T20:40:23.123456Z`: the precision PostgreSQL keeps, for
+    /// keyset cursors that must name a row's timestamp exactly.
+    public static func formatMicroseconds(_ date: Date) -> String {
+        format(date, fractionDigits: 6)
+    }
+
+    static func format(_ date: Date, fractionDigits: Int) -> String {
+        let scale = fractionDigits == 6 ? 1_000_000 : 1000
+        let total = Int((date.timeIntervalSince1970 * Double(scale)).rounded())
+        let fraction = ((total % scale) + scale) % scale
+        let totalSeconds = (total - fraction) / scale
         let secondsOfDay = ((totalSeconds % 86_400) + 86_400) % 86_400
         let days = (totalSeconds - secondsOfDay) / 86_400
         let (year, month, day) = civilFromDays(days)
         var out = [UInt8]()
-        out.reserveCapacity(24)
+        out.reserveCapacity(27)
         func append(_ value: Int, width: Int) {
             var digits = [UInt8](repeating: 48, count: width)
             var rest = value
@@ -96,7 +108,7 @@ public enum Timestamp {
         append(secondsOfDay / 3600, width: 2); out.append(UInt8(ascii: ":"))
         append(secondsOfDay % 3600 / 60, width: 2); out.append(UInt8(ascii: ":"))
         append(secondsOfDay % 60, width: 2); out.append(UInt8(ascii: "."))
-        append(millis, width: 3); out.append(UInt8(ascii: "Z"))
+        append(fraction, width: fractionDigits); out.append(UInt8(ascii: "Z"))
         return String(decoding: out, as: UTF8.self)
     }
 

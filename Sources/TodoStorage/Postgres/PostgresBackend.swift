@@ -24,6 +24,8 @@ public final class PostgresBackend: SQLDatabase {
     private let poolSize: Int
     private let inUse = Atomic<Int>(0)
     private let logger: Logger
+    /// Set while the database refuses connections; requests then fail at once.
+    nonisolated(unsafe) private var outages: OutageGuard!
 
     public init(_ location: PostgresLocation, poolSize: Int, timeout: Duration, logger: Logger) throws {
         self.timeout = timeout
@@ -38,6 +40,40 @@ public final class PostgresBackend: SQLDatabase {
         )
         pool = Mutex((location, firstClient))
         (laterClients, newClients) = AsyncStream.makeStream()
+        let probeLogger = driverLogger
+        outages = OutageGuard(
+            logger: probeLogger,
+            // Weak: a recovery loop may outlive the backend; once it is gone there is nothing left to probe for.
+            attempt: { [weak self] in
+                guard let location = self?.pool.withLock({ $0.location }) else { return .answered }
+                return await Self.probe(location, timeout: timeout, logger: probeLogger)
+            },
+            recovered: { [weak self] in self?.renewPool() }
+        )
+    }
+
+    /// A fresh pool for the same location after an outage: the old one may be deep in its reconnect backoff, and
+    /// requests must not wait for it once the database answers again.
+    private func renewPool() {
+        let location = pool.withLock { $0.location }
+        guard let configuration = try? PostgresConfiguration.client(location, poolSize: poolSize) else { return }
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        newClients.yield(client)
+        pool.withLock { $0 = (location, client) }
+    }
+
+    /// One direct connection under the deadline: answered, refused (with the reason), or silent (a stall).
+    static func probe(_ location: PostgresLocation, timeout: Duration, logger: Logger) async -> OutageGuard.ProbeResult {
+        let result = try? await withDeadline(timeout, "PostgreSQL") { () async -> OutageGuard.ProbeResult in
+            do {
+                try await connectOnce(location, logger: logger)
+                return .answered
+            } catch {
+                let translated = PostgresErrors.translate(error)
+                return .refused((translated as? TodoError)?.message ?? "\(translated)")
+            }
+        }
+        return result ?? .silent
     }
 
     public var redactedLocation: String { pool.withLock { $0.location.redacted } }
@@ -65,21 +101,39 @@ public final class PostgresBackend: SQLDatabase {
         let client = PostgresClient(configuration: try PostgresConfiguration.client(location, poolSize: poolSize), backgroundLogger: logger)
         newClients.yield(client)
         pool.withLock { $0 = (location, client) }
+        outages.clear()
         logger.notice("database pool replaced", metadata: ["database": "\(location.redacted)"])
         return true
     }
 
     public var poolUsage: PoolUsage { PoolUsage(size: poolSize, inUse: inUse.load(ordering: .relaxed)) }
 
+    /// Runs one statement. After a lost connection it runs again only if that cannot apply it twice: when it is a
+    /// read, or when the connection was lost before the statement was sent. A write that may have reached the
+    /// server is a 503 (`SQLError.outcomeUnknown`), never a silent second execution.
     @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await resilient {
-            try await self.leased { connection in try await Self.run(connection, sql, binds, self.logger) }
+        let repeatable = Self.isRead(sql)
+        return try await resilient { attempt in
+            try await self.leased { connection in
+                attempt.sent.set()
+                return try await Self.run(connection, sql, binds, self.logger)
+            }
+        } mayRetry: { attempt in
+            repeatable || !attempt.sent.isSet
         }
     }
 
+    /// A plain `SELECT` (no row locks): running it twice changes nothing.
+    static func isRead(_ sql: String) -> Bool {
+        let head = sql.prefix(7).uppercased()
+        return (head.hasPrefix("SELECT ") || head.hasPrefix("SELECT\n")) && !sql.uppercased().contains(" FOR UPDATE")
+    }
+
+    /// Runs `body` in a transaction. A connection lost before COMMIT was sent rolls the transaction back on the
+    /// server, so it runs again once; a lost COMMIT is `SQLError.outcomeUnknown` and never runs again.
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await resilient {
+        try await resilient { _ in
             try await self.leased { connection in
                 try await connection.query("BEGIN", logger: self.logger)
                 let value: T
@@ -92,7 +146,7 @@ public final class PostgresBackend: SQLDatabase {
                 do {
                     try await connection.query("COMMIT", logger: self.logger)
                 } catch let error where PostgresErrors.isConnectionLoss(error) {
-                    throw SQLError.commitOutcomeUnknown
+                    throw SQLError.outcomeUnknown
                 }
                 return value
             }
@@ -110,18 +164,27 @@ public final class PostgresBackend: SQLDatabase {
     }
 
     static func checkConnection(_ location: PostgresLocation, timeout: Duration, logger: Logger) async throws {
-        let configuration = try PostgresConfiguration.connection(location)
         try await withDeadline(timeout, "PostgreSQL") {
             do {
-                let connection = try await PostgresConnection.connect(
-                    on: MultiThreadedEventLoopGroup.singleton.any(), configuration: configuration, id: 0, logger: logger
-                ).get()
-                try await connection.query("SELECT 1", logger: logger)
-                try await connection.close()
+                try await connectOnce(location, logger: logger)
             } catch {
                 throw PostgresErrors.translate(error)
             }
         }
+    }
+
+    private static func connectOnce(_ location: PostgresLocation, logger: Logger) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try PostgresConfiguration.connection(location), id: 0,
+            logger: logger
+        ).get()
+        do {
+            try await connection.query("SELECT 1", logger: logger)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try await connection.close()
     }
 
     private func leased<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
@@ -132,15 +195,31 @@ public final class PostgresBackend: SQLDatabase {
         }
     }
 
-    /// One deadline per attempt, and one retry when the connection was lost (the database restarted or
-    /// resumed from suspend); after that the caller sees `TodoError.unavailable`, which the API maps to 503.
-    private func resilient<T: Sendable>(_ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+    /// What one attempt did before it failed.
+    struct Attempt: Sendable {
+        /// Set once the statement went to the server.
+        let sent = OnceFlag()
+    }
+
+    /// One deadline per attempt, and one retry when the connection was lost (the database restarted or resumed
+    /// from suspend) and `mayRetry` allows it; after that the caller sees `TodoError.unavailable`, which the API
+    /// maps to 503.
+    private func resilient<T: Sendable>(
+        _ operation: @escaping @Sendable (Attempt) async throws -> T, mayRetry: @Sendable (Attempt) -> Bool = { _ in true }
+    ) async throws -> T {
+        if let outage = outages.outage { throw outage }
+        let first = Attempt()
         do {
-            return try await withDeadline(timeout, "PostgreSQL", operation)
+            return try await withDeadline(timeout, "PostgreSQL", checkpoint: outages.checkpoint) { try await operation(first) }
         } catch let error where PostgresErrors.isConnectionLoss(error) {
+            guard mayRetry(first) else {
+                logger.warning("database connection lost during a write; not repeated")
+                throw SQLError.outcomeUnknown
+            }
             logger.warning("database connection lost; retrying once")
             do {
-                return try await withDeadline(timeout, "PostgreSQL", operation)
+                let second = Attempt()
+                return try await withDeadline(timeout, "PostgreSQL", checkpoint: outages.checkpoint) { try await operation(second) }
             } catch {
                 throw PostgresErrors.translate(error)
             }

@@ -44,7 +44,12 @@ enum PostgresErrors {
         switch error.code {
         case .sslUnsupported: return "the server does not support TLS (use sslmode=disable to connect without it)"
         case .connectionError:
-            if let underlying = error.underlying { return "connection failed (\(underlying))" }
+            // The driver's own description names Swift types; say what happened in words.
+            let underlying = error.underlying.map { String(describing: $0).lowercased() } ?? ""
+            if underlying.contains("refused") { return "connection refused" }
+            if underlying.contains("reset") { return "connection reset" }
+            if underlying.contains("resolve") || underlying.contains("lookup") || underlying.contains("name") { return "the host name does not resolve" }
+            if underlying.contains("timed out") || underlying.contains("timeout") { return "connecting timed out" }
             return "connection failed"
         case .serverClosedConnection, .uncleanShutdown: return "the server closed the connection"
         case .unsupportedAuthMechanism: return "the server asks for an unsupported authentication method"

@@ -14,6 +14,26 @@ struct JSONBText: PostgresDynamicTypeEncodable {
     }
 }
 
+/// A `timestamptz` rounded to the nearest microsecond. PostgresNIO's own `Date` encoding truncates, so a timestamp
+/// read back and bound again (a keyset cursor) could land one microsecond early and repeat a row.
+struct PostgresTimestamp: PostgresDynamicTypeEncodable {
+    let microsecondsSince2000: Int64
+
+    /// 2000-01-01T00:00:00Z, PostgreSQL's epoch.
+    static let epoch = Date(timeIntervalSince1970: 946_684_800)
+
+    init(_ date: Date) {
+        microsecondsSince2000 = Int64((date.timeIntervalSince(Self.epoch) * 1_000_000).rounded())
+    }
+
+    var psqlType: PostgresDataType { .timestamptz }
+    var psqlFormat: PostgresFormat { .binary }
+
+    func encode<JSONEncoder: PostgresJSONEncoder>(into byteBuffer: inout ByteBuffer, context: PostgresEncodingContext<JSONEncoder>) {
+        byteBuffer.writeInteger(microsecondsSince2000)
+    }
+}
+
 enum PostgresValues {
     static func bindings(_ values: [SQLValue]) -> PostgresBindings {
         var bindings = PostgresBindings(capacity: values.count)
@@ -24,7 +44,7 @@ enum PostgresValues {
             case .double(let value): bindings.append(value)
             case .text(let value): bindings.append(value)
             case .bool(let value): bindings.append(value)
-            case .date(let value): bindings.append(value)
+            case .date(let value): bindings.append(PostgresTimestamp(value))
             case .json(let value): bindings.append(JSONBText(text: value))
             }
         }

@@ -4,11 +4,15 @@ import TodoCore
 public enum SQLError: Error, Equatable, Sendable {
     /// A UNIQUE constraint was violated.
     case uniqueViolation
-    /// A COMMIT failed with the connection lost, so whether it applied is unknown; never retried.
-    case commitOutcomeUnknown
 }
 
 extension SQLError {
+    /// The connection was lost after a write (or its COMMIT) reached the server, so whether it applied is unknown.
+    /// It is never run again; the client is told to look before it tries again.
+    static let outcomeUnknown = TodoError.unavailable(
+        "The database connection was lost while saving; the change may or may not have been saved. Reload before trying again."
+    )
+
     /// A table the statement needs does not exist: the database was never migrated, or is older than this binary.
     static func schemaMissing(_ detail: String) -> TodoError {
         TodoError.unavailable("the database schema is missing or out of date (\(detail)); run `todo-chatbot migrate`")

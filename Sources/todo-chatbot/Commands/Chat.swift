@@ -75,7 +75,7 @@ struct Chat: AsyncParsableCommand {
                     try await RemoteChat(baseURL: apiURL, token: token).send(text, conversationID: conversation, timeZone: zone, json: asJSON)
                 }
             } catch {
-                throw Startup.fail("chat failed: \(Startup.describe(error))")
+                throw Startup.failure("chat failed", error)
             }
             return
         }
@@ -104,10 +104,8 @@ struct Chat: AsyncParsableCommand {
                 }
                 if let client { try? await client.shutdown() }
             }
-        } catch let error as ExitCode {
-            throw error
         } catch {
-            throw Startup.fail("chat failed: \(Startup.describe(error))")
+            throw Startup.failure("chat failed", error)
         }
     }
 

@@ -88,7 +88,7 @@ struct KeyOptions: ParsableArguments {
                 return try await body(tokens)
             }
         } catch {
-            throw Startup.fail("keys failed: \(Startup.describe(error))")
+            throw Startup.failure("keys failed", error)
         }
     }
 }

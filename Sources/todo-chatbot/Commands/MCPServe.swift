@@ -56,7 +56,7 @@ struct MCPServe: AsyncParsableCommand {
         } catch TodoError.notFound(resource: "user", let id) {
             throw Startup.fail("no account with the email \(id); sign up first (POST /api/auth/sign-up/email)")
         } catch {
-            throw Startup.fail("mcp failed: \(Startup.describe(error))")
+            throw Startup.failure("mcp failed", error)
         }
     }
 }

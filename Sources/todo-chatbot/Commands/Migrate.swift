@@ -43,7 +43,7 @@ struct Migrate: AsyncParsableCommand {
             print("database: \(settings.database.redacted)")
             print(lines.joined(separator: "\n"))
         } catch {
-            throw Startup.fail("migrate failed: \(Startup.describe(error))")
+            throw Startup.failure("migrate failed", error)
         }
     }
 

@@ -51,15 +51,17 @@ struct HangupReload: Service, CustomStringConvertible {
         if let modelKey, modelKey.replace(with: fresh.openAIAPIKey) {
             changed.append(SettingKey.openAIAPIKey.rawValue)
         }
-        if let database, fresh.database != initial.database {
+        if let database {
+            // Compared with the pool that runs now, not with the start, so any sequence (A, B, back to A) applies.
             if case .postgres(let location) = fresh.database, let postgres = database as? PostgresBackend {
                 do {
                     if try await postgres.replaceLocation(location) { changed.append(SettingKey.databaseURL.rawValue) }
                 } catch {
                     logger.error("reload: the new DATABASE_URL does not connect; the current pool stays", metadata: ["reason": "\(Startup.describe(error))"])
                 }
-            } else {
-                logger.warning("reload: DATABASE_URL now names another kind of database; a restart applies it")
+            } else if fresh.database != initial.database {
+                // An SQLite file never moves while running, so the start is what runs now.
+                logger.warning("reload: DATABASE_URL now names another kind of database or file; a restart applies it")
             }
         }
         logger.info("configuration reloaded", metadata: ["changed": "\(changed.isEmpty ? "nothing" : changed.joined(separator: ", "))"])

@@ -48,15 +48,22 @@ enum Startup {
         return logger
     }
 
-    /// Prints `message` on standard error and returns the exit code to throw.
-    static func fail(_ message: String, code: Int32 = 1) -> ExitCode {
-        FileHandle.standardError.write(Data("todo-chatbot: \(message)\n".utf8))
-        return ExitCode(code)
+    /// The failure to throw: the root prints `message` once and exits with `code`.
+    static func fail(_ message: String, code: Int32 = 1) -> CommandFailure {
+        CommandFailure(message: message, code: code)
+    }
+
+    /// `error` as the command's failure: a `CommandFailure` from deeper down stays as it is (its line already says
+    /// what went wrong), anything else becomes "`what`: its description".
+    static func failure(_ what: String, _ error: any Error) -> CommandFailure {
+        if let failure = error as? CommandFailure { return failure }
+        return fail("\(what): \(describe(error))")
     }
 
     /// The one-line description of a failure, safe to print (errors never carry secrets).
     static func describe(_ error: any Error) -> String {
         switch error {
+        case let error as CommandFailure: error.message
         case let error as TodoError: error.message
         case let error as any CustomStringConvertible: error.description
         default: String(describing: error)
