@@ -19,6 +19,32 @@ TOOL = os.environ["PGTLS_TOOL"]
 PORT = os.environ["PGTLS_PORT"]
 
 
+def refused_fast(server, token):
+    """With PostgreSQL stopped (connections refused), /ready and a task request answer 503 in well under a second,
+    not after DATABASE_TIMEOUT; once it is started again, the server recovers by itself."""
+    data = os.path.join(os.environ.get("PGTLS_ROOT", "/var/tmp/pg-tls"), PORT, "data")
+    pg_ctl = subprocess.run(["bash", "-c", "ls /usr/lib/postgresql/*/bin/pg_ctl | tail -1"], capture_output=True, text=True).stdout.strip()
+    subprocess.run(["runuser", "-u", "postgres", "--", pg_ctl, "-D", data, "-m", "fast", "-w", "stop"], check=True, capture_output=True)
+    timings = []
+    try:
+        for index in range(40):
+            url = server.url + ("/ready" if index % 2 == 0 else "/api/tasks")
+            started = time.monotonic()
+            status, body = request("GET", url, token=token if index % 2 else None, timeout=15)
+            timings.append(time.monotonic() - started)
+            assert status == 503, f"{url} answered {status} with the database stopped: {body[:200]}"
+    finally:
+        subprocess.run(["bash", TOOL, "restart", PORT], check=True, capture_output=True)
+    timings.sort()
+    p99 = timings[int(len(timings) * 0.99) - 1]
+    assert p99 < 0.5, f"refused connections took p99 {p99:.3f} s (slowest {timings[-1]:.3f} s); they must fail fast"
+    deadline = time.time() + 20
+    while request("GET", server.url + "/ready", timeout=5)[0] != 200:
+        assert time.time() < deadline, "the server did not recover after PostgreSQL came back\n" + server.tail()
+        time.sleep(0.2)
+    print(f"  ok  database stopped: /ready and task requests 503 with p99 {p99 * 1000:.0f} ms; recovered without a restart")
+
+
 def main():
     server = Server(env={"DATABASE_URL": os.environ["DATABASE_URL"], "DATABASE_TIMEOUT": "2s"})
     token = sign_up(server.url)
@@ -88,6 +114,7 @@ def main():
     assert len(after_outage) >= 20, f"writes did not recover: {len(after_outage)} after the outage\n{server.tail()}"
     missing = [task for task in created if request("GET", f"{server.url}/api/tasks/{task}", token=token)[0] != 200]
     assert not missing, f"confirmed tasks are missing: {missing[:10]}"
+    refused_fast(server, token)
     server.stop()
     print(f"  ok  {len(failures)} writes during the outage failed with 503 and a JSON body; /ready went 503 and back to 200")
     print(f"  ok  writes recovered without a restart ({len(after_outage)} after the database came back)")
