@@ -1,3 +1,5 @@
+import TodoCore
+
 /// The request targets serve-web forwards: origin-form paths under `/api/`, checked before anything reaches the HTTP
 /// client. The upstream URL is API_URL's scheme and authority plus what this returns, so a target that could move
 /// the authority (`@host`, `//host`, a scheme, absolute- or authority-form) or climb out of `/api/` (dot segments,
@@ -18,7 +20,7 @@ enum ProxyPath {
         var index = path.startIndex
         while index < path.endIndex {
             if path[index] == UInt8(ascii: "%") {
-                guard index + 2 < path.endIndex, let high = hexValue(path[index + 1]), let low = hexValue(path[index + 2])
+                guard index + 2 < path.endIndex, let high = Hex.value(path[index + 1]), let low = Hex.value(path[index + 2])
                 else { return nil }
                 let decoded = high << 4 | low
                 if decoded < 0x20 || decoded == 0x7F || decoded >= 0x80 || "./\\@%?#;".utf8.contains(decoded) { return nil }
@@ -35,14 +37,5 @@ enum ProxyPath {
             if segment.isEmpty, position < segments.count - 1 { return nil }
         }
         return target
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
