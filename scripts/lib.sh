@@ -25,7 +25,7 @@ ensure_venv() {
 test_server_env() {
   export DATABASE_URL=${DATABASE_URL:-sqlite:$work/$1.sqlite}
   export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
-  export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=warning
+  export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 CHAT_TURNS_PER_USER=1000 LOG_LEVEL=warning
 }
 
 # Waits up to 10 s until the binary's own health check passes for each "role:port" given.
