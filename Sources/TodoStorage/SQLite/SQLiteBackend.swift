@@ -63,13 +63,33 @@ public final class SQLiteBackend: SQLDatabase {
         let busyMillis = Int(timeout.components.seconds * 1000)
         // WAL lets readers of other processes run beside the writer; busy_timeout makes concurrent
         // processes (two `migrate` runs) wait for the write lock instead of failing at once.
-        for pragma in [
-            "PRAGMA busy_timeout = \(max(busyMillis, 1000))", "PRAGMA journal_mode = WAL",
-            "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-        ] {
-            try await backend.query(pragma, [])
+        do {
+            for pragma in [
+                "PRAGMA busy_timeout = \(max(busyMillis, 1000))", "PRAGMA journal_mode = WAL",
+                "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
+            ] {
+                try await backend.query(pragma, [])
+            }
+        } catch {
+            // Never started, so `run()` will not close it: a handle dropped open is a leak (and a debug-build trap).
+            await backend.close()
+            throw error
         }
         return backend
+    }
+
+    /// Closes the handle, then the backend's thread. The future-based close ignores task cancellation.
+    private func close() async {
+        let closed: EventLoopFuture<Void> = connection.close()
+        try? await closed.get()
+        try? await threadPool.shutdownGracefully()
+    }
+
+    deinit {
+        // A backend opened but never run (its owner failed before starting it) still gives its handle back.
+        guard !connection.isClosed else { return }
+        let threadPool = self.threadPool
+        connection.close().whenComplete { _ in threadPool.shutdownGracefully { _ in } }
     }
 
     @discardableResult
@@ -101,10 +121,7 @@ public final class SQLiteBackend: SQLDatabase {
     /// Keeps the connection open until shutdown, then closes it.
     public func run() async throws {
         try? await gracefulShutdown()
-        // The future-based close ignores task cancellation, so the handle is closed even when cancelled.
-        let closed: EventLoopFuture<Void> = connection.close()
-        try? await closed.get()
-        try? await threadPool.shutdownGracefully()
+        await close()
     }
 
     static func run(_ connection: SQLiteConnection, _ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
