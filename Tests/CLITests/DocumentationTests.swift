@@ -17,4 +17,18 @@ import TodoCore
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         for key in SettingKey.allCases { #expect(readme.contains("`\(key.rawValue)`"), "\(key.rawValue) missing from README.md") }
     }
+
+    /// SIGTERM waits for chat turns to store their answers; a container killed before that loses them.
+    @Test func composeGivesTheServersLongerThanTheShutdownBound() throws {
+        let compose = try String(contentsOf: Self.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
+        let periods = compose.split(separator: "\n").compactMap { line -> Int? in
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            guard trimmed.hasPrefix("stop_grace_period:") else { return nil }
+            return Int(trimmed.dropFirst("stop_grace_period:".count).trimmingCharacters(in: .whitespaces).dropLast())
+        }
+        #expect(periods.count == 2, "api and web both set stop_grace_period")
+        let bound = Settings().shutdownBound.components.seconds
+        #expect(bound == 75, "the documented bound for the defaults")
+        for period in periods { #expect(Int64(period) > bound) }
+    }
 }

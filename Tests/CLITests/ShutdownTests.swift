@@ -51,6 +51,44 @@ import TodoTestSupport
         #expect(await server.waitForExit(within: .seconds(60)) == 0)
         #expect(ContinuousClock.now - start < .seconds(20), "the stream ended at shutdown instead of running into SHUTDOWN_TIMEOUT (30 s)")
     }
+    @Test func aChatTurnWhoseClientLeftIsFinishedAndStoredBeforeTheProcessExits() async throws {
+        // The answer takes about 4 s to stream, well past SHUTDOWN_TIMEOUT (1 s): turns are bounded by AGENT_TIMEOUT.
+        let llm = ScriptedLLM([.slow([ScriptedLLM.text("The answer"), ScriptedLLM.text(" is complete.")], every: .seconds(2))])
+        try await llm.serve { modelURL in
+            let cli = try CLI(environment: [
+                "DATABASE_URL": "sqlite:./todo.sqlite", "OPENAI_BASE_URL": modelURL, "OPENAI_API_KEY": "test-key-not-real",
+                "SHUTDOWN_TIMEOUT": "1s", "AGENT_TIMEOUT": "60s",
+            ])
+            let server = try await cli.startServer()
+            defer { server.stop() }
+            guard case .string(let token)? = JSONValue.parse(try await server.signUp(email: "drain@example.com"))?["token"] else {
+                Issue.record("no token"); return
+            }
+            let stream = cli.folder.appendingPathComponent("stream.txt")
+            let client = Curl.start([
+                "-sN", "-o", stream.path, "-H", "authorization: Bearer \(token)", "-H", "accept: text/event-stream",
+                "-H", "content-type: application/json", "\(server.base)/api/chat", "-d", #"{"message":"what is the answer?"}"#,
+            ])
+            let deadline = ContinuousClock.now + .seconds(60)
+            while !((try? String(contentsOf: stream, encoding: .utf8)) ?? "").contains("event: conversation"), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            // The client leaves mid-turn, then the server is told to stop.
+            client.terminate()
+            server.signal(SIGTERM)
+            #expect(await server.waitForExit(within: .seconds(60)) == 0, "\(server.logText)")
+
+            let again = try await cli.startServer()
+            defer { again.stop() }
+            let listed = try await Curl.run(["-s", "-H", "authorization: Bearer \(token)", "\(again.base)/api/conversations"])
+            guard case .array(let conversations)? = JSONValue.parse(listed)?["conversations"],
+                  case .int(let id)? = conversations.first?["id"] else { Issue.record("no conversation: \(listed)"); return }
+            let detail = try await Curl.run(["-s", "-H", "authorization: Bearer \(token)", "\(again.base)/api/conversations/\(id)"])
+            guard case .array(let items)? = JSONValue.parse(detail)?["messages"] else { Issue.record("no messages: \(detail)"); return }
+            #expect(items.map { $0["role"]?.stringValue ?? "" } == ["user", "assistant"])
+            #expect(items.last?["content"] == "The answer is complete.", "the whole answer was stored: \(detail)")
+        }
+    }
 }
 
 /// curl as a client in tests that need what HTTPProbe lacks (POST, streams).

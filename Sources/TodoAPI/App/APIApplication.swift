@@ -125,6 +125,11 @@ public func buildAPIApplication(
     )
     app.addServices(dependencies.database, dependencies.mcpSessions)
     if let client = dependencies.modelClient { app.addServices(client) }
+    // Last added, so it stops first after the server: turns still store their answers while the database runs.
+    app.addServices(TurnDrain(
+        turns: dependencies.chat.turns, bound: dependencies.settings.agentTimeout,
+        grace: dependencies.settings.databaseTimeout, logger: dependencies.logger
+    ))
     if dependencies.settings.database.isEmbedded || dependencies.settings.migrateOnStart {
         let (database, logger) = (dependencies.database, dependencies.logger)
         app.beforeServerStarts {

@@ -58,9 +58,15 @@ struct ChatController {
             let summary = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { measured($0) }
             return .json(.ok, summary.wire)
         }
-        // Refusals that need the store are answered as HTTP errors before the stream starts.
+        // Refusals (a draining shutdown, refusals that need the store) are HTTP errors before the stream starts.
+        let ticket: RunningTurns.Ticket
+        do { ticket = try chat.turns.begin() } catch {
+            lease.release()
+            throw error
+        }
         if let id = body.conversationID {
             do { _ = try await conversations.conversation(id: id, userID: userID) } catch {
+                ticket.end()
                 lease.release()
                 throw error
             }
@@ -70,7 +76,10 @@ struct ChatController {
         // The turn runs on its own task: a client that leaves mid-stream still gets its turn finished and
         // stored whole, never half.
         Task {
-            defer { lease.release() }
+            defer {
+                lease.release()
+                ticket.end()
+            }
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     while (try? await Task.sleep(for: heartbeat)) != nil {
@@ -79,7 +88,9 @@ struct ChatController {
                 }
                 let ended = OnceFlag()
                 do {
-                    _ = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { event in
+                    _ = try await chat.send(
+                        message, conversationID: body.conversationID, userID: userID, timeZone: timeZone, ticket: ticket
+                    ) { event in
                         measured(event)
                         if case .done = event { ended.set() }
                         if case .error = event { ended.set() }

@@ -46,6 +46,9 @@ public struct AgentFailure: Error, Sendable {
     public var message: String
     public var partial: AgentAnswer
 
+    /// The code of a turn cut short by a graceful shutdown.
+    public static let interruptedCode = "INTERRUPTED"
+
     public init(code: String, message: String, partial: AgentAnswer) {
         self.code = code
         self.message = message

@@ -11,12 +11,18 @@ public struct ChatService: Sendable {
     let historyLimit: Int
     let turnTimeout: Duration
     let logger: Logger
+    /// The turns running now; serve-api drains them at shutdown.
+    public let turns: RunningTurns
 
     /// The longest message a user may send, in characters.
     public static let messageLimit = 4000
 
-    public init(agent: any Agent, store: any ConversationStore, historyLimit: Int, turnTimeout: Duration, logger: Logger) {
+    public init(
+        agent: any Agent, store: any ConversationStore, historyLimit: Int, turnTimeout: Duration,
+        turns: RunningTurns = RunningTurns(), logger: Logger
+    ) {
         self.agent = agent
+        self.turns = turns
         self.store = store
         self.historyLimit = historyLimit
         self.turnTimeout = turnTimeout
@@ -37,10 +43,14 @@ public struct ChatService: Sendable {
     /// Runs one turn. Events reach `emit` as they happen (`conversation` first, `done` or `error` last). A failure
     /// before the agent runs (validation, unknown conversation, store down) is thrown; a failure of the agent is
     /// reported as an `error` event and thrown as `TodoError.unavailable`, after what it did was stored.
+    /// `ticket` is the turn's registration when the caller took it earlier (to refuse before a stream starts).
     public func send(
         _ message: String, conversationID: Int64?, userID: String, timeZone: TimeZone = .gmt,
-        emit: @escaping @Sendable (AgentEvent) async -> Void
+        ticket: RunningTurns.Ticket? = nil, emit: @escaping @Sendable (AgentEvent) async -> Void
     ) async throws -> TurnSummary {
+        let ticket = try ticket ?? turns.begin()
+        // Ends only after the answer is stored: a draining shutdown waits for exactly that.
+        defer { ticket.end() }
         let text = try Self.validate(message)
         let conversation = if let conversationID {
             try await store.conversation(id: conversationID, userID: userID)
@@ -52,12 +62,15 @@ public struct ChatService: Sendable {
         await emit(.conversation(id: conversation.id))
 
         let turn = AgentTurn(history: history, message: text, userID: userID, now: Date(), timeZone: timeZone)
-        let outcome: Result<AgentAnswer, AgentFailure> = await run(turn, emit: emit)
-        let answer = switch outcome {
+        let outcome: Result<AgentAnswer, AgentFailure> = await run(turn, ticket: ticket, emit: emit)
+        var answer = switch outcome {
         case .success(let answer): answer
         case .failure(let failure): failure.partial
         }
-        if !answer.text.isEmpty || !answer.steps.isEmpty {
+        let interrupted = if case .failure(let failure) = outcome { failure.code == AgentFailure.interruptedCode } else { false }
+        // An interrupted turn is always recorded, even when nothing was done yet, so the conversation says so.
+        if interrupted { answer.text = Self.interruptedText(answer.text) }
+        if interrupted || !answer.text.isEmpty || !answer.steps.isEmpty {
             _ = try await store.appendMessages(
                 [NewMessage(role: .assistant, content: answer.text, toolCalls: StoredTurn.toolCallsJSON(answer.steps))],
                 conversationID: conversation.id, userID: userID
@@ -76,7 +89,9 @@ public struct ChatService: Sendable {
     }
 
     /// The agent under the turn's deadline. Events of a turn that timed out are not passed on after the error.
-    func run(_ turn: AgentTurn, emit: @escaping @Sendable (AgentEvent) async -> Void) async -> Result<AgentAnswer, AgentFailure> {
+    func run(
+        _ turn: AgentTurn, ticket: RunningTurns.Ticket, emit: @escaping @Sendable (AgentEvent) async -> Void
+    ) async -> Result<AgentAnswer, AgentFailure> {
         let progress = TurnProgress()
         let guarded: @Sendable (AgentEvent) async -> Void = { event in
             guard progress.record(event) else { return }
@@ -100,6 +115,13 @@ public struct ChatService: Sendable {
                     code: "TIMEOUT", message: "The assistant did not finish within \(timeout.formattedSeconds).", partial: progress.close()
                 ))
             }
+            group.addTask {
+                guard await ticket.interrupted() != nil else { return nil }
+                return .failure(AgentFailure(
+                    code: AgentFailure.interruptedCode, message: "The server shut down before the assistant finished; send the message again.",
+                    partial: progress.close()
+                ))
+            }
             var outcome: Result<AgentAnswer, AgentFailure>?
             while outcome == nil, let next = await group.next() {
                 outcome = next
@@ -107,6 +129,12 @@ public struct ChatService: Sendable {
             group.cancelAll()
             return outcome ?? .failure(AgentFailure(code: "AGENT_FAILED", message: "The assistant failed unexpectedly.", partial: progress.close()))
         }
+    }
+
+    /// What an interrupted turn stores as the assistant's text: what it had said, then a line saying it was cut.
+    static func interruptedText(_ partial: String) -> String {
+        let note = "[Interrupted: the server shut down before this answer was finished. Send the message again to continue.]"
+        return partial.isEmpty ? note : partial + "\n\n" + note
     }
 
     /// The model's view of stored messages (see `StoredTurn.history`).

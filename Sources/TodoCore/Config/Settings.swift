@@ -114,6 +114,13 @@ public struct Settings: Sendable {
     /// The port to listen on: `PORT`, or the role's default.
     public var effectivePort: Int { port ?? role.defaultPort }
 
+    /// How long a graceful shutdown may take in all: requests in flight (`SHUTDOWN_TIMEOUT`), chat turns running to
+    /// their own deadline (`AGENT_TIMEOUT`) and the storing of their answers (`DATABASE_TIMEOUT`), plus a margin.
+    /// A container's stop grace period must be longer (80 s with the defaults).
+    public var shutdownBound: Duration {
+        max(shutdownTimeout, agentTimeout + databaseTimeout) + databaseTimeout + .seconds(5)
+    }
+
     /// Reads and validates every key; the first invalid one is thrown as a `ConfigError`.
     public static func load(from sources: ConfigSources) throws(ConfigError) -> Settings {
         var settings = Settings()
