@@ -229,6 +229,7 @@ let package = Package(
                 "TodoCore",
                 "TodoStorage",
                 "TodoAPI",
+                "TodoAgent",
                 "TodoAuth",
                 "TodoMCP",
                 "TodoTestSupport",

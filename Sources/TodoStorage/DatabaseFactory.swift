@@ -15,15 +15,6 @@ public enum DatabaseFactory {
         }
     }
 
-    /// Runs `body` with the database's lifecycle running beside it, then shuts the database down.
-    public static func withDatabase<T: Sendable>(
-        _ location: DatabaseLocation, poolSize: Int, timeout: Duration, logger: Logger,
-        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
-    ) async throws -> T {
-        let database = try await open(location, poolSize: poolSize, timeout: timeout, logger: logger)
-        return try await withRunning(database, body)
-    }
-
     /// Runs `body` while `database.run()` runs, cancelling the latter afterwards.
     public static func withRunning<T: Sendable>(
         _ database: any SQLDatabase, _ body: @escaping @Sendable (any SQLDatabase) async throws -> T

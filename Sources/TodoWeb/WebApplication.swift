@@ -9,12 +9,12 @@ import TodoHTTP
 
 /// Builds serve-web: the UI and `/api/health` of its own, everything else under `/api` proxied to `API_URL`.
 public func buildWebApplication(
-    settings: Settings, catalog: AssetCatalog, server: HTTPServerBuilder = .http1(), maxConnections: Int? = nil, logger: Logger
+    _ web: WebConfiguration, catalog: AssetCatalog, server: HTTPServerBuilder = .http1(), maxConnections: Int? = nil, logger: Logger
 ) -> some ApplicationProtocol {
     var configuration = HTTPClient.Configuration()
     // An https:// API is verified against the system's roots, plus API_CA_FILE for a private CA; never skipped.
     var tls = TLSConfiguration.makeClientConfiguration()
-    if let caFile = settings.apiCAFile {
+    if let caFile = web.apiCAFile {
         tls.additionalTrustRoots = [.file(caFile)]
     }
     configuration.tlsConfiguration = tls
@@ -25,18 +25,18 @@ public func buildWebApplication(
     configuration.connectionPool.retryConnectionEstablishment = false
     // Chat streams hold a connection for a whole turn; the pool must be large enough that they never starve the
     // short requests (PROXY_CONNECTIONS).
-    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = settings.proxyConnections
+    configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = web.proxyConnections
     let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-    let proxy = APIProxy(target: settings.apiURL, client: client, agentTimeout: settings.agentTimeout)
+    let proxy = APIProxy(target: web.apiURL, client: client, agentTimeout: web.agentTimeout)
     let router = Router(context: WebRequestContext.self)
     router.add(middleware: LogRequestsMiddleware(.info))
     router.add(middleware: SecurityHeadersMiddleware())
-    if settings.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
+    if web.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
     WebRoutes(catalog: catalog, apiHealth: { await proxy.apiHealth() }).register(on: router)
     proxy.register(on: router)
     var app = Application(
         responder: HeadResponder(router.buildResponder()), server: server, configuration: .init(
-            address: .hostname(settings.host, port: settings.effectivePort), serverName: nil,
+            address: .hostname(web.host, port: web.port), serverName: nil,
             availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: logger) }
         ),
         logger: logger

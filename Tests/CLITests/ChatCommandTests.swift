@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TodoCore
 import TodoTestSupport
+@testable import todo_chatbot
 
 /// `todo-chatbot chat`: in-process on the embedded store, and through a running serve-api.
 @Suite(.heavy) struct ChatCommandTests {

@@ -3,6 +3,7 @@ import Testing
 import TodoAPI
 import TodoCore
 import TodoTestSupport
+@testable import todo_chatbot
 
 @Suite(.heavy, .timeLimit(.minutes(2))) struct CommandLineTests {
     @Test func rootHelpListsTheSubcommands() async throws {
@@ -28,7 +29,7 @@ import TodoTestSupport
         (["serve-api", "--database-url", "mysql://x"], [:], "todo-chatbot: configuration error: DATABASE_URL: must start with postgres://, postgresql:// or sqlite: (e.g. sqlite:///var/lib/todo.sqlite)"),
         (["serve-api"], ["DATABASE_URL": "postgresql://u:topsecret@db.example/x?sslmode=require"], "todo-chatbot: configuration error: BETTER_AUTH_SECRET: required when DATABASE_URL is PostgreSQL (generate one with: openssl rand -base64 32)"),
         (["migrate", "--env-file", "missing.env"], [:], "todo-chatbot: configuration error: --env-file: missing.env does not exist"),
-        (["healthcheck", "--timeout", "soon"], [:], "todo-chatbot: configuration error: --timeout: 'soon' is not a positive duration (e.g. 3s, 500ms)"),
+        (["healthcheck", "--timeout", "soon"], [:], "todo-chatbot: configuration error: --timeout: 'soon' is not a positive duration under 10 minutes (e.g. 3, 3s, 500ms, 1m)"),
     ])
     func badConfigurationExitsTwoWithOneLine(arguments: [String], environment: [String: String], line: String) async throws {
         let result = try await CLI(environment: environment).run(arguments)

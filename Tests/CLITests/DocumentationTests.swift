@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TodoCore
+import TodoTestSupport
+@testable import todo_chatbot
 
 /// The configuration documents must name every key the binary reads, and the example file must be valid.
 @Suite struct DocumentationTests {
@@ -30,5 +32,19 @@ import TodoCore
         let bound = Settings().shutdownBound.components.seconds
         #expect(bound == 75, "the documented bound for the defaults")
         for period in periods { #expect(Int64(period) > bound) }
+    }
+
+    /// The served OpenAPI document is generated; an edit by hand, or a script change not regenerated, fails here.
+    @Test func theOpenAPIDocumentIsWhatItsGeneratorMakes() async throws {
+        let script = Self.root.appendingPathComponent("scripts/openapi.py").path
+        let output = try await Subprocess.run(Self.python(["python3", script, "--check"]))
+        #expect(output.status == 0, "\(output.stderr)")
+    }
+
+    static func python(_ arguments: [String]) -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        return process
     }
 }

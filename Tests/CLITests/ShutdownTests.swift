@@ -3,6 +3,7 @@ import Testing
 import TodoAPI
 import TodoCore
 import TodoTestSupport
+@testable import todo_chatbot
 
 @Suite(.heavy, .timeLimit(.minutes(2))) struct ShutdownTests {
     @Test(arguments: [SIGTERM, SIGINT])

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import todo_chatbot
 import TodoAPI
 import TodoCore
 import TodoTestSupport

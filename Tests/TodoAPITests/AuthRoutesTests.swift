@@ -155,7 +155,7 @@ import TodoTestSupport
 
     @Test(arguments: StoreKind.available)
     func signOutDeletesTheSessionAndClearsTheCookie(kind: StoreKind) async throws {
-        try await withAPI(try kind.location(), configure: { $0.betterAuthURL = "http://localhost:3000" }) { client in
+        try await withAPI(try kind.location(), configure: { $0.auth.publicURL = "http://localhost:3000" }) { client in
             let cookie = try Self.cookiePair(try await Self.signUp(client, email: Self.uniqueEmail()))
             try await client.execute(
                 uri: "/api/auth/sign-out", method: .post, headers: [.cookie: cookie, .origin: "https://evil.example"]
@@ -178,7 +178,7 @@ import TodoTestSupport
 
     @Test(arguments: StoreKind.available)
     func anHTTPSPublicURLMakesTheCookieSecure(kind: StoreKind) async throws {
-        try await withAPI(try kind.location(), configure: { $0.betterAuthURL = "https://todo.example.com" }) { client in
+        try await withAPI(try kind.location(), configure: { $0.auth.publicURL = "https://todo.example.com" }) { client in
             let response = try await Self.signUp(client, email: Self.uniqueEmail())
             let setCookie = try #require(response.headers[.setCookie])
             #expect(setCookie.hasPrefix("__Secure-better-auth.session_token="))
@@ -190,7 +190,7 @@ import TodoTestSupport
 @Suite struct TokenRoutesTests {
     @Test(arguments: StoreKind.available)
     func aSessionBuysAJWTThatOpensTheTaskAPI(kind: StoreKind) async throws {
-        try await withAPI(try kind.location(), configure: { $0.betterAuthURL = "http://localhost:3000" }) { client in
+        try await withAPI(try kind.location(), configure: { $0.auth.publicURL = "http://localhost:3000" }) { client in
             let ada = try await TestAccount.create(client)
             try await client.execute(uri: "/api/auth/token", method: .get) { response in
                 #expect(response.status == .unauthorized, "no session, no token")

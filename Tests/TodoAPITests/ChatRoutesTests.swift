@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import TodoAPI
+import TodoAgent
 import TodoCore
 import TodoTestSupport
 
@@ -128,7 +129,7 @@ import TodoTestSupport
             .slow([ScriptedLLM.text("Added "), ScriptedLLM.text("“Survives”.")], every: .milliseconds(300)),
         ])
         try await llm.serve { baseURL in
-            try await withAPI(mode: .live, configure: { $0.openAIBaseURL = baseURL }) { client in
+            try await withAPI(mode: .live, configure: { $0.agent.model = .scripted(baseURL) }) { client in
                 let ada = try await TestAccount.create(client, "chat")
                 let body = #"{"message":"add survives"}"#
                 let request = "POST /api/chat HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer \(ada.token)\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
@@ -161,7 +162,7 @@ import TodoTestSupport
             .stream([ScriptedLLM.text("Still here.")]),
         ])
         try await llm.serve { baseURL in
-            try await withAPI(mode: .live, configure: { $0.openAIBaseURL = baseURL; $0.llmMaxRetries = 0 }) { client in
+            try await withAPI(mode: .live, configure: { $0.agent.model = .scripted(baseURL, maxRetries: 0) }) { client in
                 let ada = try await TestAccount.create(client, "chat")
                 var headers = ada.bearer
                 headers[.accept] = "text/event-stream"
@@ -186,9 +187,8 @@ import TodoTestSupport
         let llm = ScriptedLLM([.hang, .stream([ScriptedLLM.text("Free again.")])])
         try await llm.serve { baseURL in
             try await withAPI(mode: .live, configure: { settings in
-                settings.openAIBaseURL = baseURL
-                settings.llmMaxRetries = 0
-                settings.agentTimeout = .seconds(3)
+                settings.agent.model = .scripted(baseURL, maxRetries: 0)
+                settings.agent.turnTimeout = .seconds(3)
                 settings.chatTurnsPerUser = 1
             }) { client in
                 let ada = try await TestAccount.create(client, "chat")
@@ -216,7 +216,7 @@ import TodoTestSupport
     @Test func idleStreamsGetHeartbeats() async throws {
         let llm = ScriptedLLM([.slow([ScriptedLLM.text("Slow answer.")], every: .milliseconds(700))])
         try await llm.serve { baseURL in
-            try await withAPI(mode: .live, configure: { $0.openAIBaseURL = baseURL; $0.chatHeartbeat = .milliseconds(200) }) { client in
+            try await withAPI(mode: .live, configure: { $0.agent.model = .scripted(baseURL); $0.chatHeartbeat = .milliseconds(200) }) { client in
                 let ada = try await TestAccount.create(client, "chat")
                 var headers = ada.bearer
                 headers[.accept] = "text/event-stream"
@@ -233,7 +233,7 @@ import TodoTestSupport
             let health = try json(try await client.execute(uri: "/health", method: .get).body)
             #expect(health["agent"] as? String == "offline")
         }
-        try await withAPI(configure: { $0.openAIBaseURL = "http://127.0.0.1:9/v1"; $0.openAIModel = "llama3" }) { client in
+        try await withAPI(configure: { $0.agent.model = OpenAIConfiguration(baseURL: "http://127.0.0.1:9/v1", apiKey: nil, model: "llama3") }) { client in
             let health = try json(try await client.execute(uri: "/health", method: .get).body)
             #expect(health["agent"] as? String == "openai:llama3")
         }

@@ -82,7 +82,7 @@ final class ExternalIssuer: Sendable {
     @Test func tokensOfAnExternalBetterAuthOpenTheAPI() async throws {
         let issuer = ExternalIssuer()
         try await issuer.serve { jwksURL in
-            try await withAPI(configure: { $0.authJWKSURL = jwksURL }) { client in
+            try await withAPI(configure: { $0.auth.jwksURL = jwksURL }) { client in
                 let ada = try await TestAccount.create(client)
                 for kid in ["ext-ed", "ext-ec"] {
                     let token = try await issuer.token(sub: ada.id, kid: kid)

@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import TodoAPI
+import TodoAgent
 import TodoAuth
 import TodoCore
 import TodoStorage
@@ -50,20 +51,19 @@ private struct RecordingHandler: LogHandler {
 func withAPI(
     _ location: DatabaseLocation = .sqliteMemory, timeout: Duration = .seconds(5), mode: TestingSetup = .router,
     recorder: LogRecorder = LogRecorder(), secrets: [String] = [testSecret], now: @escaping @Sendable () -> Date = Date.init,
-    configure: (inout Settings) -> Void = { _ in },
+    configure: (inout APIConfiguration) -> Void = { _ in },
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
-    var settings = Settings()
-    settings.database = location
-    settings.port = 0
+    var configuration = APIConfiguration()
+    configuration.port = 0
     // SQLite databases here are private to the test and migrate at start; PostgreSQL is the process's shared,
     // already migrated pool, so parallel tests neither open pools of their own nor queue on the migration lock.
     let sharesPostgres = StoreKind.available.contains(.postgres) && location == (try? StoreKind.postgres.location())
-    settings.migrateOnStart = !sharesPostgres
+    configuration.migrateOnStart = !sharesPostgres
     // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
-    settings.rateLimitPerMinute = 100_000
-    settings.authRateLimitPerMinute = 10_000
-    configure(&settings)
+    configuration.rateLimitPerMinute = 100_000
+    configuration.authRateLimitPerMinute = 10_000
+    configure(&configuration)
     let database = sharesPostgres
         ? try await SharedPostgres.borrowed()
         : try await DatabaseFactory.open(location, poolSize: 2, timeout: timeout, logger: recorder.logger())
@@ -71,7 +71,7 @@ func withAPI(
         // A cheaper scrypt: the API's behaviour is the same, and sign-ins stay fast on a busy machine (the rate limit
         // tests count attempts within a minute). PasswordHasherTests check Better Auth's real parameters.
         APIDependencies(
-            settings: settings, database: database, authSecrets: secrets, hasher: cheapHasher,
+            configuration: configuration, database: database, authSecrets: secrets, hasher: cheapHasher,
             now: now, logger: recorder.logger()
         )
     )
@@ -82,4 +82,11 @@ let testSecret = "test-secret-0123456789-abcdefghijklmnop"
 
 func json(_ buffer: ByteBuffer) throws -> [String: Any] {
     try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8)) as? [String: Any] ?? [:]
+}
+
+extension OpenAIConfiguration {
+    /// A test's scripted model server (see `ScriptedLLM`).
+    static func scripted(_ baseURL: String, maxRetries: Int = 3) -> OpenAIConfiguration {
+        OpenAIConfiguration(baseURL: baseURL, apiKey: nil, model: "gpt-4o-mini", maxRetries: maxRetries)
+    }
 }

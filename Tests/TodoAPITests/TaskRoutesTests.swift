@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import TodoAPI
+import TodoAuth
 import TodoCore
 import TodoTestSupport
 
@@ -179,7 +180,7 @@ struct TestAccount {
     @Test(arguments: StoreKind.available)
     func cookieAuthenticatedChangesNeedATrustedOrigin(kind: StoreKind) async throws {
         try await withAPI(try kind.location(), configure: {
-            $0.betterAuthURL = "http://localhost:3000"
+            $0.auth.publicURL = "http://localhost:3000"
             $0.trustedOrigins = ["https://app.example.com"]
         }) { client in
             let ada = try await TestAccount.create(client)

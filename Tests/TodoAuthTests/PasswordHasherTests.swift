@@ -75,7 +75,7 @@ import TodoTestSupport
     }
 
     @Test func tokensAreThirtyTwoAlphanumericCharacters() {
-        let tokens = (0..<100).map { _ in SessionToken.generate() }
+        let tokens = (0..<100).map { _ in RandomID.make() }
         #expect(tokens.allSatisfy { $0.count == 32 && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } })
         #expect(Set(tokens).count == 100)
     }

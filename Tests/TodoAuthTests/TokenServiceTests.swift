@@ -228,4 +228,51 @@ import TodoTestSupport
             await #expect(throws: TodoError.self) { try await tokens.verify(try Self.hs256(["sub": "user-1"], secret: Self.secret)) }
         }
     }
+
+    /// Forged `kid`s must not become one database read each; a key another replica has just made still verifies.
+    @Test func unknownKeyIDsRereadTheKeyTableAtMostOncePerInterval() async throws {
+        try await withStore(.sqliteMemory) { migrated in
+            let clock = ManualClock(start: Date())
+            let store = CountingKeyStore(SQLStore(database: migrated.database, now: clock.now))
+            let tokens = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, now: clock.now)
+            let user = try await makeUser(migrated)
+            let own = try await tokens.issue(for: user)
+            let parts = own.split(separator: ".")
+            var header = try Self.decode(parts[0])
+            let reads = store.reads
+            for attempt in 0..<20 {
+                header["kid"] = "forged-\(attempt)"
+                let forgedHeader = Self.base64URL(try JSONSerialization.data(withJSONObject: header))
+                await #expect(throws: TodoError.self) { try await tokens.verify("\(forgedHeader).\(parts[1]).\(parts[2])") }
+            }
+            #expect(store.reads - reads <= 1, "20 forged key ids read the key table \(store.reads - reads) times")
+
+            // Another replica rotates; once the interval has passed, the first token with the new key rereads.
+            let otherReplica = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer, now: clock.now)
+            _ = try await otherReplica.rotate()
+            let fresh = try await otherReplica.issue(for: user)
+            clock.advance(by: TokenService.unknownKeyRereadInterval)
+            #expect(try await tokens.verify(fresh) == user.id)
+        }
+    }
+}
+
+/// Counts reads of the key table.
+final class CountingKeyStore: SigningKeyStore, @unchecked Sendable {
+    let base: any SigningKeyStore
+    private let lock = NSLock()
+    private var count = 0
+
+    init(_ base: any SigningKeyStore) { self.base = base }
+
+    var reads: Int { lock.withLock { count } }
+
+    func signingKeys() async throws -> [StoredSigningKey] {
+        lock.withLock { count += 1 }
+        return try await base.signingKeys()
+    }
+
+    func addSigningKey(_ key: StoredSigningKey) async throws { try await base.addSigningKey(key) }
+    func retireSigningKeys(except id: String, expiresAt: Date) async throws { try await base.retireSigningKeys(except: id, expiresAt: expiresAt) }
+    func deleteSigningKeys(expiredBefore date: Date) async throws { try await base.deleteSigningKeys(expiredBefore: date) }
 }

@@ -92,3 +92,14 @@ public func withFreshPostgres(_ body: @escaping @Sendable (DatabaseLocation) asy
         try await shared.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
     }
 }
+
+extension DatabaseFactory {
+    /// Runs `body` with the database's lifecycle running beside it, then shuts the database down.
+    public static func withDatabase<T: Sendable>(
+        _ location: DatabaseLocation, poolSize: Int, timeout: Duration, logger: Logger,
+        _ body: @escaping @Sendable (any SQLDatabase) async throws -> T
+    ) async throws -> T {
+        let database = try await open(location, poolSize: poolSize, timeout: timeout, logger: logger)
+        return try await withRunning(database, body)
+    }
+}

@@ -52,12 +52,12 @@ import TodoTestSupport
     }
 
     static func web(apiPort: Int) throws -> some ApplicationProtocol {
-        var settings = Settings()
-        settings.apiURL = "http://127.0.0.1:\(apiPort)"
-        settings.port = 0
+        var configuration = WebConfiguration()
+        configuration.apiURL = "http://127.0.0.1:\(apiPort)"
+        configuration.port = 0
         var quiet = Logger(label: "web")
         quiet.logLevel = .critical
-        return buildWebApplication(settings: settings, catalog: try AssetCatalog.bundled(), logger: quiet)
+        return buildWebApplication(configuration, catalog: try AssetCatalog.bundled(), logger: quiet)
     }
 
     @Test func pagesCarrySecurityHeadersAndAssetsCacheForAYear() async throws {

@@ -11,7 +11,7 @@ import TodoStorage
 
 /// Everything serve-api is built from; tests build the same app with their own database.
 public struct APIDependencies: Sendable {
-    public var settings: Settings
+    public var configuration: APIConfiguration
     public var database: any SQLDatabase
     public var store: SQLStore
     public var auth: AuthService
@@ -23,7 +23,7 @@ public struct APIDependencies: Sendable {
     public var logger: Logger
     /// The open MCP sessions of `/mcp`; it runs as a service that expires idle ones.
     public var mcpSessions: MCPSessionRegistry
-    /// Chat turns with the agent the settings choose.
+    /// Chat turns with the agent the configuration chooses.
     public var chat: ChatService
     /// The model client, when the agent has one; it runs as a service so its connections close at shutdown.
     public var modelClient: OpenAIChatClient?
@@ -31,37 +31,34 @@ public struct APIDependencies: Sendable {
     public var now: @Sendable () -> Date
 
     public init(
-        settings: Settings, database: any SQLDatabase, authSecrets: [String], hasher: PasswordHasher = PasswordHasher(),
+        configuration: APIConfiguration, database: any SQLDatabase, authSecrets: [String], hasher: PasswordHasher = PasswordHasher(),
         metrics: APIMetrics = APIMetrics(), now: @escaping @Sendable () -> Date = Date.init, logger: Logger
     ) {
-        self.settings = settings
+        self.configuration = configuration
         self.now = now
         self.database = database
         self.store = SQLStore(database: database)
         self.auth = AuthService(store: store, hasher: hasher)
         self.authSecrets = Reloadable(authSecrets)
         self.tokens = TokenService(
-            store: store, secrets: self.authSecrets, issuer: settings.betterAuthURL ?? "todo-chatbot",
-            external: settings.authJWKSURL.map { ExternalKeySet(url: $0, issuer: settings.authJWKSIssuer, audience: settings.authJWKSAudience) },
-            hs256: settings.acceptHS256Tokens ? .accepted(issuer: settings.betterAuthURL) : .refused
+            store: store, secrets: self.authSecrets, issuer: configuration.auth.issuer, external: configuration.auth.externalKeys(),
+            hs256: configuration.auth.hs256
         )
         self.metrics = metrics
         self.logger = logger
-        let catalog = ToolCatalog(store: store, timeout: settings.toolTimeout)
+        let catalog = ToolCatalog(store: store, timeout: configuration.agent.toolTimeout)
         self.mcpSessions = MCPSessionRegistry(
-            tools: TodoToolServer(catalog: catalog), sessionsPerUser: settings.mcpSessionsPerUser,
-            idleTimeout: settings.mcpSessionIdleTimeout, logger: logger
+            tools: TodoToolServer(catalog: catalog), sessionsPerUser: configuration.mcpSessionsPerUser,
+            idleTimeout: configuration.mcpSessionIdleTimeout, logger: logger
         )
-        let (agent, client) = AgentFactory.make(settings, catalog: catalog, logger: logger)
+        let (agent, client) = AgentFactory.make(configuration.agent, catalog: catalog, logger: logger)
         self.modelClient = client
-        self.chat = ChatService(
-            agent: agent, store: store, historyLimit: settings.chatHistoryLimit, turnTimeout: settings.agentTimeout, logger: logger
-        )
+        self.chat = ChatService(agent: agent, store: store, configuration: configuration.agent, logger: logger)
     }
 
     /// Cookies are `Secure` with the `__Secure-` prefix when the public URL is https.
     var sessionCookie: SessionCookie {
-        SessionCookie(secure: settings.betterAuthURL?.lowercased().hasPrefix("https://") ?? false, secrets: authSecrets)
+        SessionCookie(secure: configuration.auth.publicURL?.lowercased().hasPrefix("https://") ?? false, secrets: authSecrets)
     }
 }
 
@@ -75,29 +72,30 @@ public func buildAPIRouter(
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
-    if dependencies.settings.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
+    let configuration = dependencies.configuration
+    if configuration.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
     extend(router)
     OperationsController(
-        database: dependencies.database, metrics: dependencies.metrics, role: dependencies.settings.role,
+        database: dependencies.database, metrics: dependencies.metrics, role: configuration.role,
         agent: dependencies.chat.agent.label
     )
         .register(on: router)
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
     let limiter = RateLimiter(store: dependencies.store, now: dependencies.now)
-    let origins = OriginPolicy(publicURL: dependencies.settings.betterAuthURL, trusted: dependencies.settings.trustedOrigins)
+    let origins = OriginPolicy(publicURL: configuration.auth.publicURL, trusted: configuration.trustedOrigins)
     AuthController(
         auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
-        attemptsPerMinute: dependencies.settings.authRateLimitPerMinute, origins: origins,
-        clientAddresses: ClientAddressResolver(trusted: dependencies.settings.trustedProxies)
+        attemptsPerMinute: configuration.authRateLimitPerMinute, origins: origins,
+        clientAddresses: ClientAddressResolver(trusted: configuration.trustedProxies)
     ).register(on: router)
     let authentication = AuthenticationMiddleware(
-        resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: dependencies.settings.rateLimitPerMinute
+        resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: configuration.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     ChatController(
         chat: dependencies.chat, conversations: dependencies.store, metrics: dependencies.metrics,
-        turns: ChatTurnLimit(perUser: dependencies.settings.chatTurnsPerUser), heartbeat: dependencies.settings.chatHeartbeat
+        turns: ChatTurnLimit(perUser: configuration.chatTurnsPerUser), heartbeat: configuration.chatHeartbeat
     )
         .register(on: router, authentication: authentication)
     ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
@@ -118,7 +116,7 @@ public func buildAPIApplication(
     var app = Application(
         responder: HeadResponder(buildAPIRouter(dependencies, extend: extend).buildResponder()), server: server,
         configuration: .init(
-            address: .hostname(dependencies.settings.host, port: dependencies.settings.effectivePort), serverName: nil,
+            address: .hostname(dependencies.configuration.host, port: dependencies.configuration.port), serverName: nil,
             availableConnectionsDelegate: maxConnections.map { MaximumAvailableConnections($0, logger: dependencies.logger) }
         ),
         logger: dependencies.logger
@@ -127,10 +125,10 @@ public func buildAPIApplication(
     if let client = dependencies.modelClient { app.addServices(client) }
     // Last added, so it stops first after the server: turns still store their answers while the database runs.
     app.addServices(TurnDrain(
-        turns: dependencies.chat.turns, bound: dependencies.settings.agentTimeout,
-        grace: dependencies.settings.databaseTimeout, logger: dependencies.logger
+        turns: dependencies.chat.turns, bound: dependencies.configuration.agent.turnTimeout,
+        grace: dependencies.configuration.databaseTimeout, logger: dependencies.logger
     ))
-    if dependencies.settings.database.isEmbedded || dependencies.settings.migrateOnStart {
+    if dependencies.configuration.migrateOnStart {
         let (database, logger) = (dependencies.database, dependencies.logger)
         app.beforeServerStarts {
             for migration in try await Migrator(database: database).migrate() {

@@ -21,7 +21,7 @@ struct AuthController {
     func limitAttempts(_ request: Request, context: APIRequestContext, email: String) async throws {
         try await limiter.check("auth:ip:\(clientAddresses.address(of: request, peer: context.remoteAddress))", perMinute: attemptsPerMinute)
         // NUL cannot be stored in PostgreSQL; such an email fails validation right after this anyway.
-        let account = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().replacingOccurrences(of: "\0", with: "")
+        let account = EmailAddress.normalized(email).replacingOccurrences(of: "\0", with: "")
         try await limiter.check("auth:email:\(account)", perMinute: attemptsPerMinute)
     }
 

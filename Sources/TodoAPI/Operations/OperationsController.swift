@@ -9,7 +9,8 @@ import TodoStorage
 struct OperationsController {
     let database: any SQLDatabase
     let metrics: APIMetrics
-    let role: Settings.Role
+    /// The role the process plays (`api` or `serve`), as /health reports it.
+    let role: String
     /// Which agent answers chats: `offline` or `openai:<model>`.
     let agent: String
 
@@ -35,7 +36,7 @@ struct OperationsController {
 
     /// Liveness touches no dependency: a slow database must never get the container restarted.
     @Sendable func health(_ request: Request, context: APIRequestContext) async throws -> Response {
-        .json(.ok, Health(status: "ok", role: role.rawValue, version: TodoVersion.current, agent: agent))
+        .json(.ok, Health(status: "ok", role: role, version: TodoVersion.current, agent: agent))
     }
 
     @Sendable func ready(_ request: Request, context: APIRequestContext) async throws -> Response {

@@ -10,9 +10,8 @@ enum TaskQueryParser {
         }
         func choice<T: RawRepresentable & CaseIterable>(_ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
             guard let raw = parameters.get(name), !raw.isEmpty else { return nil }
-            guard let value = T(rawValue: raw.lowercased()) else {
-                let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
-                throw TodoError.validation(field: name, message: "\(name) must be one of \(allowed)")
+            guard let value = T(anyCase: raw) else {
+                throw TodoError.validation(field: name, message: "\(name) must be one of \(T.allowedValues)")
             }
             return value
         }

@@ -29,6 +29,13 @@ public struct ChatService: Sendable {
         self.logger = logger
     }
 
+    /// A service with the history window and deadline of `configuration`.
+    public init(agent: any Agent, store: any ConversationStore, configuration: AgentConfiguration, logger: Logger) {
+        self.init(
+            agent: agent, store: store, historyLimit: configuration.historyLimit, turnTimeout: configuration.turnTimeout, logger: logger
+        )
+    }
+
     /// Checks a message before anything is stored: 1 to `messageLimit` characters of text.
     public static func validate(_ message: String) throws(TodoError) -> String {
         try TaskRules.storable(message, field: "message")

@@ -6,7 +6,7 @@ public enum AccountRules {
     /// Trimmed and lower-cased; must look like `name@domain.tld` and fit in 254 characters.
     public static func email(_ raw: String) throws(TodoError) -> String {
         try TaskRules.storable(raw, field: "email")
-        let email = raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let email = EmailAddress.normalized(raw)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace)

@@ -31,7 +31,7 @@ public struct AuthService: Sendable {
 
     /// Signs in with email and password; a wrong password and an unknown email fail alike, in similar time.
     public func signIn(email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
-        let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let normalized = EmailAddress.normalized(email)
         guard !normalized.utf8.contains(0), let credential = try await store.credential(email: normalized) else {
             _ = try await hasher.verify(password, against: Self.decoyHash)
             throw Self.invalidCredentials
@@ -64,7 +64,7 @@ public struct AuthService: Sendable {
 
     private func startSession(for user: User, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
         let session = try await store.createSession(
-            userID: user.id, token: SessionToken.generate(), expiresAt: now().addingTimeInterval(Self.sessionLifetime),
+            userID: user.id, token: RandomID.make(), expiresAt: now().addingTimeInterval(Self.sessionLifetime),
             ipAddress: ipAddress, userAgent: userAgent.map { String($0.prefix(512)) }
         )
         return AuthenticatedSession(session: session, user: user)

@@ -41,7 +41,7 @@ public enum DatabaseLocation: Equatable, Sendable {
     }
 
     static func fail(_ problem: String) -> ConfigError {
-        ConfigError(key: SettingKey.databaseURL.rawValue, problem: problem)
+        ConfigError(key: "DATABASE_URL", problem: problem)
     }
 
     private static func parseSQLite(_ rest: String) throws(ConfigError) -> DatabaseLocation {
@@ -111,7 +111,7 @@ public struct PostgresLocation: Equatable, Sendable {
             case "sslmode":
                 guard let mode = TLSMode(rawValue: value) else {
                     throw DatabaseLocation.fail(
-                        "sslmode '\(value)' is not supported; use one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))"
+                        "sslmode '\(value)' is not supported; use one of \(TLSMode.allowedValues)"
                     )
                 }
                 location.tlsMode = mode

@@ -125,8 +125,8 @@ enum TaskTool: String, CaseIterable, Sendable {
 
     static func choice<T: RawRepresentable & CaseIterable>(_ arguments: ToolArguments, _ name: String, _ type: T.Type) throws -> T? where T.RawValue == String {
         guard let raw = try arguments.string(name) else { return nil }
-        guard let value = T(rawValue: raw.lowercased()) else {
-            throw ToolArgumentError(message: "Argument '\(name)' must be one of \(T.allCases.map(\.rawValue).joined(separator: ", ")).")
+        guard let value = T(anyCase: raw) else {
+            throw ToolArgumentError(message: "Argument '\(name)' must be one of \(T.allowedValues).")
         }
         return value
     }

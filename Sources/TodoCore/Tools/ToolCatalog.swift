@@ -24,7 +24,7 @@ public struct ToolCatalog: Sendable {
 
     public func call(_ name: String, arguments: JSONValue?, userID: String) async -> ToolResult {
         guard let tool = tools[name] else {
-            return .failure("Unknown tool '\(name)'. Available tools: \(TaskTool.allCases.map(\.rawValue).joined(separator: ", ")).")
+            return .failure("Unknown tool '\(name)'. Available tools: \(TaskTool.allowedValues).")
         }
         do {
             let arguments = try ToolArguments(arguments)

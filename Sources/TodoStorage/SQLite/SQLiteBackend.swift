@@ -60,7 +60,7 @@ public final class SQLiteBackend: SQLDatabase {
             throw TodoError.unavailable("cannot open the SQLite database \(location.redacted): \(error)")
         }
         let backend = SQLiteBackend(connection: connection, threadPool: threadPool, location: location.redacted, timeout: timeout)
-        let busyMillis = Int(timeout.components.seconds * 1000)
+        let busyMillis = timeout.totalMilliseconds
         // WAL lets readers of other processes run beside the writer; busy_timeout makes concurrent
         // processes (two `migrate` runs) wait for the write lock instead of failing at once.
         do {

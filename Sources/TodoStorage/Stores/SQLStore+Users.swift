@@ -10,7 +10,7 @@ extension SQLStore {
     }
 
     public func createUser(name: String, email: String, passwordHash: String) async throws -> User {
-        let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let normalized = EmailAddress.normalized(email)
         let userID = makeID()
         let accountID = makeID()
         let stamp = now()
@@ -38,7 +38,7 @@ extension SQLStore {
     }
 
     public func credential(email: String) async throws -> UserCredential? {
-        let normalized = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let normalized = EmailAddress.normalized(email)
         let rows = try await database.query(
             #"""
             SELECT \#(Self.userColumns("u")), a."password" FROM "user" u

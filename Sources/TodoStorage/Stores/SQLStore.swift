@@ -1,8 +1,8 @@
 import Foundation
 import TodoCore
 
-/// The `TodoStore` over any `SQLDatabase`: the same statements serve SQLite and PostgreSQL.
-public struct SQLStore: TodoStore {
+/// Every store protocol over any `SQLDatabase`: the same statements serve SQLite and PostgreSQL.
+public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, RateLimitStore, ConversationStore {
     public let database: any SQLDatabase
     let now: @Sendable () -> Date
     let makeID: @Sendable () -> String
@@ -12,22 +12,11 @@ public struct SQLStore: TodoStore {
     ///   - makeID: generates text ids for Better Auth rows.
     public init(
         database: any SQLDatabase, now: @escaping @Sendable () -> Date = Date.init,
-        makeID: @escaping @Sendable () -> String = SQLStore.randomID
+        makeID: @escaping @Sendable () -> String = { RandomID.make() }
     ) {
         self.database = database
         self.now = now
         self.makeID = makeID
-    }
-
-    public func ping() async throws {
-        try await database.ping()
-    }
-
-    /// A 32-character alphanumeric id, the shape Better Auth generates.
-    @Sendable public static func randomID() -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
-        var generator = SystemRandomNumberGenerator()
-        return String(decoding: (0..<32).map { _ in alphabet[Int(generator.next(upperBound: UInt(alphabet.count)))] }, as: UTF8.self)
     }
 }
 

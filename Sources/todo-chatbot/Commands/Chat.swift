@@ -89,11 +89,10 @@ struct Chat: AsyncParsableCommand {
             try await DatabaseOpener.withDatabase(settings, logger: logger) { database in
                 let store = SQLStore(database: database)
                 let userID = try await Self.user(email, store: store, create: embedded)
-                let catalog = ToolCatalog(store: store, timeout: settings.toolTimeout)
-                let (agent, client) = AgentFactory.make(settings, catalog: catalog, logger: logger)
-                let service = ChatService(
-                    agent: agent, store: store, historyLimit: settings.chatHistoryLimit, turnTimeout: settings.agentTimeout, logger: logger
-                )
+                let configuration = settings.agentConfiguration
+                let catalog = ToolCatalog(store: store, timeout: configuration.toolTimeout)
+                let (agent, client) = AgentFactory.make(configuration, catalog: catalog, logger: logger)
+                let service = ChatService(agent: agent, store: store, configuration: configuration, logger: logger)
                 defer { if let client { Task { try? await client.shutdown() } } }
                 try await converse(first: first) { text, conversation in
                     let summary = try await service.send(text, conversationID: conversation, userID: userID, timeZone: zone) { event in

@@ -52,7 +52,7 @@ struct Healthcheck: AsyncParsableCommand {
         }
         let settings = try Startup.settings(global, flags: flags)
         guard let millis = Self.milliseconds(timeout) else {
-            throw Startup.fail("configuration error: --timeout: '\(timeout)' is not a positive duration (e.g. 3s, 500ms)", code: 2)
+            throw Startup.fail("configuration error: --timeout: '\(timeout)' is not a positive duration under 10 minutes (e.g. 3, 3s, 500ms, 1m)", code: 2)
         }
         let target = url ?? Self.localURL(settings)
         let start = ContinuousClock.now
@@ -62,8 +62,7 @@ struct Healthcheck: AsyncParsableCommand {
         }
         do {
             let response = try HTTPProbe.get(target, timeoutMillis: millis)
-            let elapsed = (ContinuousClock.now - start).components
-            let ms = elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+            let ms = (ContinuousClock.now - start).totalMilliseconds
             guard (200..<300).contains(response.status) else {
                 print("unhealthy: \(target) answered \(response.status) in \(ms) ms")
                 throw ExitCode(1)
@@ -114,10 +113,7 @@ struct Healthcheck: AsyncParsableCommand {
     }
 
     static func milliseconds(_ text: String) -> Int32? {
-        let value = text.lowercased()
-        let (number, scale): (Substring, Double) =
-            value.hasSuffix("ms") ? (value.dropLast(2), 1) : value.hasSuffix("s") ? (value.dropLast(1), 1000) : (Substring(value), 1000)
-        guard let amount = Double(number), amount > 0, amount * scale < 600_000 else { return nil }
-        return Int32(amount * scale)
+        guard let duration = SettingReader.duration(text), duration < .seconds(600) else { return nil }
+        return Int32(duration.totalMilliseconds)
     }
 }

@@ -74,16 +74,11 @@ struct KeyOptions: ParsableArguments {
     func withTokens<T: Sendable>(_ body: @escaping @Sendable (TokenService) async throws -> T) async throws -> T {
         let settings = try Startup.settings(global, flags: database.flags.merging(auth.flags) { $1 })
         let logger = Startup.logger(settings, label: "keys")
-        let secrets: [String]
-        do {
-            secrets = try EmbeddedSecret.resolve(settings)
-        } catch {
-            throw Startup.fail(Startup.describe(error), code: 2)
-        }
+        let secrets = try AuthSecrets.resolve(settings)
         do {
             return try await DatabaseOpener.withDatabase(settings, logger: logger) { database in
                 let tokens = TokenService(
-                    store: SQLStore(database: database), secrets: secrets, issuer: settings.betterAuthURL ?? "todo-chatbot"
+                    store: SQLStore(database: database), secrets: secrets, issuer: settings.authConfiguration.issuer
                 )
                 return try await body(tokens)
             }

@@ -32,12 +32,7 @@ struct Serve: AsyncParsableCommand {
         let settings = try options.settings(role: .serve)
         let logger = Startup.logger(settings, label: "serve")
         let certificate = try ServerCertificate(settings)
-        let catalog: AssetCatalog
-        do {
-            catalog = try AssetCatalog.bundled()
-        } catch {
-            throw Startup.fail("cannot load the web UI: \(Startup.describe(error))")
-        }
+        let catalog = try BundledUI.catalog()
         let dependencies = try await ServeAPI.dependencies(settings, logger: logger)
         let apiHealth: JSONValue = [
             "status": "ok", "role": "api", "version": .string(TodoVersion.current), "agent": .string(dependencies.chat.agent.label),

@@ -51,20 +51,9 @@ struct ServeAPI: AsyncParsableCommand {
 
     /// The secret, the database and everything the API is built from; failures stop the command with one line.
     static func dependencies(_ settings: Settings, logger: Logger) async throws -> APIDependencies {
-        if !settings.database.isEmbedded, settings.betterAuthSecret == nil {
-            throw Startup.fail(
-                "configuration error: BETTER_AUTH_SECRET: required when DATABASE_URL is PostgreSQL (generate one with: openssl rand -base64 32)",
-                code: 2
-            )
-        }
-        let secrets: [String]
-        do {
-            secrets = try EmbeddedSecret.resolve(settings)
-        } catch {
-            throw Startup.fail(Startup.describe(error))
-        }
+        let secrets = try AuthSecrets.resolve(settings)
         let database = try await DatabaseOpener.open(settings, logger: logger)
-        return APIDependencies(settings: settings, database: database, authSecrets: secrets, logger: logger)
+        return APIDependencies(configuration: settings.apiConfiguration, database: database, authSecrets: secrets, logger: logger)
     }
 
     /// Names the address when the listener cannot be set up, the most common reason a server fails at start.

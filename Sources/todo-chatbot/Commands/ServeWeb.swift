@@ -29,13 +29,8 @@ struct ServeWeb: AsyncParsableCommand {
         settings.role = .web
         let logger = Startup.logger(settings, label: "serve-web")
         let certificate = try ServerCertificate(settings)
-        let catalog: AssetCatalog
-        do {
-            catalog = try AssetCatalog.bundled()
-        } catch {
-            throw Startup.fail("cannot load the web UI: \(Startup.describe(error))")
-        }
-        let app = buildWebApplication(settings: settings, catalog: catalog, server: try ServerTLS.builder(certificate, settings: settings), maxConnections: settings.maxConnections, logger: logger)
+        let catalog = try BundledUI.catalog()
+        let app = buildWebApplication(settings.webConfiguration, catalog: catalog, server: try ServerTLS.builder(certificate, settings: settings), maxConnections: settings.maxConnections, logger: logger)
         logger.info(
             "serve-web starting",
             metadata: ["address": "\(settings.host):\(settings.effectivePort)", "api": "\(settings.apiURL)", "version": "\(TodoVersion.current)"]

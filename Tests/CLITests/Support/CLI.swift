@@ -3,6 +3,7 @@ import Synchronization
 import TodoAPI
 import TodoCore
 import TodoTestSupport
+@testable import todo_chatbot
 
 #if canImport(Glibc)
 import Glibc

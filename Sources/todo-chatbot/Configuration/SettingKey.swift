@@ -1,3 +1,4 @@
+import TodoCore
 import Foundation
 
 /// Every configuration key the product reads, with its flag spelling and whether its value is secret.

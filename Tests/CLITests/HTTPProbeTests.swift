@@ -1,19 +1,17 @@
 import Foundation
-import HummingbirdTesting
 import Testing
-import TodoAPI
+@testable import todo_chatbot
 import TodoTestSupport
 
-@Suite struct HTTPProbeTests {
+@Suite(.heavy) struct HTTPProbeTests {
     @Test func readsTheStatusAndBodyOfALiveServer() async throws {
-        try await withAPI(mode: .live) { client in
-            let port = try #require(client.port)
-            let response = try await offPool { try HTTPProbe.get("http://127.0.0.1:\(port)/health", timeoutMillis: 3000) }
-            #expect(response.status == 200)
-            #expect(response.body.contains(#""status":"ok""#))
-            let missing = try await offPool { try HTTPProbe.get("http://localhost:\(port)/nope", timeoutMillis: 3000) }
-            #expect(missing.status == 404)
-        }
+        let server = try await CLI(environment: ["DATABASE_URL": "sqlite::memory:"]).startServer()
+        defer { server.stop() }
+        let response = try await offPool { try HTTPProbe.get("http://127.0.0.1:\(server.port)/health", timeoutMillis: 3000) }
+        #expect(response.status == 200)
+        #expect(response.body.contains(#""status":"ok""#))
+        let missing = try await offPool { try HTTPProbe.get("http://localhost:\(server.port)/nope", timeoutMillis: 3000) }
+        #expect(missing.status == 404)
     }
 
     @Test func aClosedPortIsRefused() throws {

@@ -5,29 +5,11 @@ import TodoCore
 import Glibc
 #endif
 
-/// The signing secret of the embedded default: made once, kept beside the SQLite file, readable by the owner only.
-///
-/// It lets `swift run todo-chatbot serve-api` work with no configuration while keeping sessions valid across
-/// restarts. With PostgreSQL, `BETTER_AUTH_SECRET` is required instead, since replicas must share it.
-public enum EmbeddedSecret {
-    public static let fileName = "auth-secret"
-
-    /// The secrets of `BETTER_AUTH_SECRET` (newest first) when set; otherwise the kept secret of the SQLite store
-    /// (or a fresh one for `:memory:`).
-    public static func resolve(_ settings: Settings) throws -> [String] {
-        if !settings.betterAuthSecrets.isEmpty { return settings.betterAuthSecrets }
-        switch settings.database {
-        case .sqliteMemory: return [generate()]
-        case .sqliteFile(let path):
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-            return [try loadOrCreate(at: folder.appendingPathComponent(fileName).path)]
-        case .postgres:
-            throw TodoError.validation(field: SettingKey.betterAuthSecret.rawValue, message: "BETTER_AUTH_SECRET is required with PostgreSQL")
-        }
-    }
-
+/// A signing secret made once and kept in a file readable by the owner only. The caller chooses the file: the
+/// embedded default keeps it beside its SQLite database, so sessions stay valid across restarts with no configuration.
+public enum KeptSecret {
     /// 48 random bytes in base64: always 64 characters, which is how a kept secret is recognised as whole.
-    static func generate() -> String {
+    public static func generate() -> String {
         var generator = SystemRandomNumberGenerator()
         return Data((0..<48).map { _ in UInt8.random(in: .min ... .max, using: &generator) }).base64EncodedString()
     }
@@ -39,7 +21,7 @@ public enum EmbeddedSecret {
     /// Reads the kept secret, or makes it: written to a temporary file, synced, then linked into place, so a crash,
     /// a full disk or two processes starting at once can never leave a short or empty secret under the real name.
     /// A kept file that is not a whole secret is an error that says what to do; it is never used as a key.
-    static func loadOrCreate(at path: String) throws -> String {
+    public static func loadOrCreate(at path: String) throws -> String {
         if let existing = try read(path) { return existing }
         let folder = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])

@@ -1,3 +1,4 @@
+import TodoCore
 /// The layered sources of configuration, highest precedence first: flags, environment, `.env`, defaults.
 public struct ConfigSources: Sendable {
     /// Where a value came from, for messages and `--help`.

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Testing
-import TodoAPI
+@testable import todo_chatbot
 import TodoCore
 
 @Suite struct LineLogHandlerTests {

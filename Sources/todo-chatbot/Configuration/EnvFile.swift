@@ -1,3 +1,4 @@
+import TodoCore
 import Foundation
 
 /// Parses `.env` files: `KEY=value`, optional `export`, `#` comments, single and double quotes.

@@ -1,4 +1,5 @@
 import Testing
+@testable import todo_chatbot
 import TodoCore
 
 @Suite struct EnvFileTests {

@@ -1,8 +1,20 @@
+import TodoCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
+
+/// The C names differ in type between Glibc and Darwin; these two keep the code below the same on both.
+private let streamSocketType = Int32(SOCK_STREAM.rawValue)
+private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>?, _ length: socklen_t) -> Int32 {
+    Glibc.connect(fd, address, length)
+}
 #elseif canImport(Darwin)
 import Darwin
+
+private let streamSocketType = SOCK_STREAM
+private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>?, _ length: socklen_t) -> Int32 {
+    Darwin.connect(fd, address, length)
+}
 #endif
 
 /// A minimal blocking HTTP/1.1 GET over a plain socket, for `healthcheck`.
@@ -27,7 +39,7 @@ public enum HTTPProbe {
         let deadline = monotonicMillis() + Int64(timeoutMillis)
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = streamSocketType
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(target.host, String(target.port), &hints, &list) == 0, let first = list else {
             throw Failure(description: "cannot resolve host \(target.host)")
@@ -82,8 +94,7 @@ public enum HTTPProbe {
     }
 
     static func monotonicMillis() -> Int64 {
-        let elapsed = ContinuousClock.now - epoch
-        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        (ContinuousClock.now - epoch).totalMilliseconds
     }
 
     private static let epoch = ContinuousClock.now
@@ -101,7 +112,7 @@ public enum HTTPProbe {
 
     static func connect(_ fd: Int32, _ address: UnsafeMutablePointer<sockaddr>?, _ length: socklen_t, deadline: Int64) throws(Failure) {
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
-        if Glibc.connect(fd, address, length) != 0 {
+        if connectSocket(fd, address, length) != 0 {
             guard errno == EINPROGRESS else { throw Failure(description: describeErrno(errno)) }
             try wait(fd, for: Int16(POLLOUT), deadline: deadline)
             var error: Int32 = 0

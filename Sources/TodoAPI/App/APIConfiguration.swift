@@ -1,0 +1,37 @@
+import TodoAgent
+import TodoAuth
+import TodoCore
+
+/// What serve-api is configured with: its listener, limits, sign-in and agent. The executable builds it from the
+/// validated settings; tests build it directly.
+public struct APIConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8000
+    /// The role /health reports: `api`, or `serve` when the web UI runs in the same process.
+    public var role = "api"
+    /// Whether the server terminates TLS itself (responses then carry HSTS).
+    public var servesTLS = false
+    /// Migrate before listening: always for the embedded store, with `MIGRATE_ON_START` for PostgreSQL.
+    public var migrateOnStart = true
+    public var databaseTimeout = Duration.seconds(5)
+    public var auth = AuthConfiguration()
+    /// Origins besides the public URL's that may send cookie-authenticated writes.
+    public var trustedOrigins: [String] = []
+    /// Peers whose `X-Forwarded-For` is believed, read right to left.
+    public var trustedProxies = IPNetwork.loopback
+    /// Requests a minute per signed-in user, with bursts up to the same number.
+    public var rateLimitPerMinute = 120
+    /// Sign-in and sign-up attempts a minute per client IP and per email.
+    public var authRateLimitPerMinute = 5
+    public var agent = AgentConfiguration()
+    /// Chat turns one user may run at once on a replica; one more is a 429.
+    public var chatTurnsPerUser = 3
+    /// How often an idle chat stream gets an SSE comment, so proxies keep it open.
+    public var chatHeartbeat = Duration.seconds(15)
+    /// Open MCP sessions a user may have; opening one more closes that user's least recently used one.
+    public var mcpSessionsPerUser = 10
+    /// An MCP session unused this long is closed.
+    public var mcpSessionIdleTimeout = Duration.seconds(30 * 60)
+
+    public init() {}
+}

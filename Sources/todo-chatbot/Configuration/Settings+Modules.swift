@@ -1,0 +1,68 @@
+import TodoCore
+import TodoAPI
+import TodoAgent
+import TodoAuth
+import TodoWeb
+
+/// Each module gets the part of the settings it uses, and no more: the API never sees TLS paths, the web role
+/// never sees the model key.
+extension Settings {
+    var apiConfiguration: APIConfiguration {
+        var api = APIConfiguration()
+        api.host = host
+        api.port = effectivePort
+        api.role = role.rawValue
+        api.servesTLS = servesTLS
+        // The embedded store always migrates itself; PostgreSQL only when asked to.
+        api.migrateOnStart = database.isEmbedded || migrateOnStart
+        api.databaseTimeout = databaseTimeout
+        api.auth = authConfiguration
+        api.trustedOrigins = trustedOrigins
+        api.trustedProxies = trustedProxies
+        api.rateLimitPerMinute = rateLimitPerMinute
+        api.authRateLimitPerMinute = authRateLimitPerMinute
+        api.agent = agentConfiguration
+        api.chatTurnsPerUser = chatTurnsPerUser
+        api.chatHeartbeat = chatHeartbeat
+        api.mcpSessionsPerUser = mcpSessionsPerUser
+        api.mcpSessionIdleTimeout = mcpSessionIdleTimeout
+        return api
+    }
+
+    var webConfiguration: WebConfiguration {
+        var web = WebConfiguration()
+        web.host = host
+        web.port = effectivePort
+        web.servesTLS = servesTLS
+        web.apiURL = apiURL
+        web.apiCAFile = apiCAFile
+        web.proxyConnections = proxyConnections
+        web.agentTimeout = agentTimeout
+        return web
+    }
+
+    /// The model server when `OPENAI_API_KEY` or `OPENAI_BASE_URL` is set; otherwise the offline agent.
+    var agentConfiguration: AgentConfiguration {
+        var agent = AgentConfiguration()
+        if openAIAPIKey != nil || openAIBaseURL != nil {
+            agent.model = OpenAIConfiguration(
+                baseURL: openAIBaseURL, apiKey: openAIAPIKey, model: openAIModel, timeout: llmTimeout, maxRetries: llmMaxRetries
+            )
+        }
+        agent.maxSteps = agentMaxSteps
+        agent.turnTimeout = agentTimeout
+        agent.historyLimit = chatHistoryLimit
+        agent.toolTimeout = toolTimeout
+        return agent
+    }
+
+    var authConfiguration: AuthConfiguration {
+        var auth = AuthConfiguration()
+        auth.publicURL = betterAuthURL
+        auth.jwksURL = authJWKSURL
+        auth.jwksIssuer = authJWKSIssuer
+        auth.jwksAudience = authJWKSAudience
+        auth.acceptsHS256Tokens = acceptHS256Tokens
+        return auth
+    }
+}
