@@ -1,5 +1,5 @@
 #!/bin/sh
-# Starts one role of todo-chatbot: checks what the role needs, migrates when asked, then execs the binary so
+# Starts one role of todo-chatbot: checks what serve-web needs, migrates when asked, then execs the binary so
 # signals (SIGTERM from `docker stop`) reach it directly. Any other command passes through unchanged.
 set -eu
 
@@ -12,34 +12,17 @@ fail() {
   exit 2
 }
 
-uses_postgres() {
-  [ -n "${DATABASE_URL_FILE:-}" ] && return 0
-  case "${DATABASE_URL:-}" in
-    postgres://* | postgresql://*) return 0 ;;
-    *) return 1 ;;
-  esac
-}
-
-# The secret may be given directly or as a file (Docker and Kubernetes secrets); the binary reads either.
-has_auth_secret() {
-  [ -n "${BETTER_AUTH_SECRET:-}" ] || [ -n "${BETTER_AUTH_SECRET_FILE:-}" ]
-}
-
+# What the API roles need (BETTER_AUTH_SECRET with PostgreSQL, ...) the binary checks itself, with the same one-line
+# errors in and out of containers; only serve-web's API_URL, which has a default outside containers, is checked here.
 case "$role" in
   serve-api | api)
     role=serve-api
-    if uses_postgres && ! has_auth_secret; then
-      fail "BETTER_AUTH_SECRET (or BETTER_AUTH_SECRET_FILE) is required with PostgreSQL (32+ characters; generate one with: openssl rand -base64 32)"
-    fi
     ;;
   serve-web | web)
     role=serve-web
     [ -n "${API_URL:-}" ] || fail "API_URL is required for serve-web (the API's base URL, e.g. http://api:8000)"
     ;;
   serve)
-    if uses_postgres && ! has_auth_secret; then
-      fail "BETTER_AUTH_SECRET (or BETTER_AUTH_SECRET_FILE) is required with PostgreSQL (32+ characters; generate one with: openssl rand -base64 32)"
-    fi
     ;;
   migrate)
     exec "$bin" migrate "$@"

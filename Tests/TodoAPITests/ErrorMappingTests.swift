@@ -15,7 +15,7 @@ import TodoStorage
         (TodoError.unauthorized(code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password"), 401, "INVALID_EMAIL_OR_PASSWORD"),
         (TodoError.forbidden("not yours"), 403, "FORBIDDEN"),
         (TodoError.unavailable("db down"), 503, "SERVICE_UNAVAILABLE"),
-        (SQLError.uniqueViolation, 409, "CONFLICT"),
+        (TodoError.duplicate("That already exists."), 409, "CONFLICT"),
         (CancellationError(), 500, "INTERNAL_ERROR"),
     ])
     func everyErrorBecomesOneJSONShape(error: any Error, status: Int, code: String) throws {

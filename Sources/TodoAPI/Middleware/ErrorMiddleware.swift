@@ -4,7 +4,6 @@ import Hummingbird
 import Logging
 import NIOCore
 import TodoCore
-import TodoStorage
 
 /// The one place where errors become HTTP responses, always as `{"error":{"code","message","field"?}}`.
 struct ErrorMiddleware: RouterMiddleware {
@@ -30,6 +29,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 case .validation: .unprocessableContent
                 case .notFound: .notFound
                 case .conflict: .unprocessableContent
+                case .duplicate: .conflict
                 case .unauthorized: .unauthorized
                 case .forbidden: .forbidden
                 case .unavailable: .serviceUnavailable
@@ -43,8 +43,6 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: error.status, code: APIProblem.code(for: error.status),
                 message: error.body ?? error.status.reasonPhrase
             )
-        case SQLError.uniqueViolation:
-            return APIProblem(status: .conflict, code: "CONFLICT", message: "That already exists.")
         case is NIOTooManyBytesError:
             return APIProblem(status: .contentTooLarge, code: "PAYLOAD_TOO_LARGE", message: "The request body is over 64 KiB.")
         case is DecodingError:

@@ -33,7 +33,7 @@ public func withDeadline<T: Sendable>(
                         remaining = timeout - checkpoint.after
                     }
                     guard (try? await Task.sleep(for: remaining)) != nil else { return }
-                    race.finish(.failure(TodoError.unavailable("\(what) did not answer within \(timeout.formattedSeconds)")))
+                    race.finish(.failure(TodoError.deadlineExceeded(what, timeout)))
                 }
             )
         }
@@ -110,5 +110,13 @@ extension Duration {
         let (seconds, attoseconds) = components
         let value = Double(seconds) + Double(attoseconds) / 1e18
         return value == value.rounded() ? "\(Int(value))s" : "\(value)s"
+    }
+}
+
+extension TodoError {
+    /// What `withDeadline` throws when `what` took longer than `timeout`; callers that treat a deadline apart from
+    /// other outages compare with it.
+    public static func deadlineExceeded(_ what: String, _ timeout: Duration) -> TodoError {
+        .unavailable("\(what) did not answer within \(timeout.formattedSeconds)")
     }
 }

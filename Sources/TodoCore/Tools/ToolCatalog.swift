@@ -29,7 +29,7 @@ public struct ToolCatalog: Sendable {
         do {
             let arguments = try ToolArguments(arguments)
             let store = store
-            return .success(try await withDeadline(timeout, "The tool '\(name)'") {
+            return .success(try await withDeadline(timeout, Self.toolName(name)) {
                 try await tool.run(arguments, store: store, userID: userID)
             })
         } catch let error as ToolArgumentError {
@@ -38,8 +38,8 @@ public struct ToolCatalog: Sendable {
             switch error {
             case .notFound(let resource, let id) where resource == "task":
                 return .failure("No task \(id). Call list_tasks to see the ids.")
-            case .unavailable(let message) where message.hasPrefix("The tool"):
-                return .failure("\(message). Try again shortly.")
+            case .deadlineExceeded(Self.toolName(name), timeout):
+                return .failure("\(error.message). Try again shortly.")
             case .unavailable:
                 return .failure("The task database is unavailable right now. Try again shortly.")
             default:
@@ -49,4 +49,7 @@ public struct ToolCatalog: Sendable {
             return .failure("The tool failed unexpectedly. Try again shortly.")
         }
     }
+
+    /// How a tool is named in its deadline message.
+    static func toolName(_ name: String) -> String { "The tool '\(name)'" }
 }

@@ -1,12 +1,10 @@
 import TodoCore
 
-/// Database failures the stores react to; everything else surfaces as `TodoError.unavailable`.
-public enum SQLError: Error, Equatable, Sendable {
-    /// A UNIQUE constraint was violated.
-    case uniqueViolation
-}
+/// How the backends word database failures as `TodoError`s, so nothing above the store sees a driver's error.
+enum SQLError {
+    /// A UNIQUE constraint refused the write; the users store turns it into "that email is taken".
+    static let uniqueViolation = TodoError.duplicate("That already exists.")
 
-extension SQLError {
     /// The connection was lost after a write (or its COMMIT) reached the server, so whether it applied is unknown.
     /// It is never run again; the client is told to look before it tries again.
     static let outcomeUnknown = TodoError.unavailable(

@@ -27,7 +27,7 @@ extension SQLStore {
                 )
                 return try Self.user(from: rows[0])
             }
-        } catch SQLError.uniqueViolation {
+        } catch let error as TodoError where error == SQLError.uniqueViolation {
             throw TodoError.conflict(code: "USER_ALREADY_EXISTS", message: "User already exists. Use another email.")
         }
     }
