@@ -85,58 +85,59 @@ import TodoTestSupport
         }
     }
 
-    @Test func aTurnPastItsDeadlineStoresOnlyCompletedStepsAndReportsAnError() async throws {
-        let llm = ScriptedLLM([.stream([ScriptedLLM.toolCall(id: "t1", name: "add_task", arguments: #"{"title":"Saved"}"#)]), .hang])
-        try await withStore(.sqliteMemory) { store in
-            let user = try await makeUser(store).id
-            try await llm.serve { baseURL in
-                let client = OpenAIChatClient(OpenAIConfiguration(baseURL: baseURL, apiKey: nil, model: "m", timeout: .seconds(20)), logger: testLogger)
-                let agent = ModelAgent(model: client, catalog: ToolCatalog(store: store), maxSteps: 3)
-                let events = ModelAgentTests.Events()
-                let start = ContinuousClock.now
-                // The first step (a tool call) has 8 s to finish even on a slow, busy machine; the second never answers.
-                await #expect(throws: TodoError.unavailable("The assistant did not finish within 8s.")) {
-                    _ = try await Self.service(store, agent: agent, timeout: .seconds(8)).send("add saved", conversationID: nil, userID: user) { events.add($0) }
-                }
-                #expect(ContinuousClock.now - start < .seconds(60), "the deadline ended the turn; the bound only catches a hang")
-                try await client.shutdown()
-                #expect(events.all.last == .error(code: "TIMEOUT", message: "The assistant did not finish within 8s."))
-                let conversation = try #require(try await store.conversations(userID: user, limit: 1).first)
-                let messages = try await store.messages(conversationID: conversation.id, userID: user, limit: 10)
-                try #require(messages.map(\.role) == [.user, .assistant])
-                #expect(messages[1].toolCalls?.contains(#""status":"created""#) == true, "the completed step is kept with its result")
-            }
-        }
-    }
-
-    @Test func aTurnInterruptedByAShutdownIsRecordedAsInterruptedWithTheStepsItFinished() async throws {
-        let llm = ScriptedLLM([.stream([ScriptedLLM.toolCall(id: "t1", name: "add_task", arguments: #"{"title":"Kept"}"#)]), .hang])
+    /// A user and a model agent whose model first calls add_task with `title`, then never answers again.
+    static func withOneStepThenSilence(
+        title: String, _ body: @escaping @Sendable (SQLStore, String, ModelAgent) async throws -> Void
+    ) async throws {
+        let llm = ScriptedLLM([.stream([ScriptedLLM.toolCall(id: "t1", name: "add_task", arguments: #"{"title":"\#(title)"}"#)]), .hang])
         try await withStore(.sqliteMemory) { store in
             let user = try await makeUser(store).id
             try await llm.serve { baseURL in
                 let client = OpenAIChatClient(OpenAIConfiguration(baseURL: baseURL, apiKey: nil, model: "m", timeout: .seconds(60)), logger: testLogger)
-                let agent = ModelAgent(model: client, catalog: ToolCatalog(store: store), maxSteps: 3)
-                let service = Self.service(store, agent: agent, timeout: .seconds(60))
-                let events = ModelAgentTests.Events()
-                let turn = Task { try await service.send("add kept", conversationID: nil, userID: user) { events.add($0) } }
-                // The first step has finished; the model now never answers, as if it were slow.
-                while !events.all.contains(where: { $0.wireName == "tool-result" }) { try await Task.sleep(for: .milliseconds(20)) }
-                let outcome = await service.turns.drain(within: .zero, grace: .seconds(60))
-                #expect(outcome == (1, 1))
-                let message = "The server shut down before the assistant finished; send the message again."
-                await #expect(throws: TodoError.unavailable(message)) { _ = try await turn.value }
-                #expect(events.all.last == .error(code: "INTERRUPTED", message: message))
+                try await body(store, user, ModelAgent(model: client, catalog: ToolCatalog(store: store), maxSteps: 3))
                 try await client.shutdown()
-                let conversation = try #require(try await store.conversations(userID: user, limit: 1).first)
-                let messages = try await store.messages(conversationID: conversation.id, userID: user, limit: 10)
-                try #require(messages.map(\.role) == [.user, .assistant], "the turn is recorded whole, not left as a lone question")
-                #expect(messages[1].content.hasPrefix("[Interrupted: the server shut down"))
-                #expect(messages[1].toolCalls?.contains(#""status":"created""#) == true, "the finished step is kept with its result")
-                await #expect(throws: TodoError.unavailable("the server is shutting down; send the message again")) {
-                    _ = try await service.send("one more", conversationID: conversation.id, userID: user) { _ in }
-                }
-                #expect(try await store.messages(conversationID: conversation.id, userID: user, limit: 10).count == 2, "a refused turn stores nothing")
             }
+        }
+    }
+
+    @Test func aTurnPastItsDeadlineStoresOnlyCompletedStepsAndReportsAnError() async throws {
+        try await Self.withOneStepThenSilence(title: "Saved") { store, user, agent in
+            let events = ModelAgentTests.Events()
+            let start = ContinuousClock.now
+            // The first step (a tool call) has 8 s to finish even on a slow, busy machine; the second never answers.
+            await #expect(throws: TodoError.unavailable("The assistant did not finish within 8s.")) {
+                _ = try await Self.service(store, agent: agent, timeout: .seconds(8)).send("add saved", conversationID: nil, userID: user) { events.add($0) }
+            }
+            #expect(ContinuousClock.now - start < .seconds(60), "the deadline ended the turn; the bound only catches a hang")
+            #expect(events.all.last == .error(code: "TIMEOUT", message: "The assistant did not finish within 8s."))
+            let conversation = try #require(try await store.conversations(userID: user, limit: 1).first)
+            let messages = try await store.messages(conversationID: conversation.id, userID: user, limit: 10)
+            try #require(messages.map(\.role) == [.user, .assistant])
+            #expect(messages[1].toolCalls?.contains(#""status":"created""#) == true, "the completed step is kept with its result")
+        }
+    }
+
+    @Test func aTurnInterruptedByAShutdownIsRecordedAsInterruptedWithTheStepsItFinished() async throws {
+        try await Self.withOneStepThenSilence(title: "Kept") { store, user, agent in
+            let service = Self.service(store, agent: agent, timeout: .seconds(60))
+            let events = ModelAgentTests.Events()
+            let turn = Task { try await service.send("add kept", conversationID: nil, userID: user) { events.add($0) } }
+            // The first step has finished; the model now never answers, as if it were slow.
+            while !events.all.contains(where: { $0.wireName == "tool-result" }) { try await Task.sleep(for: .milliseconds(20)) }
+            let outcome = await service.turns.drain(within: .zero, grace: .seconds(60))
+            #expect(outcome == (1, 1))
+            let message = "The server shut down before the assistant finished; send the message again."
+            await #expect(throws: TodoError.unavailable(message)) { _ = try await turn.value }
+            #expect(events.all.last == .error(code: "INTERRUPTED", message: message))
+            let conversation = try #require(try await store.conversations(userID: user, limit: 1).first)
+            let messages = try await store.messages(conversationID: conversation.id, userID: user, limit: 10)
+            try #require(messages.map(\.role) == [.user, .assistant], "the turn is recorded whole, not left as a lone question")
+            #expect(messages[1].content.hasPrefix("[Interrupted: the server shut down"))
+            #expect(messages[1].toolCalls?.contains(#""status":"created""#) == true, "the finished step is kept with its result")
+            await #expect(throws: TodoError.unavailable("the server is shutting down; send the message again")) {
+                _ = try await service.send("one more", conversationID: conversation.id, userID: user) { _ in }
+            }
+            #expect(try await store.messages(conversationID: conversation.id, userID: user, limit: 10).count == 2, "a refused turn stores nothing")
         }
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import Testing
-import TodoAgent
+@testable import TodoAgent
 import TodoCore
 import TodoStorage
 import TodoTestSupport
@@ -248,7 +248,7 @@ extension ModelAgentTests {
             Message(id: 2, conversationID: 1, userID: "u", role: .user, content: "add x", createdAt: stamp),
             Message(id: 3, conversationID: 1, userID: "u", role: .assistant, content: "Added x.", toolCalls: steps, createdAt: stamp),
         ]
-        let history = ChatService.history(stored)
+        let history = StoredTurn.history(stored)
         #expect(history.map(\.role) == [.user, .assistant, .tool, .assistant])
         #expect(history[1].toolCalls == [ToolCall(id: "c1", name: "add_task", arguments: #"{"title":"x"}"#)])
         #expect(history[2].toolCallID == "c1")

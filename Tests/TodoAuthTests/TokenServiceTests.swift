@@ -125,7 +125,9 @@ import TodoTestSupport
             #expect(try await rotating.verify(newHS256) == user.id)
 
             let after = TokenService(store: store, secrets: [newer], issuer: Self.issuer, hs256: .accepted(issuer: nil))
-            await #expect(throws: TodoError.self) { try await after.verify(oldHS256) }
+            await #expect(throws: TodoError.unauthorized(code: "INVALID_TOKEN", message: "The token is invalid or expired.")) {
+                try await after.verify(oldHS256)
+            }
             #expect(try await after.verify(newHS256) == user.id)
         }
     }
@@ -157,7 +159,7 @@ import TodoTestSupport
             #expect(try await tokens.keyStatuses().map(\.state) == [.signing, .expired])
             let later = try await tokens.jwksJSON()
             #expect(!later.contains(oldKid) && later.contains(newKid))
-            await #expect(throws: TodoError.self) { try await tokens.verify(oldToken) }
+            await #expect(throws: Self.invalidToken) { try await tokens.verify(oldToken) }
             _ = try await tokens.rotate()
             #expect(try await store.signingKeys().count == 2, "the next rotation deletes expired keys")
         }
@@ -172,7 +174,7 @@ import TodoTestSupport
             let jwt = try await tokens.issue(for: user)
             let oldHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: Self.secret)
             let newHS256 = try Self.hs256(["sub": user.id, "exp": Date().timeIntervalSince1970 + 600], secret: newer)
-            await #expect(throws: TodoError.self) { try await tokens.verify(newHS256) }
+            await #expect(throws: Self.invalidToken) { try await tokens.verify(newHS256) }
 
             #expect(secrets.replace(with: [newer, Self.secret]))
             #expect(try await tokens.verify(newHS256) == user.id)
@@ -180,7 +182,7 @@ import TodoTestSupport
             #expect(try await tokens.verify(jwt) == user.id)
 
             #expect(secrets.replace(with: [newer]))
-            await #expect(throws: TodoError.self) { try await tokens.verify(oldHS256) }
+            await #expect(throws: Self.invalidToken) { try await tokens.verify(oldHS256) }
             #expect(try await tokens.verify(jwt) == user.id, "the public key still verifies; a new key signs from now on")
             let fresh = try await tokens.issue(for: user)
             #expect(try await tokens.verify(fresh) == user.id)
@@ -219,13 +221,13 @@ import TodoTestSupport
             #expect(try await tokens.verify(plain) == "user-1")
             let withAudience = try Self.hs256(["sub": "user-1", "exp": exp, "aud": Self.issuer], secret: Self.secret)
             #expect(try await tokens.verify(withAudience) == "user-1")
-            await #expect(throws: TodoError.self) {
+            await #expect(throws: Self.invalidToken) {
                 try await tokens.verify(try Self.hs256(["sub": "user-1", "exp": exp], secret: "another-secret-entirely-0123456789"))
             }
-            await #expect(throws: TodoError.self) {
+            await #expect(throws: Self.invalidToken) {
                 try await tokens.verify(try Self.hs256(["sub": "user-1", "exp": exp, "aud": "https://other.example"], secret: Self.secret))
             }
-            await #expect(throws: TodoError.self) { try await tokens.verify(try Self.hs256(["sub": "user-1"], secret: Self.secret)) }
+            await #expect(throws: Self.invalidToken) { try await tokens.verify(try Self.hs256(["sub": "user-1"], secret: Self.secret)) }
         }
     }
 
@@ -243,7 +245,7 @@ import TodoTestSupport
             for attempt in 0..<20 {
                 header["kid"] = "forged-\(attempt)"
                 let forgedHeader = Self.base64URL(try JSONSerialization.data(withJSONObject: header))
-                await #expect(throws: TodoError.self) { try await tokens.verify("\(forgedHeader).\(parts[1]).\(parts[2])") }
+                await #expect(throws: Self.invalidToken) { try await tokens.verify("\(forgedHeader).\(parts[1]).\(parts[2])") }
             }
             #expect(store.reads - reads <= 1, "20 forged key ids read the key table \(store.reads - reads) times")
 

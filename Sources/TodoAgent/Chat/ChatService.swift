@@ -144,9 +144,6 @@ public struct ChatService: Sendable {
         return partial.isEmpty ? note : partial + "\n\n" + note
     }
 
-    /// The model's view of stored messages (see `StoredTurn.history`).
-    public static func history(_ messages: [Message]) -> [ChatMessage] { StoredTurn.history(messages) }
-
     /// A conversation's title: the start of its first message, on one line.
     static func title(from message: String) -> String {
         let line = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? message
