@@ -144,7 +144,8 @@ def chat_suite():
         for connection in sockets:
             connection.close()
     finally:
-        server.stop()
+        # The held turns run on after their clients left, and SIGTERM would wait for them (up to AGENT_TIMEOUT).
+        server.kill()
         model.shutdown()
 
 
