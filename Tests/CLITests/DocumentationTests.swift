@@ -34,6 +34,24 @@ import TodoTestSupport
         for period in periods { #expect(Int64(period) > bound) }
     }
 
+    /// VERSION is where a release takes its version from; the binary prints it and CHANGELOG.md describes it.
+    @Test func theVersionIsOneInVersionTheBinaryAndTheChangelog() throws {
+        let version = try String(contentsOf: Self.root.appendingPathComponent("VERSION"), encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(version == TodoVersion.current, "VERSION says \(version), Sources/TodoCore/Version.swift \(TodoVersion.current)")
+        #expect(version.wholeMatch(of: /(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?/) != nil)
+        let changelog = try String(contentsOf: Self.root.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
+        #expect(changelog.contains("\n## [\(version)]"), "CHANGELOG.md has no section for \(version)")
+    }
+
+    /// A build anywhere resolves the same packages without Package.resolved: every dependency is an exact pin.
+    @Test func everyPackageIsPinnedExactly() throws {
+        let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let packages = manifest.split(separator: "\n").filter { $0.contains(".package(") }
+        #expect(packages.count > 10)
+        for line in packages { #expect(line.contains("exact: \""), "not pinned exactly: \(line)") }
+    }
+
     /// The served OpenAPI document is generated; an edit by hand, or a script change not regenerated, fails here.
     @Test func theOpenAPIDocumentIsWhatItsGeneratorMakes() async throws {
         let script = Self.root.appendingPathComponent("scripts/openapi.py").path
