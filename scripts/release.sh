@@ -44,8 +44,8 @@ while [ $# -gt 0 ]; do
 done
 
 say() { echo "release: $*"; }
-: "${REGISTRY:?set REGISTRY to the repository to push to, e.g. 127.0.0.1:5000/todo-chatbot (see --help)}"
-: "${SIGN_KEY:?set SIGN_KEY to the fingerprint of your GPG signing key (see --help)}"
+[ -n "${REGISTRY:-}" ] || registry_die 2 "set REGISTRY to the repository to push to, e.g. 127.0.0.1:5000/todo-chatbot (see --help)"
+[ -n "${SIGN_KEY:-}" ] || registry_die 2 "set SIGN_KEY to the fingerprint of your GPG signing key (see --help)"
 [[ $REGISTRY != *[@]* && ${REGISTRY##*/} != *:* && $REGISTRY == */* ]] ||
   registry_die 2 "REGISTRY is a repository without tag or digest, e.g. 127.0.0.1:5000/todo-chatbot; got $REGISTRY"
 for tool in skopeo gpg git python3; do
