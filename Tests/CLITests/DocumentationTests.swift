@@ -39,7 +39,8 @@ import TodoTestSupport
         let version = try String(contentsOf: Self.root.appendingPathComponent("VERSION"), encoding: .utf8)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(version == TodoVersion.current, "VERSION says \(version), Sources/TodoCore/Version.swift \(TodoVersion.current)")
-        #expect(version.wholeMatch(of: /(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?/) != nil)
+        let semver = try Regex(#"(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-[0-9A-Za-z.-]+)?"#)
+        #expect(try semver.wholeMatch(in: version) != nil, "VERSION is not X.Y.Z or X.Y.Z-pre")
         let changelog = try String(contentsOf: Self.root.appendingPathComponent("CHANGELOG.md"), encoding: .utf8)
         #expect(changelog.contains("\n## [\(version)]"), "CHANGELOG.md has no section for \(version)")
     }
