@@ -132,6 +132,24 @@ import TodoTestSupport
         }
     }
 
+    /// Replicas starting together on an empty key table make one signing key between them, not one each.
+    @Test(arguments: StoreKind.available)
+    func replicasStartingTogetherMakeOneSigningKey(kind: StoreKind) async throws {
+        try await withIsolatedStore(kind) { store in
+            let user = try await makeUser(store)
+            let replicas = (0..<8).map { _ in TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer) }
+            let tokens = try await withThrowingTaskGroup(of: String.self) { group in
+                for replica in replicas { group.addTask { try await replica.issue(for: user) } }
+                return try await group.reduce(into: [String]()) { $0.append($1) }
+            }
+            let keys = try await store.signingKeys()
+            #expect(keys.count == 1)
+            let kids = try Set(tokens.map { try Self.decode($0.split(separator: ".")[0])["kid"] as? String })
+            #expect(kids == [keys[0].id])
+            for token in tokens { #expect(try await replicas[0].verify(token) == user.id) }
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func rotatingTheSigningKeyKeepsOldTokensValidUntilTheyExpire(kind: StoreKind) async throws {
         try await withIsolatedStore(kind) { store in
@@ -275,6 +293,9 @@ final class CountingKeyStore: SigningKeyStore, @unchecked Sendable {
     }
 
     func addSigningKey(_ key: StoredSigningKey) async throws { try await base.addSigningKey(key) }
+    func addSigningKey(_ key: StoredSigningKey, unless present: @escaping @Sendable ([StoredSigningKey]) -> Bool) async throws -> Bool {
+        try await base.addSigningKey(key, unless: present)
+    }
     func retireSigningKeys(except id: String, expiresAt: Date) async throws { try await base.retireSigningKeys(except: id, expiresAt: expiresAt) }
     func deleteSigningKeys(expiredBefore date: Date) async throws { try await base.deleteSigningKeys(expiredBefore: date) }
 }

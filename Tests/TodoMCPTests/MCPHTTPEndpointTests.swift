@@ -7,9 +7,12 @@ import TodoStorage
 import TodoTestSupport
 
 @Suite struct MCPHTTPEndpointTests {
-    static func registry(_ store: SQLStore, perUser: Int = 10, idle: Duration = .seconds(600)) -> MCPSessionRegistry {
+    static func registry(
+        _ store: SQLStore, perUser: Int = 10, idle: Duration = .seconds(600), now: @escaping @Sendable () -> Date = Date.init
+    ) -> MCPSessionRegistry {
         MCPSessionRegistry(
-            tools: TodoToolServer(catalog: ToolCatalog(store: store)), sessionsPerUser: perUser, idleTimeout: idle, logger: testLogger
+            tools: TodoToolServer(catalog: ToolCatalog(store: store)), store: store, sessionsPerUser: perUser, idleTimeout: idle,
+            now: now, logger: testLogger
         )
     }
 
@@ -153,20 +156,24 @@ import TodoTestSupport
 
     @Test func sessionsPerUserAreCappedAndIdleOnesExpire() async throws {
         try await withStore(.sqliteMemory) { store in
-            let registry = Self.registry(store, perUser: 2, idle: .seconds(60))
+            let clock = ManualClock()
+            let registry = Self.registry(store, perUser: 2, idle: .seconds(60), now: clock.now)
             let endpoint = MCPHTTPEndpoint(registry: registry)
             let user = try await makeUser(store).id
             var first = MCPClient(endpoint, userID: user)
             _ = try await first.initialize()
+            clock.advance(by: 1)
             var second = MCPClient(endpoint, userID: user)
             _ = try await second.initialize()
+            clock.advance(by: 1)
             var third = MCPClient(endpoint, userID: user)
             _ = try await third.initialize()
             #expect(await registry.count == 2)
             #expect(await first.post(#"{"jsonrpc":"2.0","id":5,"method":"ping"}"#).status == 404, "the least recently used session was closed")
             #expect(try await third.request("ping")["result"] == [:])
 
-            await registry.sweep(now: .now + .seconds(61))
+            clock.advance(by: 61)
+            try await registry.sweep()
             #expect(await registry.count == 0)
             #expect(await third.post(#"{"jsonrpc":"2.0","id":6,"method":"ping"}"#).status == 404)
         }
@@ -178,11 +185,13 @@ import TodoTestSupport
         defer { close(fd) }
         let location = try DatabaseLocation.parse("postgresql://u:p@127.0.0.1:\(port)/db?sslmode=disable")
         try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
+            // The sessions are in a database that answers; the tool's database never does.
+            try await withStore(.sqliteMemory) { sessions in
             let registry = MCPSessionRegistry(
                 tools: TodoToolServer(catalog: ToolCatalog(store: SQLStore(database: database), timeout: .seconds(30))),
-                sessionsPerUser: 10, idleTimeout: .seconds(600), logger: testLogger
+                store: sessions, sessionsPerUser: 10, idleTimeout: .seconds(600), logger: testLogger
             )
-            var client = MCPClient(MCPHTTPEndpoint(registry: registry), userID: "nobody")
+            var client = MCPClient(MCPHTTPEndpoint(registry: registry), userID: try await makeUser(sessions).id)
             _ = try await client.initialize()
             let call = Task { [client] in
                 await client.post(#"{"jsonrpc":"2.0","id":"slow","method":"tools/call","params":{"name":"list_tasks"}}"#)
@@ -192,6 +201,7 @@ import TodoTestSupport
             let reply = await call.value
             #expect(reply.status == 404)
             await registry.closeAll()
+            }
         }
     }
 

@@ -48,7 +48,7 @@ public struct APIDependencies: Sendable {
         self.logger = logger
         let catalog = ToolCatalog(store: store, timeout: configuration.agent.toolTimeout)
         self.mcpSessions = MCPSessionRegistry(
-            tools: TodoToolServer(catalog: catalog), sessionsPerUser: configuration.mcpSessionsPerUser,
+            tools: TodoToolServer(catalog: catalog), store: store, sessionsPerUser: configuration.mcpSessionsPerUser,
             idleTimeout: configuration.mcpSessionIdleTimeout, logger: logger
         )
         let (agent, client) = AgentFactory.make(configuration.agent, catalog: catalog, logger: logger)

@@ -81,9 +81,13 @@ public actor TokenService {
            ring.signingKid != nil || !creatingIfMissing {
             return ring
         }
+        let usable: @Sendable ([StoredSigningKey]) -> Bool = { keys in
+            keys.contains { $0.expiresAt == nil && sealer.unseal($0.privateKey) != nil }
+        }
         var stored = try await store.signingKeys().filter { ($0.expiresAt ?? .distantFuture) > current }
-        if creatingIfMissing, !stored.contains(where: { $0.expiresAt == nil && sealer.unseal($0.privateKey) != nil }) {
-            try await store.addSigningKey(try OwnKeyRing.makeKey(sealer: sealer, at: current))
+        if creatingIfMissing, !usable(stored) {
+            // Checked again under the store's lock: of replicas starting together, only the first makes the key.
+            _ = try await store.addSigningKey(try OwnKeyRing.makeKey(sealer: sealer, at: current), unless: usable)
             stored = try await store.signingKeys().filter { ($0.expiresAt ?? .distantFuture) > current }
         }
         let fresh = await OwnKeyRing.build(stored, sealer: sealer, at: current)

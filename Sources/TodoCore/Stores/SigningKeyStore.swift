@@ -25,6 +25,9 @@ public protocol SigningKeyStore: Sendable {
     /// All keys, newest first.
     func signingKeys() async throws -> [StoredSigningKey]
     func addSigningKey(_ key: StoredSigningKey) async throws
+    /// Adds `key` unless `present` finds a key it can use among the stored ones, checked and added atomically
+    /// across replicas (so replicas starting together make one key, not one each); true when it was added.
+    func addSigningKey(_ key: StoredSigningKey, unless present: @escaping @Sendable ([StoredSigningKey]) -> Bool) async throws -> Bool
     /// Sets the expiry of every key but `id` to `expiresAt`, unless it expires sooner already.
     func retireSigningKeys(except id: String, expiresAt: Date) async throws
     func deleteSigningKeys(expiredBefore date: Date) async throws

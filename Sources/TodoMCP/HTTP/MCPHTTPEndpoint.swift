@@ -11,14 +11,25 @@ public struct MCPHTTPEndpoint: Sendable {
     }
 
     public func handle(_ request: MCPHTTPRequest, userID: String) async -> MCPHTTPReply {
+        do {
+            return try await route(request, userID: userID)
+        } catch {
+            // The sessions are in the database: without it no replica can tell whether a session is open.
+            var reply = MCPHTTPReply.error(503, .internalError, "The session store is unavailable; try again shortly.")
+            reply.headers.append(("Retry-After", "1"))
+            return reply
+        }
+    }
+
+    private func route(_ request: MCPHTTPRequest, userID: String) async throws -> MCPHTTPReply {
         if let version = request.protocolVersion, !TodoToolServer.supportedVersions.contains(version) {
             let supported = TodoToolServer.supportedVersions.sorted().joined(separator: ", ")
             return .error(400, .invalidRequest, "Unsupported MCP-Protocol-Version \(version); supported: \(supported).")
         }
         switch request.method {
-        case "POST": return await post(request, userID: userID)
-        case "GET": return await openEvents(request, userID: userID)
-        case "DELETE": return await end(request, userID: userID)
+        case "POST": return try await post(request, userID: userID)
+        case "GET": return try await openEvents(request, userID: userID)
+        case "DELETE": return try await end(request, userID: userID)
         default:
             var reply = MCPHTTPReply.error(405, .invalidRequest, "Method not allowed: use POST, GET or DELETE.")
             reply.headers.append(("Allow", "GET, POST, DELETE"))
@@ -26,7 +37,7 @@ public struct MCPHTTPEndpoint: Sendable {
         }
     }
 
-    private func post(_ request: MCPHTTPRequest, userID: String) async -> MCPHTTPReply {
+    private func post(_ request: MCPHTTPRequest, userID: String) async throws -> MCPHTTPReply {
         let media = request.contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
         guard media == "application/json" else {
             return .error(415, .invalidRequest, "Content-Type must be application/json.")
@@ -44,7 +55,7 @@ public struct MCPHTTPEndpoint: Sendable {
         let session: MCPSession
         let sessionID: String
         if let requested = request.sessionID {
-            guard let found = await registry.session(requested, userID: userID) else {
+            guard let found = try await registry.session(requested, userID: userID) else {
                 return .error(404, .invalidRequest, "Session not found or expired; send initialize to start a new one.")
             }
             if message.isInitialize {
@@ -52,7 +63,7 @@ public struct MCPHTTPEndpoint: Sendable {
             }
             (session, sessionID) = (found, requested)
         } else if message.isInitialize {
-            (sessionID, session) = await registry.open(userID: userID)
+            (sessionID, session) = try await registry.open(userID: userID)
         } else if case .request(let id, let method) = message.kind, !JSONRPCMessage.methods.contains(method) {
             // Clients of newer protocol versions probe methods such as server/discover before a session exists;
             // -32601 tells them to fall back to initialize.
@@ -78,14 +89,14 @@ public struct MCPHTTPEndpoint: Sendable {
         }
     }
 
-    private func openEvents(_ request: MCPHTTPRequest, userID: String) async -> MCPHTTPReply {
+    private func openEvents(_ request: MCPHTTPRequest, userID: String) async throws -> MCPHTTPReply {
         guard Self.accepts(request.accept, "text/event-stream") else {
             return .error(406, .invalidRequest, "Accept must allow text/event-stream.")
         }
         guard let requested = request.sessionID else {
             return .error(400, .invalidRequest, "Missing MCP-Session-Id header: send initialize first.")
         }
-        guard let session = await registry.session(requested, userID: userID) else {
+        guard let session = try await registry.session(requested, userID: userID) else {
             return .error(404, .invalidRequest, "Session not found or expired; send initialize to start a new one.")
         }
         guard let stream = await session.openEvents() else {
@@ -94,11 +105,11 @@ public struct MCPHTTPEndpoint: Sendable {
         return MCPHTTPReply(status: 200, headers: [(MCPHeader.sessionID, requested)] + Self.eventHeaders, body: .events(stream))
     }
 
-    private func end(_ request: MCPHTTPRequest, userID: String) async -> MCPHTTPReply {
+    private func end(_ request: MCPHTTPRequest, userID: String) async throws -> MCPHTTPReply {
         guard let requested = request.sessionID else {
             return .error(400, .invalidRequest, "Missing MCP-Session-Id header.")
         }
-        guard await registry.end(requested, userID: userID) else {
+        guard try await registry.end(requested, userID: userID) else {
             return .error(404, .invalidRequest, "Session not found or expired.")
         }
         return MCPHTTPReply(status: 204)

@@ -3,76 +3,94 @@ import Logging
 import ServiceLifecycle
 import TodoCore
 
-/// The open Streamable HTTP sessions, each bound to the user who initialized it. It caps sessions per user
-/// (opening one more closes that user's least recently used one) and closes sessions left idle; as a service
-/// it sweeps until shutdown and then closes them all.
+/// The Streamable HTTP sessions, each bound to the user who initialized it. The sessions themselves live in the
+/// database (`MCPSessionStore`), so any replica continues any session and the per-user cap (opening one more ends
+/// that user's least recently used one) and idle expiry hold across the fleet. Each replica keeps only its part of
+/// a session: the requests it is running (so a cancellation that reaches the same replica stops them) and an event
+/// stream opened there. As a service it sweeps until shutdown, then lets go of its part; the sessions stay open
+/// for the other replicas and for this one after a restart.
 public actor MCPSessionRegistry: Service {
-    struct Entry {
-        let session: MCPSession
-        var lastUsed: ContinuousClock.Instant
-    }
-
     let tools: TodoToolServer
+    let store: any MCPSessionStore
     let sessionsPerUser: Int
     let idleTimeout: Duration
+    let now: @Sendable () -> Date
     let logger: Logger
-    private var sessions: [String: Entry] = [:]
+    private var local: [String: MCPSession] = [:]
 
-    public init(tools: TodoToolServer, sessionsPerUser: Int, idleTimeout: Duration, logger: Logger) {
+    public init(
+        tools: TodoToolServer, store: any MCPSessionStore, sessionsPerUser: Int, idleTimeout: Duration,
+        now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+    ) {
         self.tools = tools
+        self.store = store
         self.sessionsPerUser = sessionsPerUser
         self.idleTimeout = idleTimeout
+        self.now = now
         self.logger = logger
     }
 
-    /// The number of open sessions.
-    public var count: Int { sessions.count }
+    /// The sessions this replica holds a part of.
+    public var count: Int { local.count }
+
+    private var idleSince: Date { now().addingTimeInterval(-Double(idleTimeout.totalMilliseconds) / 1000) }
 
     /// Starts a session for the user and returns its id.
-    func open(userID: String) async -> (id: String, session: MCPSession) {
-        let owned = sessions.filter { $0.value.session.userID == userID }
-        if owned.count >= sessionsPerUser, let oldest = owned.min(by: { $0.value.lastUsed < $1.value.lastUsed }) {
-            logger.info("mcp session closed: the user opened too many", metadata: ["session": "\(oldest.key)"])
-            await close(oldest.key)
+    func open(userID: String) async throws -> (id: String, session: MCPSession) {
+        let id = RandomID.make()
+        for ended in try await store.openMCPSession(id: id, userID: userID, limit: sessionsPerUser, now: now()) {
+            logger.info("mcp session closed: the user opened too many", metadata: ["mcp_session": "\(ended)"])
+            await closeLocal(ended)
         }
-        let id = UUID().uuidString.lowercased()
         let session = MCPSession(userID: userID)
-        sessions[id] = Entry(session: session, lastUsed: .now)
+        local[id] = session
         logger.info("mcp session opened", metadata: ["mcp_session": "\(id)", "user_id": "\(userID)"])
         return (id, session)
     }
 
-    /// The user's session with this id. Another user's session is not found, exactly like an expired one.
-    func session(_ id: String, userID: String) -> MCPSession? {
-        guard var entry = sessions[id], entry.session.userID == userID else { return nil }
-        entry.lastUsed = .now
-        sessions[id] = entry
-        return entry.session
-    }
-
-    /// Ends a session; false when the user has no session with this id.
-    func end(_ id: String, userID: String) async -> Bool {
-        guard sessions[id]?.session.userID == userID else { return false }
-        await close(id)
-        logger.info("mcp session ended by the client", metadata: ["mcp_session": "\(id)"])
-        return true
-    }
-
-    private func close(_ id: String) async {
-        guard let entry = sessions.removeValue(forKey: id) else { return }
-        await entry.session.close()
-    }
-
-    /// Closes every session unused for longer than the idle timeout.
-    public func sweep(now: ContinuousClock.Instant = .now) async {
-        for (id, entry) in sessions where now - entry.lastUsed > idleTimeout {
-            logger.info("mcp session expired", metadata: ["mcp_session": "\(id)"])
-            await close(id)
+    /// The user's open session with this id, marked used. Another user's session is not found, exactly like an
+    /// expired one, and does not disturb its owner's.
+    func session(_ id: String, userID: String) async throws -> MCPSession? {
+        guard try await store.touchMCPSession(id: id, userID: userID, idleSince: idleSince, now: now()) else {
+            if local[id]?.userID == userID { await closeLocal(id) }
+            return nil
         }
+        if let session = local[id] { return session }
+        // Opened on another replica (or before a restart): this replica's part starts now.
+        let session = MCPSession(userID: userID)
+        local[id] = session
+        return session
     }
 
+    /// Ends a session; false when the user has no open session with this id.
+    func end(_ id: String, userID: String) async throws -> Bool {
+        let ended = try await store.endMCPSession(id: id, userID: userID)
+        if local[id]?.userID == userID { await closeLocal(id) }
+        if ended { logger.info("mcp session ended by the client", metadata: ["mcp_session": "\(id)"]) }
+        return ended
+    }
+
+    private func closeLocal(_ id: String) async {
+        guard let session = local.removeValue(forKey: id) else { return }
+        await session.close()
+    }
+
+    /// Ends the sessions idle for longer than the idle timeout, and lets go of this replica's part of sessions
+    /// that ended elsewhere (ended by the client on another replica, or closed by the cap there).
+    public func sweep() async throws {
+        for id in try await store.expireMCPSessions(idleSince: idleSince) {
+            logger.info("mcp session expired", metadata: ["mcp_session": "\(id)"])
+            await closeLocal(id)
+        }
+        let held = Array(local.keys)
+        guard !held.isEmpty else { return }
+        let open = try await store.openMCPSessions(among: held)
+        for id in held where !open.contains(id) { await closeLocal(id) }
+    }
+
+    /// Lets go of this replica's part of every session: running requests stop, event streams end.
     public func closeAll() async {
-        for id in Array(sessions.keys) { await close(id) }
+        for id in Array(local.keys) { await closeLocal(id) }
     }
 
     public func run() async throws {
@@ -80,7 +98,11 @@ public actor MCPSessionRegistry: Service {
         try? await cancelWhenGracefulShutdown {
             while true {
                 try await Task.sleep(for: interval)
-                await self.sweep()
+                do {
+                    try await self.sweep()
+                } catch {
+                    self.logger.warning("mcp session sweep failed; the next one retries", metadata: ["reason": "\(error)"])
+                }
             }
         }
         await closeAll()

@@ -7,6 +7,7 @@ enum JSONRPCCode: Int64 {
     case invalidRequest = -32600
     case methodNotFound = -32601
     case invalidParams = -32602
+    case internalError = -32603
 }
 
 /// One JSON-RPC message a client posted, checked enough to route it and to reject bad parameters with `-32602`

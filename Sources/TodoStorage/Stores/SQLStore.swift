@@ -2,7 +2,7 @@ import Foundation
 import TodoCore
 
 /// Every store protocol over any `SQLDatabase`: the same statements serve SQLite and PostgreSQL.
-public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, RateLimitStore, ConversationStore {
+public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, RateLimitStore, ConversationStore, MCPSessionStore {
     public let database: any SQLDatabase
     let now: @Sendable () -> Date
     let makeID: @Sendable () -> String
