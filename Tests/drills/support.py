@@ -40,8 +40,8 @@ def request(method, url, body=None, token=None, accept=None, timeout=30):
 class Server:
     """A todo-chatbot server role on a free loopback port, logging to a file."""
 
-    def __init__(self, command="serve-api", env=None, health="/health", cwd=None):
-        self.port = free_port()
+    def __init__(self, command="serve-api", env=None, health="/health", cwd=None, port=None):
+        self.port = port or free_port()
         self.dir = cwd or tempfile.mkdtemp(prefix="todo-")
         environment = dict(os.environ, LOG_LEVEL="warning", RATE_LIMIT_PER_MINUTE="1000000",
                            AUTH_RATE_LIMIT_PER_MINUTE="1000000", CHAT_TURNS_PER_USER="1000", MIGRATE_ON_START="1",

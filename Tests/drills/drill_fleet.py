@@ -1,0 +1,271 @@
+"""Fleet drill: three serve-api and two serve-web processes on one PostgreSQL, behind HAProxy balancing round-robin
+with health checks, on loopback, as a Kubernetes Service would put them.
+
+1. The official MCP SDKs (1.x and 2.x) each run a session of 24 tool calls through the balancer; the calls land on
+   every replica (from each replica's /metrics); in the 2.x session one replica is killed with SIGKILL halfway
+   and the session goes on elsewhere.
+2. A chat turn streams through serve-web's balancer.
+3. The sign-in limit holds across replicas: the 6th attempt a minute for one email is refused, whichever replica
+   it reaches (each attempt comes from another client address).
+4. A rolling restart: each serve-api in turn is drained in HAProxy, stopped with SIGTERM and started again, under
+   a steady load of reads and writes; no request fails and every acknowledged write is there afterwards.
+
+Environment: BIN, DATABASE_URL (PostgreSQL), HAPROXY (default haproxy), MCP1_PYTHON, MCP2_PYTHON (the SDK venvs).
+"""
+
+import http.client
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from support import Server, free_port, request
+
+WORK = tempfile.mkdtemp(prefix="fleet-")
+SECRET = "fleet-drill-secret-0123456789-abcdefgh"
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def check(condition, what):
+    if not condition:
+        raise AssertionError(what)
+    print(f"  ok  {what}", flush=True)
+
+
+def api_env():
+    # The balancer connects from 127.0.0.1; clients come from 127.0.0.2 and up, so only HAProxy's
+    # X-Forwarded-For is believed, as with an ingress in front of a Service.
+    return {"DATABASE_URL": os.environ["DATABASE_URL"], "BETTER_AUTH_SECRET": SECRET, "TRUSTED_PROXIES": "127.0.0.1/32",
+            "AUTH_RATE_LIMIT_PER_MINUTE": "5", "MIGRATE_ON_START": "0", "LOG_LEVEL": "warning"}
+
+
+class Balancer:
+    """HAProxy with a frontend per role, health checks, and its runtime API on a socket."""
+
+    def __init__(self, api_ports, web_ports):
+        self.api_port, self.web_port = free_port(), free_port()
+        self.socket = os.path.join(WORK, "haproxy.sock")
+        lines = [
+            "global", f"  stats socket {self.socket} mode 600 level admin", "  maxconn 4000",
+            "defaults", "  mode http", "  timeout connect 2s", "  timeout client 60s", "  timeout server 60s",
+            "  option forwardfor", "  option redispatch", "  retries 3",
+            # A refused connection, or one closed before any answer, never reached the application: safe to retry.
+            "  retry-on conn-failure empty-response",
+            "backend api", "  balance roundrobin", "  option httpchk GET /health", "  default-server inter 300ms fall 1 rise 1",
+            *[f"  server api{i} 127.0.0.1:{port} check" for i, port in enumerate(api_ports)],
+            "backend web", "  balance roundrobin", "  option httpchk GET /api/health", "  default-server inter 300ms fall 1 rise 1",
+            *[f"  server web{i} 127.0.0.1:{port} check" for i, port in enumerate(web_ports)],
+            "frontend api_in", f"  bind 127.0.0.1:{self.api_port}", "  default_backend api",
+            "frontend web_in", f"  bind 127.0.0.1:{self.web_port}", "  default_backend web",
+        ]
+        config = os.path.join(WORK, "haproxy.cfg")
+        with open(config, "w") as file:
+            file.write("\n".join(lines) + "\n")
+        self.log = open(os.path.join(WORK, "haproxy.log"), "w")
+        self.process = subprocess.Popen([os.environ.get("HAPROXY", "haproxy"), "-f", config, "-db"], stdout=self.log, stderr=subprocess.STDOUT)
+        self.api = f"http://127.0.0.1:{self.api_port}"
+        self.web = f"http://127.0.0.1:{self.web_port}"
+
+    def command(self, line):
+        with socket.socket(socket.AF_UNIX) as connection:
+            connection.connect(self.socket)
+            connection.sendall(line.encode() + b"\n")
+            received = b""
+            while chunk := connection.recv(65536):
+                received += chunk
+            return received.decode()
+
+    def states(self, backend):
+        """{server: (status, current sessions)} from `show stat`."""
+        rows = [line.split(",") for line in self.command("show stat").splitlines() if line.startswith(backend + ",")]
+        return {row[1]: (row[17], int(row[4] or 0)) for row in rows if row[1] not in ("FRONTEND", "BACKEND")}
+
+    def wait_up(self, backend, count, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                if sum(1 for status, _ in self.states(backend).values() if status == "UP") == count:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError(f"HAProxy does not see {count} {backend} servers up: {self.states(backend)}")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
+def call(method, url, body=None, token=None, source=2, timeout=30):
+    """(status, parsed body) from the client address 127.0.0.<source>."""
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    path = "/" + url.split("//")[1].split("/", 1)[1] if "/" in url.split("//")[1] else "/"
+    connection = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(f"127.0.0.{source}", 0))
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        connection.request(method, path, body=json.dumps(body) if body is not None else None, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        try:
+            return response.status, json.loads(data) if data else None
+        except ValueError:
+            return response.status, data
+    finally:
+        connection.close()
+
+
+def mcp_requests(server):
+    """How many /mcp requests a replica has served, from its /metrics."""
+    _, body = request("GET", server.url + "/metrics")
+    total = 0
+    for line in body.decode().splitlines():
+        if line.startswith("http_requests_total") and '"/mcp"' in line:
+            total += int(float(line.rsplit(" ", 1)[1]))
+    return total
+
+
+def run_mcp(python, balancer, token, pause=None, resume=None):
+    env = dict(os.environ, API_BASE=balancer.api, TOKEN=token, CALLS="24")
+    if pause:
+        env.update(PAUSE_FILE=pause, RESUME_FILE=resume)
+    return subprocess.Popen([python, os.path.join(HERE, "fleet_mcp_client.py")], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def main():
+    binary = os.environ.get("BIN", ".build/debug/todo-chatbot")
+    # One migration for the fleet, as a Job would run it; the replicas do not migrate.
+    subprocess.run([binary, "migrate"], check=True, env=dict(os.environ), stdout=subprocess.DEVNULL)
+    apis = [Server("serve-api", env=api_env()) for _ in range(3)]
+    web_ports = [free_port(), free_port()]
+    balancer = Balancer([server.port for server in apis], web_ports)
+    balancer.wait_up("api", 3)
+    # serve-web reaches the API through the balancer, as it would through a Kubernetes Service.
+    webs = [Server("serve-web", env={"API_URL": balancer.api}, health="/api/health", port=port) for port in web_ports]
+    balancer.wait_up("web", 2)
+    print(f"=== fleet: 3 serve-api, 2 serve-web, HAProxy on {balancer.api} and {balancer.web}", flush=True)
+    try:
+        drill(balancer, apis, webs)
+    finally:
+        for server in apis + webs:
+            server.kill()
+        balancer.stop()
+
+
+def sign_up(balancer, source):
+    email = f"fleet-{time.time_ns()}@example.com"
+    status, body = call("POST", balancer.web + "/api/auth/sign-up/email",
+                        {"name": "Fleet", "email": email, "password": "correct horse battery"}, source=source)
+    check(status == 200, f"sign-up through the web balancer ({status})")
+    return email, body["token"]
+
+
+def drill(balancer, apis, webs):
+    _, token_one = sign_up(balancer, 2)
+    _, token_two = sign_up(balancer, 3)
+
+    print("=== MCP sessions through round-robin", flush=True)
+    before = [mcp_requests(server) for server in apis]
+    one = run_mcp(os.environ["MCP1_PYTHON"], balancer, token_one)
+    out, err = one.communicate(timeout=180)
+    check(one.returncode == 0, f"the MCP 1.x SDK completes 24 tool calls in one session through the balancer {err[-800:]}")
+    spread = [mcp_requests(server) - count for server, count in zip(apis, before)]
+    check(all(count > 0 for count in spread), f"its requests landed on every replica: {spread}")
+
+    pause, resume = os.path.join(WORK, "paused"), os.path.join(WORK, "resume")
+    two = run_mcp(os.environ["MCP2_PYTHON"], balancer, token_two, pause, resume)
+    deadline = time.time() + 120
+    while not os.path.exists(pause) and two.poll() is None and time.time() < deadline:
+        time.sleep(0.05)
+    check(os.path.exists(pause), "the MCP 2.x session reached its halfway point")
+    apis[0].process.send_signal(signal.SIGKILL)
+    apis[0].process.wait()
+    open(resume, "w").close()
+    out, err = two.communicate(timeout=180)
+    check(two.returncode == 0, f"with one replica killed (SIGKILL) mid-session, the 2.x session goes on: 24 calls {err[-800:]}")
+    check(len(json.loads(out)) == 24, "every call of that session added its task")
+    apis[0] = Server("serve-api", env=api_env(), port=apis[0].port)
+    balancer.wait_up("api", 3)
+
+    print("=== chat through serve-web's balancer", flush=True)
+    status, body = call_stream(balancer.web + "/api/chat", {"message": "add water the plants"}, token_one)
+    check(status == 200 and "event: done" in body and "water the plants" in body.lower(), f"a chat turn streams through the web balancer ({status})")
+
+    print("=== the sign-in limit across replicas", flush=True)
+    email, _ = sign_up(balancer, 4)
+    # The sign-up was the email's first attempt; five sign-ins from five addresses follow, round-robin.
+    statuses = [call("POST", balancer.web + "/api/auth/sign-in/email", {"email": email, "password": "wrong password here"},
+                     source=10 + attempt)[0] for attempt in range(5)]
+    check(statuses == [401] * 4 + [429], f"attempts 2 to 5 for one email are 401, the 6th is 429 on whichever replica: {statuses}")
+
+    print("=== rolling restart under load", flush=True)
+    rolling_restart(balancer, apis, token_two)
+
+
+def call_stream(url, body, token):
+    """POSTs and reads an SSE answer to its end."""
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60, source_address=("127.0.0.5", 0))
+    connection.request("POST", "/" + url.split("//")[1].split("/", 1)[1], body=json.dumps(body),
+                       headers={"Content-Type": "application/json", "Accept": "text/event-stream", "Authorization": f"Bearer {token}"})
+    response = connection.getresponse()
+    text = response.read().decode(errors="replace")
+    connection.close()
+    return response.status, text
+
+
+def rolling_restart(balancer, apis, token):
+    failures, written, stop = [], [], threading.Event()
+    lock = threading.Lock()
+
+    def load(worker):
+        count = 0
+        while not stop.is_set():
+            count += 1
+            try:
+                status, body = call("POST", balancer.api + "/api/tasks", {"title": f"load {worker}-{count}"}, token=token, source=20 + worker)
+                if status == 201:
+                    with lock:
+                        written.append(body["id"])
+                else:
+                    failures.append(f"write {status} {body}")
+                status, _ = call("GET", balancer.api + "/api/tasks?limit=5", token=token, source=20 + worker)
+                if status != 200:
+                    failures.append(f"read {status}")
+            except Exception as error:  # noqa: BLE001  (a failed request is what the drill counts)
+                failures.append(f"{type(error).__name__}: {error}")
+
+    workers = [threading.Thread(target=load, args=(worker,)) for worker in range(4)]
+    for worker in workers:
+        worker.start()
+    time.sleep(1)
+    for index, server in enumerate(apis):
+        balancer.command(f"set server api/api{index} state drain")
+        deadline = time.time() + 10
+        while balancer.states("api")[f"api{index}"][1] > 0 and time.time() < deadline:
+            time.sleep(0.05)
+        server.stop()
+        apis[index] = Server("serve-api", env=api_env(), port=server.port)
+        balancer.command(f"set server api/api{index} state ready")
+        balancer.wait_up("api", 3)
+        time.sleep(0.5)
+    stop.set()
+    for worker in workers:
+        worker.join(timeout=60)
+    check(not failures, f"no request failed while each serve-api restarted in turn ({len(written)} writes): {failures[:5]}")
+    missing = [task_id for task_id in written if call("GET", f"{balancer.api}/api/tasks/{task_id}", token=token, source=30)[0] != 200]
+    check(len(written) > 20 and not missing, f"every acknowledged write is there afterwards ({len(written)} writes, missing {missing[:5]})")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except AssertionError as error:
+        print(f"FAILED: {error}", file=sys.stderr)
+        sys.exit(1)
