@@ -23,6 +23,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 
 from support import Server, free_port, request
 
@@ -101,11 +102,16 @@ class Balancer:
         self.process.wait(timeout=10)
 
 
+def connect(url, source, timeout):
+    """A connection to the server of `url` from the client address 127.0.0.<source>, and the URL's path."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout, source_address=(f"127.0.0.{source}", 0))
+    return connection, parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def call(method, url, body=None, token=None, source=2, timeout=30):
     """(status, parsed body) from the client address 127.0.0.<source>."""
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    path = "/" + url.split("//")[1].split("/", 1)[1] if "/" in url.split("//")[1] else "/"
-    connection = http.client.HTTPConnection(host, int(port), timeout=timeout, source_address=(f"127.0.0.{source}", 0))
+    connection, path = connect(url, source, timeout)
     headers = {"Content-Type": "application/json"} if body is not None else {}
     if token:
         headers["Authorization"] = f"Bearer {token}"
@@ -202,7 +208,7 @@ def drill(balancer, apis, webs):
     # The sign-up was the email's first attempt; five sign-ins from five addresses follow, round-robin.
     statuses = [call("POST", balancer.web + "/api/auth/sign-in/email", {"email": email, "password": "wrong password here"},
                      source=10 + attempt)[0] for attempt in range(5)]
-    check(statuses == [401] * 4 + [429], f"attempts 2 to 5 for one email are 401, the 6th is 429 on whichever replica: {statuses}")
+    check(statuses == [401] * 4 + [429], f"after its sign-up, attempts 2 to 5 for one email are 401 and the 6th is 429, on whichever replica: {statuses}")
 
     print("=== rolling restart under load", flush=True)
     rolling_restart(balancer, apis, token_two)
@@ -210,9 +216,8 @@ def drill(balancer, apis, webs):
 
 def call_stream(url, body, token):
     """POSTs and reads an SSE answer to its end."""
-    host, port = url.split("//")[1].split("/")[0].split(":")
-    connection = http.client.HTTPConnection(host, int(port), timeout=60, source_address=("127.0.0.5", 0))
-    connection.request("POST", "/" + url.split("//")[1].split("/", 1)[1], body=json.dumps(body),
+    connection, path = connect(url, 5, 60)
+    connection.request("POST", path, body=json.dumps(body),
                        headers={"Content-Type": "application/json", "Accept": "text/event-stream", "Authorization": f"Bearer {token}"})
     response = connection.getresponse()
     text = response.read().decode(errors="replace")
