@@ -25,6 +25,9 @@ RPC = {"400": "Malformed message, missing session header or unsupported protocol
        "415": "Body is not application/json"}
 def rpc(*codes): return {c: {"description": RPC[c], "content": {"application/json": {"schema": ref("JSONRPCResponse")}}} for c in codes}
 def errs(*codes): return {c: {"$ref": f"#/components/responses/{NAMES[c]}"} for c in codes}
+# /mcp without its database: the sign-in check answers in the API's shape, the session store in JSON-RPC's.
+MCP503 = {"503": {"description": "The database is unavailable (checking the token, or the shared session store); see Retry-After",
+                  "content": {"application/json": {"schema": {"oneOf": [ref("Error"), ref("JSONRPCResponse")]}}}}}
 sec = [{"bearer": []}, {"cookie": []}]
 idp = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer", "format": "int64", "minimum": 1}}
 uidp = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -117,12 +120,12 @@ doc = {
             "responses": {"200": {"description": "The JSON-RPC response (a result or an error)", "content": {
                              "application/json": {"schema": ref("JSONRPCResponse")}, "text/event-stream": {"schema": {"type": "string"}}}},
                           "202": {"description": "A notification or response was accepted"},
-                          **rpc("400", "403", "404", "406", "415"), **errs("401", "413", "429", "503")}},
+                          **rpc("400", "403", "404", "406", "415"), **errs("401", "413", "429"), **MCP503}},
    "get": {"summary": "MCP Streamable HTTP: the session's stream of server-initiated messages", "operationId": "mcpStream", "security": [{"bearer": []}],
            "responses": {"200": {"description": "Server-sent events", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
-                         **rpc("400", "403", "404", "406", "409"), **errs("401", "429", "503")}},
+                         **rpc("400", "403", "404", "406", "409"), **errs("401", "429"), **MCP503}},
    "delete": {"summary": "MCP Streamable HTTP: end the session", "operationId": "mcpEnd", "security": [{"bearer": []}],
-              "responses": {"204": {"description": "Ended"}, **rpc("400", "403", "404"), **errs("401", "429", "503")}},
+              "responses": {"204": {"description": "Ended"}, **rpc("400", "403", "404"), **errs("401", "429"), **MCP503}},
   },
  },
  "components": {

@@ -654,7 +654,16 @@ enum OpenAPIDocument {
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "429": {"$ref": "#/components/responses/TooManyRequests"},
-          "503": {"$ref": "#/components/responses/Unavailable"}
+          "503": {
+            "description": "The database is unavailable (checking the token, or the shared session store); see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/JSONRPCResponse"}]
+                }
+              }
+            }
+          }
         }
       },
       "get": {
@@ -685,7 +694,16 @@ enum OpenAPIDocument {
           },
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "429": {"$ref": "#/components/responses/TooManyRequests"},
-          "503": {"$ref": "#/components/responses/Unavailable"}
+          "503": {
+            "description": "The database is unavailable (checking the token, or the shared session store); see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/JSONRPCResponse"}]
+                }
+              }
+            }
+          }
         }
       },
       "delete": {
@@ -708,7 +726,16 @@ enum OpenAPIDocument {
           },
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "429": {"$ref": "#/components/responses/TooManyRequests"},
-          "503": {"$ref": "#/components/responses/Unavailable"}
+          "503": {
+            "description": "The database is unavailable (checking the token, or the shared session store); see Retry-After",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/JSONRPCResponse"}]
+                }
+              }
+            }
+          }
         }
       }
     }
