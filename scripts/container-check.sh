@@ -165,7 +165,9 @@ for name in todo-ci-api todo-ci-web; do
 done
 
 echo "=== scan"
-.venv-container/bin/trivy fs --quiet --scanners secret,misconfig --exit-code 1 --skip-dirs .build --skip-dirs '.venv*' . ||
+# The Helm chart has its own check (scripts/helm-check.sh: rendered with real values, no HIGH or CRITICAL finding).
+.venv-container/bin/trivy fs --quiet --scanners secret,misconfig --exit-code 1 --skip-dirs .build --skip-dirs '.venv*' \
+  --skip-dirs .tools --skip-dirs deploy/helm . ||
   fail "trivy found something in the repository"
 check "trivy: no secret or misconfiguration in the repository"
 bash "$tools/oci-save.sh" "$tag" "$work/image.tar" >/dev/null
