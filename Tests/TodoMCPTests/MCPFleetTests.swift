@@ -73,4 +73,26 @@ import TodoTestSupport
             #expect(try await fourth.request("ping")["result"] == [:])
         }
     }
+
+    /// Without the database no replica can tell whether a session is open: a 503 the client may retry, never a
+    /// 404 that would make it throw its session away.
+    @Test func aStalledSessionStoreIsA503WithRetryAfter() async throws {
+        let (fd, port) = try silentListener()
+        defer { close(fd) }
+        let location = try DatabaseLocation.parse("postgresql://u:p@127.0.0.1:\(port)/db?sslmode=disable")
+        try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .milliseconds(300), logger: testLogger) { database in
+            let store = SQLStore(database: database)
+            let endpoint = MCPHTTPEndpoint(registry: MCPHTTPEndpointTests.registry(store))
+            for request in [
+                MCPHTTPRequest(method: "POST", accept: "application/json", contentType: "application/json", body: Data(MCPClient.initializeBody().utf8)),
+                MCPHTTPRequest(method: "POST", accept: "application/json", contentType: "application/json", sessionID: "some-session",
+                               body: Data(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8)),
+                MCPHTTPRequest(method: "DELETE", sessionID: "some-session"),
+            ] {
+                let reply = await endpoint.handle(request, userID: "someone")
+                #expect(reply.status == 503, "\(request.method)")
+                #expect(reply.headers.contains { $0.name == "Retry-After" && $0.value == "1" })
+            }
+        }
+    }
 }
