@@ -204,6 +204,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["OfflineCorpus.json"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,7 +20,7 @@ import TodoTestSupport
         #expect(answer["response"] == "Marked “buy milk” (#1) as done.")
 
         let piped = try await cli.run(["chat"], input: "show completed\n")
-        #expect(piped.stdout.contains("✓ #1 buy milk"), "standard input is the message when it is not a terminal")
+        #expect(piped.stdout.contains("1. ✓ buy milk"), "standard input is the message when it is not a terminal")
 
         let unknownConversation = try await cli.run(["chat", "--conversation", "99", "hi"])
         #expect(unknownConversation.status == 1)
@@ -28,6 +28,18 @@ import TodoTestSupport
         let empty = try await cli.run(["chat", "  "])
         #expect(empty.status == 1)
         #expect(empty.stderr.contains("message must not be empty"))
+    }
+
+    /// `chat` reads dates in the machine's zone (TZ), or --time-zone; the task is stored in UTC.
+    @Test func datesAreReadInTheLocalTimeZone() async throws {
+        let cli = try CLI(environment: ["DATABASE_URL": "sqlite:./todo.sqlite", "TZ": "Pacific/Auckland"])
+        let local = try await cli.run(["chat", "--json", "please add call the plumber tomorrow at 9pm, high priority"])
+        #expect(local.status == 0, "\(local.stderr)")
+        let dueLocal = try #require(JSONValue.parse(local.stdout)?["tool_calls"]?.arrayValue?.first?["arguments"]?["due_at"]?.stringValue)
+        #expect(dueLocal.hasSuffix("T21:00:00+13:00"), "9pm in Auckland: \(dueLocal)")
+        let given = try await cli.run(["chat", "--json", "--time-zone", "Europe/Berlin", "add water plants on friday at 5pm"])
+        let dueGiven = try #require(JSONValue.parse(given.stdout)?["tool_calls"]?.arrayValue?.first?["arguments"]?["due_at"]?.stringValue)
+        #expect(dueGiven.hasSuffix("T17:00:00+01:00"), "--time-zone wins: \(dueGiven)")
     }
 
     @Test func postgresNeedsANamedUser() async throws {

@@ -145,6 +145,19 @@ def run(driver):
     wait(driver).until(lambda d: "call the bank" in texts(d, "#task-list .task-title"))
     check(not driver.find_elements(By.CSS_SELECTOR, ".message-error"), "Retry sends the message again and clears the error")
 
+    # The offline agent reads everyday words in the browser's time zone: "tomorrow at 9pm" is 9pm where the user is.
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Pacific/Auckland"})
+    say(driver, "please add call the plumber tomorrow at 9pm, high priority")
+    wait(driver).until(lambda d: "call the plumber" in texts(d, "#task-list .task-title"))
+    row = next(t for t in driver.find_elements(By.CSS_SELECTOR, "#task-list .task") if "call the plumber" in t.text)
+    due = row.find_element(By.CSS_SELECTOR, ".due").text
+    check("09:00 PM" in due or "21:00" in due, f"“tomorrow at 9pm” is 9pm in the browser's time zone ({due!r})")
+    say(driver, "the plumber one is done")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".card.completed"))
+    wait(driver).until(lambda d: any("call the plumber" in t.text and t.get_attribute("class") == "task done"
+                                     for t in d.find_elements(By.CSS_SELECTOR, "#task-list .task")))
+    check(True, "“the plumber one is done” completes the task in the panel")
+
     driver.set_window_size(390, 844)
     say(driver, "add water plants")
     visible(driver, ".card.added")

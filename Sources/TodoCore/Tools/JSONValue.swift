@@ -52,6 +52,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
         return nil
     }
 
+    /// The integer, for `.int` values.
+    public var intValue: Int64? {
+        if case .int(let number) = self { return number }
+        return nil
+    }
+
     /// The elements, for `.array` values.
     public var arrayValue: [JSONValue]? {
         if case .array(let elements) = self { return elements }

@@ -62,8 +62,9 @@ enum TaskTool: String, CaseIterable, Sendable {
         case .updateTask:
             var properties = Self.fields
             properties["task_id"] = Self.taskID
+            properties["completed"] = ["type": "boolean", "description": "false reopens a completed task; true completes it, like complete_task."]
             return ToolDefinition(
-                name: rawValue, description: "Change a task's title, description, priority, tags, due date or recurrence.",
+                name: rawValue, description: "Change a task's title, description, priority, tags, due date or recurrence, or reopen it (completed: false).",
                 inputSchema: ["type": "object", "properties": .object(properties), "required": ["task_id"]]
             )
         }
@@ -109,10 +110,11 @@ enum TaskTool: String, CaseIterable, Sendable {
                 title: try arguments.string("title"), description: try arguments.string("description"),
                 priority: try arguments.string("priority").map(TaskRules.priority), tags: try arguments.strings("tags"),
                 dueAt: try arguments.string("due_at").map { (raw) throws(TodoError) -> Date? in try TaskRules.dueAt(raw) },
-                recurrence: try arguments.string("recurrence").map { (raw) throws(TodoError) -> Recurrence? in try TaskRules.recurrence(raw) }
+                recurrence: try arguments.string("recurrence").map { (raw) throws(TodoError) -> Recurrence? in try TaskRules.recurrence(raw) },
+                completed: try arguments.boolean("completed")
             )
             guard !patch.isEmpty else {
-                throw ToolArgumentError(message: "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence.")
+                throw ToolArgumentError(message: "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence, completed.")
             }
             return Self.outcome(try await store.updateTask(id: id, with: patch, userID: userID), "updated")
         }

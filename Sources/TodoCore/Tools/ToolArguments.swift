@@ -51,6 +51,17 @@ public struct ToolArguments: Sendable {
         return number
     }
 
+    /// true or false; also the strings "true" and "false", as some models send them.
+    public func boolean(_ name: String) throws(ToolArgumentError) -> Bool? {
+        guard let value = present(name) else { return nil }
+        switch value {
+        case .bool(let flag): return flag
+        case .string("true"): return true
+        case .string("false"): return false
+        default: throw ToolArgumentError(message: "Argument '\(name)' must be true or false.")
+        }
+    }
+
     /// A list of strings; a single string is taken as a list of one.
     public func strings(_ name: String) throws(ToolArgumentError) -> [String]? {
         guard let value = present(name) else { return nil }
