@@ -188,4 +188,31 @@ import TodoTestSupport
             #expect(try await store.tasks(matching: TaskQuery(), userID: user).map(\.title).sorted() == ["buy bread", "buy milk"])
         }
     }
+
+    /// Messages at the length limit built to make a pattern matcher backtrack: each is answered, and the deadline
+    /// only guards against a hang.
+    @Test func hostileMessagesAreAnsweredWithoutBacktrackingForever() async throws {
+        try await withStore(.sqliteMemory) { store in
+            let user = try await makeUser(store).id
+            let service = ChatService(
+                agent: OfflineAgent(catalog: ToolCatalog(store: store)), store: store, historyLimit: 40, turnTimeout: .seconds(60),
+                logger: testLogger
+            )
+            let limit = ChatService.messageLimit
+            func cut(_ text: String) -> String { String(text.prefix(limit)) }
+            let messages = [
+                cut("tag milk with " + String(repeating: "a and ", count: 600)) + "!",
+                cut("add buy milk tagged " + String(repeating: "x and ", count: 700)),
+                cut("add " + String(repeating: "on ", count: 1300)),
+                cut(String(repeating: "the milk is ", count: 330)) + " done",
+                cut("rename " + String(repeating: "to ", count: 1300)),
+                cut(String(repeating: "every ", count: 660)),
+                String(repeating: "🙂", count: 1000),
+            ].map { String($0.prefix(limit)) }
+            for message in messages {
+                let summary = try await service.send(message, conversationID: nil, userID: user) { _ in }
+                #expect(!summary.response.isEmpty)
+            }
+        }
+    }
 }

@@ -187,6 +187,8 @@ struct CorpusRunner {
             case ("task_id", .string(let reference)) where reference.hasPrefix("@"):
                 let title = String(reference.dropFirst()).lowercased()
                 guard let id = ids[title] ?? ids[Self.normalized(title)], got == .int(id) else { return false }
+            case ("due_at", .string("")):
+                guard got == "" else { return false }
             case ("due_at", .string(let local)):
                 guard let text = got?.stringValue, let date = Timestamp.parse(text), corpus.localText(date) == local else { return false }
             case ("title", .string(let title)), ("description", .string(let title)):

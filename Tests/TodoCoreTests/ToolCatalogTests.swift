@@ -58,6 +58,16 @@ import TodoTestSupport
             #expect(left.count == 1, "only the next occurrence is left")
             #expect(left.first?["title"] == "Buy food")
             #expect(left.first?["completed"] == false)
+
+            // update_task reopens with completed: false, and "" removes a due date or a repeat.
+            guard case .int(let next)? = left.first?["id"] else { return }
+            _ = await catalog.call("complete_task", arguments: ["task_id": .int(next)], userID: user)
+            let reopened = await catalog.call("update_task", arguments: ["task_id": .int(next), "completed": false, "due_at": "", "recurrence": ""], userID: user)
+            #expect(!reopened.isError, "\(reopened.text)")
+            let plain = try await store.task(id: next, userID: user)
+            #expect(!plain.completed && plain.completedAt == nil && plain.dueAt == nil && plain.recurrence == nil)
+            let wrong = await catalog.call("update_task", arguments: ["task_id": .int(next), "completed": "maybe"], userID: user)
+            #expect(wrong.isError && wrong.text == "Argument 'completed' must be true or false.")
             #expect(left.first?["due_at"] == "2026-12-08T09:00:00.000Z")
         }
     }

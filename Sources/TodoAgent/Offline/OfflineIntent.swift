@@ -39,6 +39,10 @@ enum OfflineIntent: Equatable {
         var removeTags: [String] = []
         var due: Date?
         var recurrence: Recurrence?
+        /// The hour and minute when only a time was said ("move it to 4pm"): the task keeps its day, if it has one.
+        var dueTime: [Int]?
+        var clearDue = false
+        var clearRecurrence = false
     }
 
     /// Which tasks a bulk action takes.
@@ -77,10 +81,10 @@ enum OfflineIntent: Equatable {
         let utterance = Utterance(message)
         let text = utterance.text
         let lower = utterance.lower
-        if lower.isEmpty || lower.range(of: #"^(?:help\b.*|\?+|what commands.*|which commands.*|how do i (?:use|add|start).*|what can you do|what can i (?:say|do|ask)|what do you do|how does (?:this|it) work|how do i use (?:this|you)|commands|what are (?:the|your) commands|menu|options|what can you help (?:me )?with)$"#, options: .regularExpression) != nil {
+        if lower.isEmpty || lower.range(of: #"^(?:help\b.*|\?+|what commands.*|which commands.*|how do i (?:use|add|start).*|what can (?:you|u|ya) do|what can you do|what can i (?:say|do|ask)|what do you do|how does (?:this|it) work|how do i use (?:this|you)|commands|what are (?:the|your) commands|menu|options|what can you help (?:me )?with)$"#, options: .regularExpression) != nil {
             return .help
         }
-        if lower.range(of: #"^(?:undo|undo (?:that|it|this|the last (?:one|change|thing|action))|undo last|oops,? undo(?: that)?|oops.*(?:bring it back|put it back|undo|restore it)|bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|revert(?: that| it)?|take (?:that|it) back|ctrl\+?z)$"#, options: .regularExpression) != nil {
+        if lower.range(of: #"^(?:(?:no|nope|wait|oops|argh|ugh|damn|hmm)[,!.]* )*(?:undo|undo (?:that|it|this|the last (?:one|change|thing|action))|undo (?:that|the|my|this)(?: last)? (?:change|edit|action|one|thing|deletion|delete)|undo last|oops,? undo(?: that)?|oops.*(?:bring it back|put it back|undo|restore it)|bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|revert(?: that| it)?|take (?:that|it) back|ctrl\+?z)$"#, options: .regularExpression) != nil {
             return .undo
         }
         if lower.range(of: #"^(?:y|yes|yeah|yep|yup|yess|sure|ok|okay|do it|go ahead|go for it|confirm|confirmed|absolutely|of course|please do|correct|right|affirmative|yes please|yes do it|yep go ahead|yes go ahead|sure go ahead|ok do it|yeah do it|yes,? delete (?:them|it|all)|yes,? (?:that's|that is) right)$"#, options: .regularExpression) != nil
@@ -136,8 +140,16 @@ enum OfflineIntent: Equatable {
         return nil
     }
 
+    /// A remark after a comma that is not part of the task: "…, i keep forgetting", "…, it was freezing".
+    static func withoutAside(_ text: String) -> String {
+        guard let range = text.range(of: #",\s*(?:i|i'm|i've|i'd|it|it's|its|it was|we|we're|they|that's|that was|this is|this was|so|because|cause|cuz|since|lol|haha|ugh|finally|phew|yay|man|oh well|which)\b.*$"#, options: [.regularExpression, .caseInsensitive]),
+              range.lowerBound > text.startIndex
+        else { return text }
+        return String(text[..<range.lowerBound])
+    }
+
     static func ref(_ phrase: String) -> TaskRef {
-        var words = phrase.trimmingCharacters(in: CharacterSet(charactersIn: " ,.:;!?\"'“”"))
+        var words = withoutAside(phrase).trimmingCharacters(in: CharacterSet(charactersIn: " ,.:;!?\"'“”"))
         let lower = words.lowercased()
         if ["it", "that", "this", "that one", "this one", "that task", "this task", "the task", "them", "that too", "it too", "same one",
             "the same one", "that thing", "this thing"].contains(lower) {
@@ -186,7 +198,7 @@ enum OfflineIntent: Equatable {
             || lower == "start over" || lower == "start fresh" {
             return .deleteAll(.all)
         }
-        if let match = firstMatch("^(?:mark|complete|finish|check off|tick off|close) (?:all|every)(?: (?:my|the))? (?:tasks|todos|items|ones)? ?(?:tagged|with (?:the )?tag|labell?ed|under) #?([\\w-]+)(?: as)?(?: done| complete| completed| finished)?$", lower)
+        if let match = firstMatch("^(?:mark|complete|finish|check off|tick off|close) (?:all|every|everything)(?: (?:my|the))? (?:tasks|todos|items|ones)? ?(?:tagged|with (?:the )?tag|labell?ed|under) #?([\\w-]+)(?: as)?(?: done| complete| completed| finished)?$", lower)
             ?? firstMatch("^(?:mark|complete|finish|check off|tick off|close) (?:all|every)(?: (?:of )?(?:my|the))? #?([\\w-]+) (?:tasks|todos|items|ones|stuff)(?: as)?(?: done| complete| completed| finished)?$", lower),
            !["pending", "open", "remaining", "the", "my"].contains(match[0]) {
             return .completeAll(.tag(match[0]))
@@ -205,7 +217,23 @@ enum OfflineIntent: Equatable {
 
     /// "tag X with home", "add #home to X", "remove the home tag from X", "add a note to X: …".
     static func tagOrNote(_ text: String) -> OfflineIntent? {
-        if let match = firstMatch(#"^(?:tag|label) (.+?) (?:with|as)(?: the tag| tag| a tag)? (#?[\w-]+(?:,? (?:and )?#?[\w-]+)*)$"#, text) {
+        if let match = firstMatch(#"^(?:remove|clear|delete|drop|take off|take away|unset|get rid of)(?: the)? (?:due date|deadline|due time|date|due) (?:from|of|for|on|off) (.+)$"#, text)
+            ?? firstMatch(#"^(.+?) (?:has|have|needs|gets|should have) no (?:due date|deadline|date)(?: anymore| any more)?$"#, text)
+            ?? firstMatch(#"^(.+?) (?:doesn't|does not|don't|no longer) (?:have|has|need) a (?:due date|deadline)(?: anymore| any more)?$"#, text) {
+            var change = Change()
+            change.clearDue = true
+            return .update(ref(match[0]), change)
+        }
+        if let match = firstMatch(#"^(?:don't|do not|no longer|never) (?:repeat|recur) (.+?)(?: anymore| any more)?$"#, text)
+            ?? firstMatch(#"^(?:stop|quit|cease) (?:repeating|recurring|the repeat(?:s)? (?:of|for|on)|repeats? (?:of|for|on)) (.+)$"#, text)
+            ?? firstMatch(#"^(?:remove|clear|turn off|cancel|delete|drop)(?: the)? (?:repeat|repeats|recurrence|repetition|repeating) (?:from|of|on|for) (.+)$"#, text)
+            ?? firstMatch(#"^(.+?) (?:shouldn't|should not|doesn't|does not|no longer needs to|won't|will not|needn't|does not need to|doesn't need to) (?:repeat|recur)(?: anymore| any more)?$"#, text)
+            ?? firstMatch(#"^(?:make|set|turn) (.+?) (?:to |into )?(?:not recurring|non-recurring|nonrecurring|not repeating|a one-off|one-off|one time|a one-time task|one-time)$"#, text) {
+            var change = Change()
+            change.clearRecurrence = true
+            return .update(ref(match[0]), change)
+        }
+        if let match = firstMatch(#"^(?:tag|label) (.+?) (?:with|as)(?: the tag| tag| a tag)? (#?[\w-]+(?:,? (?:and )?#?(?!and\b)[\w-]+)*)$"#, text) {
             return .update(ref(match[0]), Change(addTags: tags(match[1])))
         }
         if let match = firstMatch(#"^(?:add|put|attach|give)(?: the| a)? (?:(?:tag|label)s? (#?[\w-]+)|#([\w-]+)(?: tag| label)?) (?:to|on) (.+)$"#, text) {
@@ -298,8 +326,8 @@ enum OfflineIntent: Equatable {
             return .update(ref(match[0]), Change(title: match[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”"))))
         }
         if let match = firstMatch(#"^(?:change|set|update|move|edit|make)(?: the)? (?:due date|deadline|due time|date|due|time) (?:of|for|on) (.+?) (?:to|for|as) (.+)$"#, text),
-           let due = wholeDate(match[1], dates: dates) {
-            return .update(ref(match[0]), Change(due: due))
+           let found = wholeDate(match[1], dates: dates) {
+            return .update(ref(match[0]), dueChange(found, dates: dates))
         }
         if let match = firstMatch(#"^(?:prioriti[sz]e|escalate|bump up|flag|star)(?: the)?(?: task)? (.+?)(?: as (?:high|urgent|important))?$"#, text) {
             return .update(ref(match[0]), Change(priority: "high"))
@@ -315,12 +343,12 @@ enum OfflineIntent: Equatable {
         }
         if let recurring = recurrenceChange(text, dates: dates) { return recurring }
         if let match = firstMatch(#"^(.+?)(?: is|'s| should be| needs to be| has to be| must be)(?: now| actually)? (?:due|done|finished|ready|completed|happening|scheduled|moved|pushed)(?: by| on| for| to| until| till)? (.+)$"#, text),
-           let due = wholeDate(match[1], dates: dates) {
-            return .update(ref(match[0]), Change(due: due))
+           let found = wholeDate(match[1], dates: dates) {
+            return .update(ref(match[0]), dueChange(found, dates: dates))
         }
         if let match = firstMatch(#"^(?:i'll|ill|i will|let's|lets|we'll|i'm going to|im going to|i can|i want to|i'd rather) (?:do|handle|finish|tackle) (.+?) (?:on |at |by )?(.+)$"#, text),
-           let due = wholeDate(match[1], dates: dates) {
-            return .update(ref(match[0]), Change(due: due))
+           let found = wholeDate(match[1], dates: dates) {
+            return .update(ref(match[0]), dueChange(found, dates: dates))
         }
         guard let match = firstMatch("^\(changeVerbs)(?: back)?(?: the)?(?: task)? (.+)$", text) else { return nil }
         let verb = text.split(separator: " ").first.map { $0.lowercased() } ?? ""
@@ -332,12 +360,18 @@ enum OfflineIntent: Equatable {
                 reference.removeSubrange(range)
             }
             if let range = reference.range(of: #"\s+(?:due date|deadline|date)$"#, options: [.regularExpression, .caseInsensitive]) { reference.removeSubrange(range) }
-            if !reference.isEmpty, verb != "give" { return .update(ref(reference), Change(due: dates.resolve(found))) }
+            if !reference.isEmpty, verb != "give" { return .update(ref(reference), dueChange(found, dates: dates)) }
         }
         if ["change", "update", "edit", "modify", "switch", "set"].contains(verb), let target = firstMatch(#"^(.+?) (?:to|into|as|->) (.+)$"#, rest) {
             return .update(ref(target[0]), Change(title: target[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”"))))
         }
         return nil
+    }
+
+    static func dueChange(_ found: DatePhrase.Found, dates: DatePhrase) -> Change {
+        var change = Change(due: dates.resolve(found))
+        if found.day == nil, found.exact == nil, let time = found.time { change.dueTime = [time.hour, time.minute] }
+        return change
     }
 
     static func recurrenceChange(_ text: String, dates: DatePhrase) -> OfflineIntent? {
@@ -373,17 +407,20 @@ enum OfflineIntent: Equatable {
     }
 
     /// The date when the whole phrase is a date ("saturday", "next week at 5pm"), else nil.
-    static func wholeDate(_ phrase: String, dates: DatePhrase) -> Date? {
+    static func wholeDate(_ phrase: String, dates: DatePhrase) -> DatePhrase.Found? {
         let words = Words(phrase)
         guard let found = dates.find(in: words), found.range.lowerBound == 0 || words.lower[0..<found.range.lowerBound].allSatisfy({ ["to", "for", "on", "by", "until", "till", "the"].contains($0) }),
               found.range.upperBound == words.original.count || trailingOnly(words, after: found.range.upperBound)
         else { return nil }
-        return dates.resolve(found)
+        return found
     }
 
     static func trailingOnly(_ words: Words, after index: Int) -> Bool {
         words.lower[index...].allSatisfy { ["instead", "please", "pls", "now", "then", "thanks", "actually", ""].contains($0) }
     }
+
+    /// "I bought milk", "I've sent the invoice": a past verb and the rest of the task's words.
+    static let pastVerb = #"^(?:i(?:'ve| have)? )?(?:just |already |finally )?(bought|paid|called|sent|emailed|booked|fixed|cleaned|washed|watered|returned|picked up|dropped off|submitted|renewed|cancelled|canceled|scheduled|ordered|mailed|posted|fed|walked|wrote|read|finished reading|replied to|texted|visited|took out|taken out|put away|packed|printed|signed|filed|collected|prepped|prepared|paid off|picked|finished prepping|finished preparing) (.+)$"#
 
     static func complete(_ text: String, checked: Bool) -> OfflineIntent? {
         if checked, !text.isEmpty {
@@ -391,23 +428,24 @@ enum OfflineIntent: Equatable {
         }
         let done = #"(?:done|complete|completed|finished|checked off|ticked off|crossed off|taken care of|sorted|handled|over with|out of the way|dealt with|all done|done and dusted|finito|ready|accomplished)"#
         let patterns = [
+            #"^(?:tick|check|cross|mark|strike)(?: the)? (.+?) off(?: (?:my|the) list)?$"#,
             "^(?:mark|check|tick|cross|set|flag)(?: off)?(?: the)?(?: task)? (.+?)(?: as| to)? \(done)$",
             #"^(?:complete|finish|finished|done|done with|done wit|check off|tick off|cross off|cross out|close|close out|mark off|wrap up|wrapped up|completed|check|tick)(?: the)?(?: task)? (.+)$"#,
             #"^(?:i(?:'ve| have)? )?(?:just |already |finally |now )?(?:did|finished|completed|have done|done with|wrapped up|took care of|taken care of|dealt with|handled|crossed off|ticked off|checked off|got through)(?: with)? (.+)$"#,
-            "^(.+?) (?:is|are|was|were|'s|has been|have been|got|is now|is all|is finally|was finally)(?: all| now| finally| already| totally| completely)? \(done)(?: now| already| today| finally)?$",
+            "^(.+?)(?: is| are| was| were|'s| has been| have been| got| is now| is all| is finally| was finally)(?: all| now| finally| already| totally| completely)? \(done)(?: now| already| today| finally| actually| too)?$",
             "^(?:got|get|gotten) (.+?) \(done)$",
             "^(.+?)\\s*(?:-|:|=|–)\\s*\(done)$",
             "^(.+?) (?:done|finished)$",
-            #"^(?:i(?:'ve| have)? )?(?:just |already |finally )?(bought|paid|called|sent|emailed|booked|fixed|cleaned|washed|watered|returned|picked up|dropped off|submitted|renewed|cancelled|canceled|scheduled|ordered|mailed|posted|fed|walked|wrote|read|finished reading|replied to|texted|visited|took out|taken out|put away|packed|printed|signed|filed|collected|prepped|prepared|paid off|picked|finished prepping|finished preparing) (.+)$"#,
+            pastVerb,
             #"^(?:done|finished|completed|complete)\s*[:\-–]\s*(.+)$"#,
             #"^(?:i'm|im|i am|we're|we are) (?:all )?(?:done|finished|through) with (.+)$"#,
             #"^(.+?) (?:is|are|was|were|has been|have been|got|is now|are now|is all|is finally)? ?(?:paid|sent|booked|fixed|cleaned|washed|bought|returned|submitted|renewed|ordered|filed|signed|mailed|posted|watered|fed|emailed|called|picked up|dropped off|printed|packed|collected|sorted|handled|taken out|put away|scheduled)(?: now| already| today| finally)?$"#,
         ]
-        for (index, pattern) in patterns.enumerated() {
+        for pattern in patterns {
             guard let match = firstMatch(pattern, text) else { continue }
-            if index == 6, !match[1].isEmpty {
+            if pattern == pastVerb, !match[1].isEmpty {
                 // "I bought milk" completes "buy milk": the verb is part of the reference.
-                return .complete(.words(match[0] + " " + match[1]))
+                return .complete(.words(withoutAside(match[0] + " " + match[1])))
             }
             return .complete(ref(match[0]))
         }
@@ -434,6 +472,9 @@ enum OfflineIntent: Equatable {
     static func listing(_ text: String, dates: DatePhrase) -> Listing? {
         let asks = #"\b(?:show|list|what|what's|whats|which|display|see|view|tasks|todos|todo|to-dos|to do|pending|overdue|due|left|remaining|outstanding|agenda|plate|open|finished|completed|anything|got|find|search|look|have i|do i have|how many|everything|priority|urgent|important|tagged|stuff)\b|#"#
         guard text.range(of: asks, options: .regularExpression) != nil else { return nil }
+        // A question must be about tasks: "how many calories are in a banana" is not a listing.
+        let about = #"\b(?:task|tasks|todo|todos|to-do|to-dos|to do|list|lists|pending|overdue|due|left|remaining|outstanding|completed|done|finished|open|agenda|plate|priority|urgent|important|tagged|tag|stuff|things|items|everything|anything|reminders|next|late|checked|ticked|mine|have i|do i have|should i|need to|got|week|today|tonight|tomorrow|upcoming|coming up|on for)\b|#"#
+        guard text.range(of: about, options: .regularExpression) != nil else { return nil }
         if text.range(of: #"\b(?:weather|joke|time is it|your name|who are you|meaning of life|capital of|news|song|poem|recipe|translate|convert|\d+ ?[+*/x-] ?\d+)\b"#, options: .regularExpression) != nil {
             return nil
         }
@@ -507,7 +548,10 @@ enum OfflineIntent: Equatable {
     /// No command word: small questions and chatter are not tasks; a short phrase with a date, priority or tag is
     /// offered as a task; everything else is not understood.
     static func guess(_ text: String, lower: String, dates: DatePhrase) -> OfflineIntent {
-        if lower.range(of: #"^(?:what|who|why|how|where|when|is|are|can|could|would|will|do|does|did|tell|translate|sing|write me|give me|play|open|call me|search the web|google|calculate|order|buy me|book me|send)\b"#, options: .regularExpression) != nil
+        if lower.range(of: #"\b(?:weather|joke|calories|recipe|translate|poem|song|news|capital of|meaning of life)\b"#, options: .regularExpression) != nil {
+            return .unknown
+        }
+        if lower.range(of: #"^(?:what|what's|whats|who|who's|why|how|how's|where|when|is|are|can|could|would|will|do|does|did|tell|translate|sing|write me|give me|play|open|call me|search the web|google|calculate|order|buy me|book me|send)\b"#, options: .regularExpression) != nil
             || lower.range(of: #"[+*/=]|\d\s*-\s*\d"#, options: .regularExpression) != nil || lower.hasSuffix("?") {
             return .unknown
         }
@@ -517,14 +561,16 @@ enum OfflineIntent: Equatable {
         return .maybeAdd(draft)
     }
 
-    /// The capture groups of the first match, case-insensitively; a group that did not take part is "".
+    /// The capture groups of the first match, case-insensitively; a group that did not take part is "", and there
+    /// are always at least four, so a pattern edited without its reader can never index out of range.
     static func firstMatch(_ pattern: String, _ text: String) -> [String]? {
         guard let regex = Self.regex(pattern),
               let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
         else { return nil }
-        return (1..<match.numberOfRanges).map { index in
+        let groups = (1..<match.numberOfRanges).map { index in
             Range(match.range(at: index), in: text).map { String(text[$0]).trimmingCharacters(in: .whitespaces) } ?? ""
         }
+        return groups + Array(repeating: "", count: max(0, 4 - groups.count))
     }
 
     static func regex(_ pattern: String) -> NSRegularExpression? {

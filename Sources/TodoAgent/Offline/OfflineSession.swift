@@ -258,13 +258,26 @@ struct OfflineSession {
             arguments["priority"] = .string(priority)
             said.append("\(priority) priority")
         }
-        if let due = change.due {
+        if var due = change.due {
+            if let time = change.dueTime, time.count == 2, let current = task["due_at"]?.stringValue.flatMap(Timestamp.parse) {
+                due = dates.at((time[0], time[1]), on: current)
+            }
             arguments["due_at"] = .string(dates.format(due))
             said.append("due \(OfflineReplies.readable(due, dates: dates))")
         }
         if let recurrence = change.recurrence {
             arguments["recurrence"] = .string(recurrence.rawValue)
             said.append("repeats \(recurrence.rawValue)")
+        }
+        if change.clearDue {
+            guard task["due_at"] != nil, task["due_at"] != .null else { return "\(OfflineReplies.named(task)) has no due date." }
+            arguments["due_at"] = ""
+            said.append("no due date")
+        }
+        if change.clearRecurrence {
+            guard task["recurrence"] != nil, task["recurrence"] != .null else { return "\(OfflineReplies.named(task)) doesn't repeat." }
+            arguments["recurrence"] = ""
+            said.append("doesn't repeat")
         }
         if !change.addTags.isEmpty || !change.removeTags.isEmpty {
             let current: [String] = if case .array(let values)? = task["tags"] { values.compactMap(\.stringValue) } else { [] }
@@ -351,7 +364,8 @@ struct OfflineSession {
                 guard let old = memory.seen(id, in: change) else { continue }
                 var arguments: [String: JSONValue] = ["task_id": .int(id)]
                 for key in ["title", "description", "priority", "tags", "due_at", "recurrence", "completed"] where step.arguments[key] != nil {
-                    if let value = old[key], value != .null { arguments[key] = value }
+                    // A due date or repeat that was not there is removed with "".
+                    arguments[key] = old[key].flatMap { $0 == .null ? nil : $0 } ?? (key == "due_at" || key == "recurrence" ? "" : nil)
                 }
                 guard arguments.count > 1 else { continue }
                 let result = await call("update_task", .object(arguments))

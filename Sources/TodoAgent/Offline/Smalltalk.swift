@@ -5,7 +5,7 @@ enum Smalltalk {
     static let replies: [(pattern: String, reply: String)] = [
         (#"^(?:hi|hello|hey|hiya|howdy|yo|sup|greetings|hallo|hola|good (?:morning|afternoon|evening|day)|morning|evening|hey there|hi there|hello there)(?: there| again| bot| assistant| friend| buddy)?$"#,
          "Hi! What would you like to do with your tasks? For example “add buy milk tomorrow” or “what's due this week?”"),
-        (#"^(?:thanks|thank you|thank u|thx|ty|cheers|thanks a lot|thanks so much|thank you so much|much appreciated|appreciate it|great,? thanks|perfect,? thanks|awesome,? thanks|ok,? thanks|okay,? thanks|cool,? thanks|nice,? thanks|thanks a bunch|many thanks|tysm)$"#,
+        (#"^(?:thanks|thank you|thank u|thx|ty|cheers|thanks a lot|thanks so much|thank you so much|much appreciated|appreciate it|great,? thanks|perfect,? thanks|awesome,? thanks|ok,? thanks|okay,? thanks|cool,? thanks|nice,? thanks|thanks a bunch|many thanks|tysm|ta|cheers mate|thanks mate|thank you mate|thanks man|thanks buddy|thx mate)$"#,
          "You're welcome! Anything else for your list?"),
         (#"^(?:bye|goodbye|good bye|see you|see ya|cya|later|good night|gn|night|ttyl|that's all|thats all|that's it|thats it|all good|nothing else|i'm done|im done for now|done for now)$"#,
          "Bye for now! Your tasks are saved."),

@@ -41,6 +41,7 @@ struct TaskDraft: Equatable {
             rest.replaceSubrange(range, with: " ")
             break
         }
+        rest = OfflineIntent.withoutAside(rest)
         var words: [String] = []
         var taggedNext = false
         for word in rest.split(separator: " ").map(String.init) {
@@ -55,7 +56,7 @@ struct TaskDraft: Equatable {
             }
         }
         rest = words.joined(separator: " ")
-        if let match = OfflineIntent.firstMatch(#"^(.*?),?\s+(?:tagged|tag it|tag|with (?:the )?tags?|labell?ed|label it|under)\s+#?([\w-]+(?:(?:,\s*|\s+and\s+|\s+)#?[\w-]+)*)\s*$"#, rest),
+        if let match = OfflineIntent.firstMatch(#"^(.*?),?\s+(?:tagged|tag it|tag|with (?:the )?tags?|labell?ed|label it|under)\s+#?([\w-]+(?:(?:,\s*|\s+)(?:and\s+)?#?(?!and\b)[\w-]+)*)\s*$"#, rest),
            !match[0].isEmpty {
             draft.tags += OfflineIntent.tags(match[1])
             rest = match[0]

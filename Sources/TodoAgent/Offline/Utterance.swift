@@ -17,6 +17,7 @@ struct Utterance {
         checked = ["✅", "✔", "☑"].contains { trimmed.hasPrefix($0) || trimmed.hasSuffix($0) || trimmed.hasSuffix($0 + "\u{FE0F}") }
         text = Self.withoutEmoji(text)
         text = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        text = Self.withApostrophes(text)
         text = Self.stripping(text)
         self.text = text
         lower = text.lowercased()
@@ -37,7 +38,7 @@ struct Utterance {
         #"^(?:would you mind|do you mind|mind|i'd like you to|i want you to|i need you to|go ahead and|let's|lets|can i|could i|may i)\s+"#,
         #"^(?:i'd like to|i would like to|i wanna|i want to)\s+(?=(?:add|create|delete|remove|mark|complete|rename|change|move|see|view|list|show|update|reopen|set)\b)"#,
     ]
-    static let trailingFillers = #"[,\s]+(?:please|pls|plz|thanks|thank you|thank u|thx|ty|for me|now|right now|asap please|if you can|if possible|real quick|:\)|:-\)|:d|xx|x)$"#
+    static let trailingFillers = #"[,\s]+(?:please|pls|plz|thanks|thank you|thank u|thx|ty|for me|now|right now|asap please|if you can|if possible|real quick|actually|:\)|:-\)|:d|xx|x)$"#
     static let gerunds = [
         "adding": "add", "creating": "create", "deleting": "delete", "removing": "remove", "marking": "mark", "completing": "complete",
         "showing": "show", "listing": "list", "renaming": "rename", "changing": "change", "moving": "move", "updating": "update",
@@ -57,6 +58,21 @@ struct Utterance {
         "check", "checked", "cheque", "finished", "removed", "deleted", "added", "updated", "moved", "changed", "marked", "listed",
         "showed", "shown", "renamed", "reopened", "uncheck", "untick", "tick", "cross", "clear", "close", "mover", "shows", "lists",
     ]
+
+    /// Contractions typed without their apostrophe ("dont", "whats").
+    static let contractions = [
+        "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't", "wasnt": "wasn't", "werent": "weren't",
+        "cant": "can't", "wont": "won't", "havent": "haven't", "hasnt": "hasn't", "shouldnt": "shouldn't", "wouldnt": "wouldn't",
+        "couldnt": "couldn't", "im": "i'm", "ive": "i've", "whats": "what's", "thats": "that's", "theres": "there's", "itll": "it'll",
+        "youre": "you're", "ill": "i'll", "id": "i'd", "heres": "here's", "wheres": "where's", "hows": "how's", "lets": "let's",
+    ]
+
+    static func withApostrophes(_ text: String) -> String {
+        text.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            guard let fixed = contractions[word.lowercased()] else { return String(word) }
+            return word.first?.isUppercase == true ? fixed.prefix(1).uppercased() + fixed.dropFirst() : fixed
+        }.joined(separator: " ")
+    }
 
     static func stripping(_ text: String) -> String {
         var text = text.trimmingCharacters(in: CharacterSet(charactersIn: " ?!.…").union(.whitespaces))

@@ -24,11 +24,13 @@ public func withDeadline<T: Sendable>(
                 },
                 timer: Task {
                     var remaining = timeout
+                    var look: Task<Void, Never>?
+                    defer { look?.cancel() }
                     if let checkpoint, checkpoint.after < timeout {
                         guard (try? await Task.sleep(for: checkpoint.after)) != nil else { return }
-                        if let error = await checkpoint.check() {
-                            race.finish(.failure(error))
-                            return
+                        // The look runs beside the rest of the wait: it may end the wait early, never lengthen it.
+                        look = Task {
+                            if let error = await checkpoint.check() { race.finish(.failure(error)) }
                         }
                         remaining = timeout - checkpoint.after
                     }
@@ -42,8 +44,8 @@ public func withDeadline<T: Sendable>(
     }
 }
 
-/// A look at a slow operation before its deadline: `check` runs once, `after` into the wait, and an error it returns
-/// ends the wait with that error.
+/// A look at a slow operation before its deadline: `check` runs once, `after` into the wait, beside it (a slow look
+/// never lengthens the wait), and an error it returns ends the wait with that error.
 public struct DeadlineCheckpoint: Sendable {
     public var after: Duration
     public var check: @Sendable () async -> (any Error)?

@@ -62,6 +62,12 @@ enum TaskTool: String, CaseIterable, Sendable {
         case .updateTask:
             var properties = Self.fields
             properties["task_id"] = Self.taskID
+            properties["due_at"] = [
+                "type": "string", "description": "Due date-time in ISO 8601 with a time zone; an empty string removes the due date.",
+            ]
+            properties["recurrence"] = [
+                "type": "string", "enum": ["daily", "weekly", "monthly", ""], "description": "Repeat after completion; an empty string stops it.",
+            ]
             properties["completed"] = ["type": "boolean", "description": "false reopens a completed task; true completes it, like complete_task."]
             return ToolDefinition(
                 name: rawValue, description: "Change a task's title, description, priority, tags, due date or recurrence, or reopen it (completed: false).",
@@ -109,8 +115,10 @@ enum TaskTool: String, CaseIterable, Sendable {
             let patch = try TaskPatch(
                 title: try arguments.string("title"), description: try arguments.string("description"),
                 priority: try arguments.string("priority").map(TaskRules.priority), tags: try arguments.strings("tags"),
-                dueAt: try arguments.string("due_at").map { (raw) throws(TodoError) -> Date? in try TaskRules.dueAt(raw) },
-                recurrence: try arguments.string("recurrence").map { (raw) throws(TodoError) -> Recurrence? in try TaskRules.recurrence(raw) },
+                dueAt: try arguments.string("due_at").map { (raw) throws(TodoError) -> Date? in raw.isEmpty ? nil : try TaskRules.dueAt(raw) },
+                recurrence: try arguments.string("recurrence").map { (raw) throws(TodoError) -> Recurrence? in
+                    raw.isEmpty ? nil : try TaskRules.recurrence(raw)
+                },
                 completed: try arguments.boolean("completed")
             )
             guard !patch.isEmpty else {
