@@ -147,7 +147,8 @@ struct DatePhrase {
             if Self.ordinal(word) != nil, index > 0, lower[index - 1] == "on" { return monthDay(dayNumber, at: index, length: 1, lower) }
         }
         if let date = isoDay(word) { return found(date, 1) }
-        if let date = slashDay(word) { return found(date, 1) }
+        // "24/12" at the end or after "on"/"by"/"due"; "1/2 gallon" inside a title is not a date.
+        if index == lower.count - 1 || Self.leads.contains(lower[safe: index - 1]), let date = slashDay(word) { return found(date, 1) }
         return nil
     }
 
@@ -176,10 +177,13 @@ struct DatePhrase {
         var components = calendar.dateComponents([.year, .month], from: now)
         components.day = dayNumber
         guard (1...31).contains(dayNumber), var date = calendar.date(from: components) else { return nil }
-        if date < startOfDay(now) || calendar.component(.day, from: date) != dayNumber {
+        // Past, or a day this month lacks ("the 31st" in November): the next month that has it.
+        var tries = 0
+        while date < startOfDay(now) || calendar.component(.day, from: date) != dayNumber {
+            tries += 1
             components.month = (components.month ?? 1) + 1
-            guard let nextMonth = calendar.date(from: components) else { return nil }
-            date = nextMonth
+            guard tries <= 12, let next = calendar.date(from: components) else { return nil }
+            date = next
         }
         return Found(day: date, range: index..<(index + length))
     }

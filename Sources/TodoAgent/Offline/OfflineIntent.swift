@@ -42,6 +42,8 @@ enum OfflineIntent: Equatable {
         /// The hour and minute when only a time was said ("move it to 4pm"): the task keeps its day, if it has one.
         var dueTime: [Int]?
         var clearDue = false
+        /// The words may mean something else ("set the thermostat to 68"): the agent asks before changing.
+        var needsYes = false
         var clearRecurrence = false
     }
 
@@ -50,13 +52,16 @@ enum OfflineIntent: Equatable {
         case completed, pending, all
         case tag(String)
         case priority(String)
+        /// The tasks of the last list shown ("delete all of them").
+        case shown
     }
 
     case add(TaskDraft)
     case list(Listing)
     case complete(TaskRef)
     case reopen(TaskRef)
-    case delete(TaskRef)
+    /// `sure` is false for verbs that also mean something else: the agent asks before deleting.
+    case delete(TaskRef, sure: Bool)
     case update(TaskRef, Change)
     case deleteAll(Scope)
     case completeAll(Scope)
@@ -84,11 +89,11 @@ enum OfflineIntent: Equatable {
         if lower.isEmpty || lower.range(of: #"^(?:help\b.*|\?+|what commands.*|which commands.*|how do i (?:use|add|start).*|what can (?:you|u|ya) do|what can you do|what can i (?:say|do|ask)|what do you do|how does (?:this|it) work|how do i use (?:this|you)|commands|what are (?:the|your) commands|menu|options|what can you help (?:me )?with)$"#, options: .regularExpression) != nil {
             return .help
         }
-        if lower.range(of: #"^(?:(?:no|nope|wait|oops|argh|ugh|damn|hmm)[,!.]* )*(?:undo|undo (?:that|it|this|the last (?:one|change|thing|action))|undo (?:that|the|my|this)(?: last)? (?:change|edit|action|one|thing|deletion|delete)|undo last|oops,? undo(?: that)?|oops.*(?:bring it back|put it back|undo|restore it)|bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|revert(?: that| it)?|take (?:that|it) back|ctrl\+?z)$"#, options: .regularExpression) != nil {
+        if lower.range(of: #"^(?:(?:no|nope|wait|oops|argh|ugh|damn|hmm)[,!.]* )*(?:undo|undo (?:that|it|this|the last (?:one|change|thing|action))|undo (?:that|the|my|this)(?: last)? (?:change|edit|action|one|thing|deletion|delete)|undo last|oops,? undo(?: that)?|oops.*(?:bring it back|put it back|undo|restore it)|bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|revert(?: that| it)?|take (?:that|it) back|ctrl\+?z|scratch that|cancel that|forget that|never mind that|delete that last one)$"#, options: .regularExpression) != nil {
             return .undo
         }
         if lower.range(of: #"^(?:y|yes|yeah|yep|yup|yess|sure|ok|okay|do it|go ahead|go for it|confirm|confirmed|absolutely|of course|please do|correct|right|affirmative|yes please|yes do it|yep go ahead|yes go ahead|sure go ahead|ok do it|yeah do it|yes,? delete (?:them|it|all)|yes,? (?:that's|that is) right)$"#, options: .regularExpression) != nil
-            || lower.range(of: #"^(?:yes|yeah|yep|yup|sure|ok|okay)\b[ ,!.]*(?:go ahead|do it|please|delete (?:them|it)|that's fine|sounds good)"#, options: .regularExpression) != nil {
+            || lower.range(of: #"^(?:yes|yeah|yep|yup|sure|ok|okay)\b[ ,!.]*(?:go ahead|do it|please|delete (?:them|it)|that's fine|sounds good|thanks)?[ ,!.]*(?:go ahead|do it|please|thanks)?$"#, options: .regularExpression) != nil {
             return .yes
         }
         if lower.range(of: #"^(?:n|no|nope|nah|cancel|stop|never ?mind|nevermind|forget it|don't|dont|do not|no thanks|no thank you|leave it|keep (?:them|it)|abort|not now|wait|hold on|no way)(?:[ ,!.]+(?:thanks|thank you|don't|dont|do not|cancel|stop|leave it|keep (?:them|it)|never ?mind|don't do (?:it|that)|don't delete (?:them|it|anything)|not now|forget it|wait|i changed my mind|changed my mind|not that one|neither))*$"#, options: .regularExpression) != nil {
@@ -97,7 +102,9 @@ enum OfflineIntent: Equatable {
         if let reply = Smalltalk.reply(to: message.lowercased()) ?? Smalltalk.reply(to: lower) { return .smalltalk(reply) }
         if lower.range(of: #"^(?:both|both of them|all of them|all|all three|each of them|them all|both please)$"#, options: .regularExpression) != nil { return .chooseAll }
         if let choice = choice(lower) { return .choose(choice) }
-        if let match = firstMatch(#"^(?:and |also |same for |same with |and also |do the same (?:for|with) )?(.+?),? (?:too|as well|also)$"#, text) {
+        if let match = firstMatch(#"^(?:and |also |same for |same with |and also |do the same (?:for|with) )?(.+?),? (?:too|as well|also)$"#, text),
+           match[0].split(separator: " ").count <= 6,
+           firstMatch(#"^(?:add|create|new|put|delete|remove|complete|finish|mark|rename|change|move|set|update|tag|make|call|buy|pay|get|do|show|list|reopen|i)\b"#, match[0]) == nil {
             return .also(ref(match[0]))
         }
         if lower.range(of: #"^(?:delete|remove|complete|finish|done|mark|rename|change|move|update|reopen|edit|mark done|mark as done|mark it|tick|check|cancel|reschedule|postpone)$"#, options: .regularExpression) != nil {
@@ -182,7 +189,13 @@ enum OfflineIntent: Equatable {
     // MARK: - Commands
 
     static func bulk(_ lower: String) -> OfflineIntent? {
-        let everything = #"(?:all|everything|every task|all (?:of )?(?:my|the) (?:tasks|todos|items)|all tasks|all todos|my (?:whole |entire )?(?:list|todo list)|the (?:whole |entire )?list|them all|all of them)"#
+        if lower.range(of: #"^(?:delete|remove|erase|clear|get rid of|trash) (?:them all|all of them|them|all of those|those|these|all those|all these)$"#, options: .regularExpression) != nil {
+            return .deleteAll(.shown)
+        }
+        if lower.range(of: #"^(?:mark|complete|finish|check off|tick off|close) (?:them all|all of them|them|all of those|those|these|all those|all these)(?: as)?(?: done| complete| completed| finished)?$"#, options: .regularExpression) != nil {
+            return .completeAll(.shown)
+        }
+        let everything = #"(?:all|everything|every task|all (?:of )?(?:my|the) (?:tasks|todos|items)|all tasks|all todos|my (?:whole |entire )?(?:list|todo list)|the (?:whole |entire )?list)"#
         let finished = #"(?:(?:all )?(?:of )?(?:the |my )?(?:completed|done|finished|checked|checked off|ticked off|old completed) ?(?:tasks|todos|items|ones|stuff)?)"#
         if lower.range(of: "^(?:clear|delete|remove|purge|erase|get rid of|wipe|clean up|clean out|archive|trash)(?: out)? \(finished)(?: from (?:my|the) list)?$", options: .regularExpression) != nil
             || lower.range(of: #"^(?:clear|clean up|clean out|tidy up|tidy)(?: (?:my|the))? (?:list|tasks|todo list)$"#, options: .regularExpression) != nil
@@ -299,7 +312,7 @@ enum OfflineIntent: Equatable {
                 stripped = true
             }
         }
-        if !stripped, let match = firstMatch("^\(addVerbs)(?: me\\b)?(?: (?:a|an|the)\\b)?(?: new\\b)?(?: (?:task|todo|to-do|to do|item|reminder|entry|one)s?\\b)?(?: (?:to|for|that|called|named|titled|saying|about)\\b)?\\s*[:\\-–]?\\s*(.+)$", rest) {
+        if !stripped, let match = firstMatch("^\(addVerbs)\\b(?: me\\b)?(?: (?:a|an|the)\\b)?(?: new\\b)?(?: (?:task|todo|to-do|to do|item|reminder|entry|one)s?\\b)?(?: (?:to|for|that|called|named|titled|saying|about)\\b)?\\s*[:\\-–]?\\s*(.+)$", rest) {
             body = match[0]
             rest = match[0]
         }
@@ -360,10 +373,18 @@ enum OfflineIntent: Equatable {
                 reference.removeSubrange(range)
             }
             if let range = reference.range(of: #"\s+(?:due date|deadline|date)$"#, options: [.regularExpression, .caseInsensitive]) { reference.removeSubrange(range) }
-            if !reference.isEmpty, verb != "give" { return .update(ref(reference), dueChange(found, dates: dates)) }
+            if !reference.isEmpty, verb != "give" {
+                var change = dueChange(found, dates: dates)
+                // "set alarm for 6am" is rarely about a task: asked first.
+                change.needsYes = ["set", "adjust"].contains(verb)
+                return .update(ref(reference), change)
+            }
         }
         if ["change", "update", "edit", "modify", "switch", "set"].contains(verb), let target = firstMatch(#"^(.+?) (?:to|into|as|->) (.+)$"#, rest) {
-            return .update(ref(target[0]), Change(title: target[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”"))))
+            // "update the report to include Q3", "set the thermostat to 68": maybe not a new title, so asked first.
+            var change = Change(title: target[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"'“”")))
+            change.needsYes = target[1].first.map { !"\"'“".contains($0) } ?? true
+            return .update(ref(target[0]), change)
         }
         return nil
     }
@@ -433,7 +454,7 @@ enum OfflineIntent: Equatable {
             #"^(?:complete|finish|finished|done|done with|done wit|check off|tick off|cross off|cross out|close|close out|mark off|wrap up|wrapped up|completed|check|tick)(?: the)?(?: task)? (.+)$"#,
             #"^(?:i(?:'ve| have)? )?(?:just |already |finally |now )?(?:did|finished|completed|have done|done with|wrapped up|took care of|taken care of|dealt with|handled|crossed off|ticked off|checked off|got through)(?: with)? (.+)$"#,
             "^(.+?)(?: is| are| was| were|'s| has been| have been| got| is now| is all| is finally| was finally)(?: all| now| finally| already| totally| completely)? \(done)(?: now| already| today| finally| actually| too)?$",
-            "^(?:got|get|gotten) (.+?) \(done)$",
+            "^(?:got|gotten) (.+?) \(done)$",
             "^(.+?)\\s*(?:-|:|=|–)\\s*\(done)$",
             "^(.+?) (?:done|finished)$",
             pastVerb,
@@ -454,7 +475,7 @@ enum OfflineIntent: Equatable {
 
     static func delete(_ text: String) -> OfflineIntent? {
         let patterns = [
-            #"^(?:delete|remove|drop|erase|trash|bin|scrap|scratch|nix|kill|ditch|discard|cancel|get rid of|forget about|forget|throw away|take off|take out|strike|clear|rm|del)(?: the)?(?: task)? (.+?)(?: from (?:my|the) (?:list|tasks|todo list))?$"#,
+            #"^(?:delete|remove|erase|trash|get rid of|rm|del)(?: the)?(?: task)? (.+?)(?: from (?:my|the) (?:list|tasks|todo list))?$"#,
             #"^(?:i )?(?:no longer|don't|dont|do not) (?:need|have|want) to (.+?)(?: anymore| any more)?$"#,
             #"^(.+?) (?:is|isn't|is not) (?:no longer needed|not needed anymore|not needed any more|cancelled|canceled|off|not happening|irrelevant now|no longer relevant|not necessary anymore)$"#,
             #"^(?:i )?(?:don't|dont|do not) need (.+?) (?:anymore|any more)$"#,
@@ -462,7 +483,11 @@ enum OfflineIntent: Equatable {
             #"^(?:there's |theres |there is )?no (?:more )?need (?:to|for) (.+?)(?: anymore| any more)?(?:,? (?:so )?(?:delete|remove|drop) (?:it|that))?$"#,
         ]
         for pattern in patterns {
-            if let match = firstMatch(pattern, text) { return .delete(ref(match[0])) }
+            if let match = firstMatch(pattern, text) { return .delete(ref(match[0]), sure: true) }
+        }
+        // Words that also mean other things ("cancel netflix", "drop the kids off"): asked first.
+        if let match = firstMatch(#"^(?:drop|bin|scrap|scratch|nix|kill|ditch|discard|cancel|forget about|forget|throw away|strike|clear)(?: the)?(?: task)? (.+?)( (?:from|off) (?:my|the) (?:list|tasks|todo list|to-do list))?$"#, text) {
+            return .delete(ref(match[0]), sure: !match[1].isEmpty)
         }
         return nil
     }

@@ -50,13 +50,21 @@ struct OfflineMemory {
         return nil
     }
 
-    /// The ids of the numbered list the latest answer with one showed, in order.
+    /// The ids of the numbered list the latest answer with one showed, in order. A question's list counts only
+    /// while the question is open: once answered or dropped, "the second one" means the list before it.
     var lastList: [Int64] {
-        for turn in turns.reversed() {
+        for (index, turn) in turns.enumerated().reversed() {
+            let question = [OfflineReplies.chooseSuffix, OfflineReplies.confirmSuffix].contains { turn.answer.hasSuffix($0) }
+            if question, index != turns.count - 1 { continue }
             let ids = Self.listed(turn.answer)
             if !ids.isEmpty { return ids }
         }
         return []
+    }
+
+    /// The numbered list of the previous answer alone, for bare numbers ("complete 2").
+    var previousList: [Int64] {
+        turns.last.map { Self.listed($0.answer) } ?? []
     }
 
     /// Lines such as "2. Buy milk … (#14)".
@@ -67,16 +75,17 @@ struct OfflineMemory {
         }
     }
 
-    /// The task the conversation touched last: one a tool acted on, or the only one an answer listed.
+    /// The task the previous turn touched: the one a tool acted on, or the only one its answer listed. Nothing
+    /// older: "it" after a turn about something else (or about nothing) is a question, never a guess.
     var lastTouched: Int64? {
-        for turn in turns.reversed() {
-            for step in turn.steps.reversed() where step.name != "list_tasks" {
-                if case .int(let id)? = step.result["task_id"], step.result["status"]?.stringValue != "deleted" { return id }
-            }
-            let listed = Self.listed(turn.answer)
-            if listed.count == 1 { return listed[0] }
+        guard let turn = turns.last else { return nil }
+        let changed = turn.steps.filter { $0.name != "list_tasks" && $0.result["task_id"] != nil }
+        if let step = changed.last {
+            guard case .int(let id)? = step.result["task_id"], step.result["status"]?.stringValue != "deleted" else { return nil }
+            return id
         }
-        return nil
+        let listed = Self.listed(turn.answer)
+        return listed.count == 1 ? listed[0] : nil
     }
 
     /// The latest turn that changed something, unless it was itself an undo.

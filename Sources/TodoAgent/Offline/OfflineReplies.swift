@@ -26,6 +26,7 @@ enum OfflineReplies {
     static let offerSuffix = "Shall I add it as a task? (yes/no)"
     static let cancelled = "Okay, I left everything as it was."
     static let noReferent = "Which task do you mean? Say its name or number, or “show my tasks” to see them."
+    static let tooMany = "You have more tasks than I can search by name. Use the task's number (#id), or narrow it down with “show tasks tagged …”."
     static let noList = "Which list do you mean? Say “show my tasks” first, then “the second one”."
 
     static func notFound(_ words: String) -> String {
@@ -59,11 +60,11 @@ enum OfflineReplies {
 
     static func numbered(_ tasks: [JSONValue], dates: DatePhrase) -> [String] {
         tasks.enumerated().map { index, task in
-            var line = "\(index + 1). \(task["completed"] == true ? "✓ " : "")\(task["title"]?.stringValue ?? "")"
+            var line = "\(index + 1). \(task["completed"] == true ? "✓ " : "")\(oneLine(task["title"]?.stringValue ?? ""))"
             if let due = task["due_at"]?.stringValue, let date = Timestamp.parse(due) { line += " — due \(readable(date, dates: dates))" }
             if let recurrence = task["recurrence"]?.stringValue { line += ", repeats \(recurrence)" }
             if let priority = task["priority"]?.stringValue, priority != "medium" { line += " · \(priority)" }
-            if case .array(let tags)? = task["tags"], !tags.isEmpty { line += " · " + tags.compactMap(\.stringValue).map { "#\($0)" }.joined(separator: " ") }
+            if case .array(let tags)? = task["tags"], !tags.isEmpty { line += " · " + tags.compactMap(\.stringValue).map { "#\(oneLine($0))" }.joined(separator: " ") }
             return line + " (#\(task["id"]?.text ?? "?"))"
         }
     }
@@ -79,7 +80,12 @@ enum OfflineReplies {
         return ([heading] + numbered(tasks, dates: dates)).joined(separator: "\n")
     }
 
-    static func title(_ task: JSONValue) -> String { task["title"]?.stringValue ?? "" }
+    static func title(_ task: JSONValue) -> String { oneLine(task["title"]?.stringValue ?? "") }
+
+    /// A title or tag on one line: a line break in it could otherwise pose as another numbered line.
+    static func oneLine(_ text: String) -> String {
+        String(String.UnicodeScalarView(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : $0 }))
+    }
 
     static func named(_ task: JSONValue) -> String { "“\(title(task))” (#\(task["id"]?.text ?? task["task_id"]?.text ?? "?"))" }
 }

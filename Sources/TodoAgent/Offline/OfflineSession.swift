@@ -12,6 +12,11 @@ struct OfflineSession {
     var steps: [ToolStep] = []
     /// The user's tasks, listed once per turn when a reference needs them.
     var tasks: [JSONValue]?
+    /// The ids the question this "yes" answers showed: a bulk change takes no other task.
+    var confirmedIDs: [Int64] = []
+    /// The listing stopped at its limit, so a match by words may miss a task.
+    var truncated = false
+    static let lookupLimit = 200
 
     typealias Intent = OfflineIntent
 
@@ -26,7 +31,9 @@ struct OfflineSession {
     }
 
     mutating func answer(_ message: String) async -> String {
-        let intent = Intent.parse(message, dates: dates)
+        var intent = Intent.parse(message, dates: dates)
+        // With a question open, "undo" or "scratch that" means: not that.
+        if memory.pending != nil, intent == .undo { intent = .no }
         switch memory.pending {
         case .choose(let about, let candidates)?:
             if case .no = intent { return OfflineReplies.cancelled }
@@ -34,15 +41,19 @@ struct OfflineSession {
                 var replies: [String] = []
                 for candidate in candidates {
                     tasks = nil
-                    replies.append(await perform(Self.replacingReference(in: Intent.parse(about, dates: dates), with: .id(candidate)), confirmed: false))
+                    replies.append(await perform(Self.replacingReference(in: Intent.parse(about, dates: dates), with: .id(candidate)), confirmed: true))
                 }
                 return replies.joined(separator: "\n")
             }
             if let chosen = await chosen(intent, message: message, among: candidates) {
-                return await perform(Self.replacingReference(in: Intent.parse(about, dates: dates), with: .id(chosen)), confirmed: false)
+                // Picking from the numbered list is the user's explicit choice: no second question.
+                return await perform(Self.replacingReference(in: Intent.parse(about, dates: dates), with: .id(chosen)), confirmed: true)
             }
         case .confirm(let about)?:
-            if case .yes = intent { return await perform(Intent.parse(about, dates: dates), confirmed: true) }
+            if case .yes = intent {
+                confirmedIDs = memory.turns.last.map { OfflineMemory.listed($0.answer) } ?? []
+                return await perform(Intent.parse(about, dates: dates), confirmed: true)
+            }
             if case .no = intent { return OfflineReplies.cancelled }
         case .offer(let about)?:
             if case .yes = intent, case .maybeAdd(let draft) = Intent.parse(about, dates: dates) { return await add(draft) }
@@ -62,7 +73,7 @@ struct OfflineSession {
         case .choose(.position(let position)):
             if position == -1 { return candidates.last }
             return position >= 1 && position <= candidates.count ? candidates[position - 1] : nil
-        case .unknown, .maybeAdd, .list, .smalltalk, .choose:
+        case .unknown, .choose:
             let words = Intent.ref(Utterance(message).text)
             guard case .words(let text) = words else { return nil }
             let listed = await userTasks().filter { task in candidates.contains { task["id"] == .int($0) } }
@@ -77,7 +88,7 @@ struct OfflineSession {
         switch intent {
         case .complete: .complete(ref)
         case .reopen: .reopen(ref)
-        case .delete: .delete(ref)
+        case .delete(_, let sure): .delete(ref, sure: sure)
         case .update(_, let change): .update(ref, change)
         default: intent
         }
@@ -121,13 +132,23 @@ struct OfflineSession {
                 let result = await session.call("update_task", ["task_id": task["id"] ?? .null, "completed": false])
                 return result.isError ? result.text : "Reopened \(OfflineReplies.named(task))."
             }
-        case .delete(let ref):
+        case .delete(let ref, let sure):
             return await act(on: ref, prefer: nil) { session, task in
+                guard sure || confirmed else {
+                    return "Delete \(OfflineReplies.named(task))? \(OfflineReplies.confirmSuffix)"
+                }
                 let result = await session.call("delete_task", ["task_id": task["id"] ?? .null])
                 return result.isError ? result.text : "Deleted \(OfflineReplies.named(task)). Say “undo” to bring it back."
             }
         case .update(let ref, let change):
-            return await act(on: ref, prefer: nil) { session, task in await session.update(task, with: change) }
+            return await act(on: ref, prefer: nil) { session, task in
+                guard !change.needsYes || confirmed else {
+                    if let title = change.title { return "Rename \(OfflineReplies.named(task)) to “\(title)”? \(OfflineReplies.confirmSuffix)" }
+                    let due = change.due.map { " to \(OfflineReplies.readable($0, dates: session.dates))" } ?? ""
+                    return "Move \(OfflineReplies.named(task))\(due)? \(OfflineReplies.confirmSuffix)"
+                }
+                return await session.update(task, with: change)
+            }
         }
     }
 
@@ -161,9 +182,10 @@ struct OfflineSession {
 
     mutating func userTasks() async -> [JSONValue] {
         if let tasks { return tasks }
-        let result = await call("list_tasks", ["status": "all", "sort": "created", "limit": 200])
+        let result = await call("list_tasks", ["status": "all", "sort": "created", "limit": .int(Int64(Self.lookupLimit))])
         let listed: [JSONValue] = if case .array(let items) = result.content, !result.isError { items } else { [] }
         tasks = listed
+        truncated = listed.count >= Self.lookupLimit
         return listed
     }
 
@@ -181,7 +203,8 @@ struct OfflineSession {
         case .id(let id):
             return task(id).map(Resolution.task) ?? .reply("I couldn't find task #\(id). Say “show my tasks” to see them.")
         case .number(let number):
-            let shown = memory.lastList
+            // A bare number is a position only in the list the previous answer showed; otherwise an id.
+            let shown = memory.previousList
             if number >= 1, number <= shown.count {
                 let byPosition = shown[Int(number) - 1]
                 if byPosition != number, shown.contains(number), let first = task(byPosition), let second = task(number) {
@@ -205,11 +228,13 @@ struct OfflineSession {
             guard let id = memory.lastTouched else { return .reply(OfflineReplies.noReferent) }
             return task(id).map(Resolution.task) ?? .reply(OfflineReplies.noReferent)
         case .lastAdded:
+            if truncated { return .reply(OfflineReplies.tooMany) }
             guard let newest = tasks.max(by: { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }) else {
                 return .reply("You have no tasks yet.")
             }
             return .task(newest)
         case .words(let words):
+            if truncated { return .reply(OfflineReplies.tooMany) }
             var matches = TaskMatcher.matches(words, in: TaskMatcher.candidates(tasks))
             if let prefer, matches.count > 1 {
                 let preferred = matches.filter { $0.completed == prefer }
@@ -227,7 +252,7 @@ struct OfflineSession {
         on ref: Intent.TaskRef, prefer: Bool?, _ body: (inout OfflineSession, JSONValue) async -> String
     ) async -> String {
         // "buy milk and call mom are done": several tasks, each named exactly.
-        if case .words(let words) = ref, words.contains(" and ") || words.contains(", ") {
+        if case .words(let words) = ref, words.contains(" and ") || words.contains(", "), !truncated {
             let candidates = TaskMatcher.candidates(await userTasks())
             let parts = words.components(separatedBy: ",").flatMap { $0.components(separatedBy: " and ") }
                 .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -317,9 +342,22 @@ struct OfflineSession {
             arguments["priority"] = .string(priority)
             if !delete { arguments["status"] = "pending" }
             label = "\(priority) priority"
+        case .shown:
+            guard !memory.lastList.isEmpty else { return "Which tasks do you mean? Say “show my tasks” first." }
+            arguments["status"] = delete ? "all" : "pending"
+            label = ""
         }
         let result = await call("list_tasks", .object(arguments))
-        guard !result.isError, case .array(let found) = result.content else { return result.text }
+        guard !result.isError, case .array(var found) = result.content else { return result.text }
+        if scope == .shown {
+            let shown = memory.lastList
+            found = found.filter { task in shown.contains { task["id"] == .int($0) } }
+        }
+        if confirmed {
+            // Only what the question showed: a task added or finished elsewhere since then is left alone.
+            let shown = confirmedIDs
+            found = found.filter { task in shown.contains { task["id"] == .int($0) } }
+        }
         let verb = delete ? "delete" : "mark as done"
         guard !found.isEmpty else { return "There are no \(label.isEmpty ? "" : label + " ")tasks to \(verb)." }
         let noun = "\(found.count) \(label.isEmpty ? "" : label + " ")\(found.count == 1 ? "task" : "tasks")"

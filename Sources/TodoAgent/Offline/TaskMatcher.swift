@@ -41,11 +41,24 @@ enum TaskMatcher {
     }
 
     /// How well one reference word fits one title word: 2 by stem, 1 with a typo or as a prefix, 0 not at all.
+    /// A typo is a swapped, missing or extra letter; a different letter in a short word is another word
+    /// ("milk" is not "silk", "wine" is not "wife").
     static func fit(_ reference: String, _ title: String) -> Int {
         if reference == title || stem(reference) == stem(title) { return 2 }
         if reference.count >= 4, title.hasPrefix(reference) { return 1 }
-        if reference.count >= 4, title.count >= 4, Utterance.distance(reference, title) <= (reference.count >= 8 ? 2 : 1) { return 1 }
-        return 0
+        let (a, b) = (reference.count, title.count)
+        guard a >= 4, b >= 4, a <= 40, b <= 40, abs(a - b) <= 2 else { return 0 }
+        let distance = Utterance.distance(reference, title)
+        if distance == 1, a != b || a >= 6 || swapped(reference, title) { return 1 }
+        return distance == 2 && a >= 8 ? 1 : 0
+    }
+
+    /// The words differ only by two neighbouring letters swapped.
+    static func swapped(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a), Array(b))
+        guard x.count == y.count else { return false }
+        let differing = x.indices.filter { x[$0] != y[$0] }
+        return differing.count == 2 && differing[1] == differing[0] + 1 && x[differing[0]] == y[differing[1]] && x[differing[1]] == y[differing[0]]
     }
 
     /// A task the matcher can compare: its id, its title, its tags.

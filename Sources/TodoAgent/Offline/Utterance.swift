@@ -35,7 +35,7 @@ struct Utterance {
     static let leadingFillers = [
         #"^(?:please|pls|plz|kindly|hey there|hey bot|hey assistant|hey|hi there|hi|hello|yo|ok|okay|ok so|so|um+|uh+|hmm+|oh|alright|right|now|quick|quickly|just|also|and|then|btw|oh and|actually|oh wait|no wait|wait|oops|whoops|oh no|ah|sorry|hmm|bot|assistant)\b[,!.:]*\s+"#,
         #"^(?:could|can|would|will|wud|cud) (?:you|u|ya|we)(?: please| pls| kindly| just| maybe| also)?\s+"#,
-        #"^(?:would you mind|do you mind|mind|i'd like you to|i want you to|i need you to|go ahead and|let's|lets|can i|could i|may i)\s+"#,
+        #"^(?:i'd like you to|i want you to|i need you to|go ahead and|let's|lets|can i|could i|may i)\s+"#,
         #"^(?:i'd like to|i would like to|i wanna|i want to)\s+(?=(?:add|create|delete|remove|mark|complete|rename|change|move|see|view|list|show|update|reopen|set)\b)"#,
     ]
     static let trailingFillers = #"[,\s]+(?:please|pls|plz|thanks|thank you|thank u|thx|ty|for me|now|right now|asap please|if you can|if possible|real quick|actually|:\)|:-\)|:d|xx|x)$"#
@@ -90,14 +90,17 @@ struct Utterance {
                 changed = true
             }
         }
+        let politeGerund = text.range(of: #"^(?:would you mind|do you mind|mind|how about|try)\s+"#, options: [.regularExpression, .caseInsensitive])
+        if let politeGerund { text.removeSubrange(politeGerund) }
         var words = text.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
         guard let first = words.first?.lowercased() else { return text }
-        if let command = gerunds[first] {
+        if politeGerund != nil, let command = gerunds[first] {
             words[0] = command
         } else if first == "ad" {
             words[0] = "add"
         } else if !commands.contains(first), !realWords.contains(first), first.count >= 4, first.allSatisfy(\.isLetter) {
-            let close = commands.filter { Self.distance(first, $0) <= ($0.count >= 6 ? 2 : 1) && abs($0.count - first.count) <= 2 }
+            // One letter off only: "delegate", "remodel" and "furnish" are words of their own.
+            let close = commands.filter { abs($0.count - first.count) <= 1 && Self.distance(first, $0) <= 1 }
             if close.count == 1 { words[0] = close[0] }
         }
         return words.joined(separator: " ")
