@@ -64,8 +64,11 @@ struct DatePhrase {
         let lower = words.lower
         for index in lower.indices {
             guard var found = day(at: index, lower) ?? timeOnly(at: index, lower) else { continue }
-            if found.exact == nil, found.time == nil, let time = time(at: found.range.upperBound, lower) {
-                found.time = time.value
+            if found.exact == nil, let time = time(at: found.range.upperBound, lower) {
+                // "this evening at 7": the hour said wins, in the part of the day named.
+                var value = time.value
+                if let part = found.time, part.hour >= 12, value.hour < 12 { value.hour += 12 }
+                found.time = value
                 found.range = found.range.lowerBound..<time.end
             } else if found.day == nil, found.exact == nil {
                 // "at 5pm tomorrow", "at 9 on friday"
@@ -76,7 +79,10 @@ struct DatePhrase {
                 }
             }
             var start = found.range.lowerBound
-            while start > 0, Self.leads.contains(lower[start - 1]) { start -= 1 }
+            // "till the end of the month": "the" belongs to the phrase after a lead word.
+            while start > 0, Self.leads.contains(lower[start - 1]) || (lower[start - 1] == "the" && Self.leads.contains(lower[safe: start - 2])) {
+                start -= 1
+            }
             found.range = start..<found.range.upperBound
             return found
         }

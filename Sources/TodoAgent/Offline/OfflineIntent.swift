@@ -498,7 +498,7 @@ enum OfflineIntent: Equatable {
         let asks = #"\b(?:show|list|what|what's|whats|which|display|see|view|tasks|todos|todo|to-dos|to do|pending|overdue|due|left|remaining|outstanding|agenda|plate|open|finished|completed|anything|got|find|search|look|have i|do i have|how many|everything|priority|urgent|important|tagged|stuff)\b|#"#
         guard text.range(of: asks, options: .regularExpression) != nil else { return nil }
         // A question must be about tasks: "how many calories are in a banana" is not a listing.
-        let about = #"\b(?:task|tasks|todo|todos|to-do|to-dos|to do|list|lists|pending|overdue|due|left|remaining|outstanding|completed|done|finished|open|agenda|plate|priority|urgent|important|tagged|tag|stuff|things|items|everything|anything|reminders|next|late|checked|ticked|mine|have i|do i have|should i|need to|got|week|today|tonight|tomorrow|upcoming|coming up|on for)\b|#"#
+        let about = #"\b(?:task|tasks|todo|todos|to-do|to-dos|to do|list|lists|pending|overdue|due|left|remaining|outstanding|completed|done|finished|open|agenda|plate|priority|urgent|important|tagged|tag|stuff|things|items|everything|anything|reminders|next|late|checked|ticked|mine|have i|do i have|should i|need to|got|week|today|tonight|tomorrow|upcoming|coming up|on for|did i (?:finish|complete|do|get done)|have i (?:finished|completed|done))\b|#"#
         guard text.range(of: about, options: .regularExpression) != nil else { return nil }
         if text.range(of: #"\b(?:weather|joke|time is it|your name|who are you|meaning of life|capital of|news|song|poem|recipe|translate|convert|\d+ ?[+*/x-] ?\d+)\b"#, options: .regularExpression) != nil {
             return nil
@@ -508,7 +508,7 @@ enum OfflineIntent: Equatable {
             listing.status = "pending"
             listing.label = "pending"
         }
-        if text.range(of: #"\b(?:completed|done|finished|checked off|ticked off|accomplished|crossed off)\b"#, options: .regularExpression) != nil,
+        if text.range(of: #"\b(?:completed|done|finished|checked off|ticked off|accomplished|crossed off|did i (?:finish|complete|do))\b"#, options: .regularExpression) != nil,
            text.range(of: #"\b(?:not done|to be done|(?:need|have|must|should|got) to get done|needs? to be done|not finished|unfinished)\b"#, options: .regularExpression) == nil {
             listing.status = "completed"
             listing.label = "completed"
@@ -538,26 +538,41 @@ enum OfflineIntent: Equatable {
         }
         let today = dates.startOfDay(dates.now)
         if text.range(of: #"\b(?:overdue|late|past due|missed)\b"#, options: .regularExpression) != nil {
-            return Listing(status: "pending", dueBefore: dates.now, label: "overdue")
+            return dated(listing, status: "pending", dueBefore: dates.now, label: "overdue")
         }
         if text.range(of: #"\b(?:this week|the week|rest of the week|this weeks|week)\b"#, options: .regularExpression) != nil, !text.contains("next week") {
-            return Listing(status: "pending", dueBefore: dates.endOfWeek, label: "due this week")
+            return dated(listing, status: "pending", dueBefore: dates.endOfWeek, label: "due this week")
         }
         if text.range(of: #"\b(?:today|tonight|this evening|this afternoon)\b"#, options: .regularExpression) != nil {
-            return Listing(status: "pending", dueBefore: dates.calendar.date(byAdding: .day, value: 1, to: today), dueAfter: today, label: "due today")
+            return dated(listing, status: "pending", dueBefore: dates.calendar.date(byAdding: .day, value: 1, to: today), dueAfter: today, label: "due today")
         }
         if text.range(of: #"\b(?:tomorrow|tmrw|tmr)\b"#, options: .regularExpression) != nil {
-            return Listing(
+            return dated(
+                listing,
                 status: "pending", dueBefore: dates.calendar.date(byAdding: .day, value: 2, to: today),
                 dueAfter: dates.calendar.date(byAdding: .day, value: 1, to: today), label: "due tomorrow"
             )
         }
         if text.contains("next week") {
-            return Listing(
+            return dated(
+                listing,
                 status: "pending", dueBefore: dates.calendar.date(byAdding: .day, value: 7, to: dates.endOfWeek), dueAfter: dates.endOfWeek,
                 label: "due next week"
             )
         }
+        return listing
+    }
+
+    /// A due-date listing keeps the priority and tag said with it ("high priority stuff due this week"); a search
+    /// word is dropped, since what follows "for" or "on" there is usually the date itself.
+    static func dated(_ base: Listing, status: String, dueBefore: Date?, dueAfter: Date? = nil, label: String) -> Listing {
+        var listing = base
+        listing.query = nil
+        listing.status = status
+        listing.dueBefore = dueBefore
+        listing.dueAfter = dueAfter
+        let extra = [listing.priority.map { "\($0) priority" }, listing.tag.map { "#\($0)" }]
+        listing.label = ([label] + extra.compactMap { $0 }).joined(separator: ", ")
         return listing
     }
 
