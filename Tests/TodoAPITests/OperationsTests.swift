@@ -38,7 +38,9 @@ import TodoTestSupport
 
     @Test func readyIs503WithAReasonWhenTheDatabaseIsDown() async throws {
         let unreachable = try DatabaseLocation.parse("postgresql://u:secretpw@127.0.0.1:9/db?sslmode=disable")
-        try await withAPI(unreachable, timeout: .milliseconds(300), mode: .live, configure: { $0.migrateOnStart = false }) { client in
+        // The deadline is long: the refusal must come from the probe, which starts 150 ms into the wait and runs
+        // beside it (a deadline shorter than the probe's connect attempt would rightly win).
+        try await withAPI(unreachable, timeout: .seconds(5), mode: .live, configure: { $0.migrateOnStart = false }) { client in
             try await client.execute(uri: "/ready", method: .get) { response in
                 #expect(response.status == .serviceUnavailable)
                 #expect(response.headers[.retryAfter] == "5")
