@@ -166,7 +166,7 @@ import TodoTestSupport
             let now = Self.now
             let service = ChatService(
                 agent: OfflineAgent(catalog: ToolCatalog(store: store)), store: store, historyLimit: 40, turnTimeout: .seconds(10),
-                logger: testLogger, clock: { now }
+                logger: testLogger, now: { now }
             )
             let bread = try await Self.add(store, user, "buy bread")
             let milk = try await Self.add(store, user, "buy milk")

@@ -124,7 +124,7 @@ struct CorpusRunner {
         let moment = corpus.moment
         let service = ChatService(
             agent: OfflineAgent(catalog: ToolCatalog(store: store)), store: store, historyLimit: 40, turnTimeout: .seconds(30),
-            logger: testLogger, clock: { moment }
+            logger: testLogger, now: { moment }
         )
         var conversation: Int64?
         for (number, turn) in entry.turns.enumerated() {

@@ -14,17 +14,17 @@ public struct ChatService: Sendable {
     /// The turns running now; serve-api drains them at shutdown.
     public let turns: RunningTurns
     /// The moment a turn happens, for words such as "tomorrow"; tests fix it.
-    let clock: @Sendable () -> Date
+    let now: @Sendable () -> Date
 
     /// The longest message a user may send, in characters.
     public static let messageLimit = 4000
 
     public init(
         agent: any Agent, store: any ConversationStore, historyLimit: Int, turnTimeout: Duration,
-        turns: RunningTurns = RunningTurns(), logger: Logger, clock: @escaping @Sendable () -> Date = { Date() }
+        turns: RunningTurns = RunningTurns(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.agent = agent
-        self.clock = clock
+        self.now = now
         self.turns = turns
         self.store = store
         self.historyLimit = historyLimit
@@ -71,7 +71,7 @@ public struct ChatService: Sendable {
         _ = try await store.appendMessages([NewMessage(role: .user, content: text)], conversationID: conversation.id, userID: userID)
         await emit(.conversation(id: conversation.id))
 
-        let turn = AgentTurn(history: history, message: text, userID: userID, now: clock(), timeZone: timeZone)
+        let turn = AgentTurn(history: history, message: text, userID: userID, now: now(), timeZone: timeZone)
         let outcome: Result<AgentAnswer, AgentFailure> = await run(turn, ticket: ticket, emit: emit)
         var answer = switch outcome {
         case .success(let answer): answer

@@ -11,6 +11,9 @@ import Foundation
 struct DatePhrase {
     let now: Date
     let calendar: Calendar
+    /// Made once per turn: a list of 200 tasks formats 200 dates.
+    private let iso: ISO8601DateFormatter
+    private let readableFormatter: DateFormatter
 
     init(now: Date, timeZone: TimeZone) {
         self.now = now
@@ -18,6 +21,13 @@ struct DatePhrase {
         calendar.timeZone = timeZone
         calendar.firstWeekday = 2
         self.calendar = calendar
+        iso = ISO8601DateFormatter()
+        iso.timeZone = timeZone
+        iso.formatOptions = [.withInternetDateTime]
+        readableFormatter = DateFormatter()
+        readableFormatter.locale = Locale(identifier: "en_US_POSIX")
+        readableFormatter.timeZone = timeZone
+        readableFormatter.dateFormat = "EEE, MMM d, HH:mm"
     }
 
     static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
@@ -329,10 +339,12 @@ struct DatePhrase {
 
     /// ISO 8601 with the user's offset, as the tools take it.
     func format(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.timeZone = calendar.timeZone
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
+        iso.string(from: date)
+    }
+
+    /// "Wed, Dec 2, 09:00", as answers show a date.
+    func readable(_ date: Date) -> String {
+        readableFormatter.string(from: date)
     }
 }
 

@@ -282,10 +282,7 @@ enum OfflineIntent: Equatable {
             #"^(.+?) (?:is not|isn't|isnt|wasn't|was not|ain't|aren't|are not|weren't) (?:actually |really )?(?:done|finished|complete|completed)(?: yet| after all)?(?:,? (?:reopen|re-open|uncheck|unmark) (?:it|them|that))?$"#,
             #"^(?:oops,? )?(.+?) (?:is|needs to be|should be) (?:open|pending|not done) again$"#,
         ]
-        for pattern in patterns {
-            if let match = firstMatch(pattern, text) { return .reopen(ref(match[0])) }
-        }
-        return nil
+        return firstReference(patterns, in: text).map(OfflineIntent.reopen)
     }
 
     static let addVerbs = #"(?:add|create|new|make a new|make a|put|insert|jot down|write down|note down|note|schedule|set up|set a reminder|set a reminder to|set reminder|save|log|record|capture|enter|include|plan|book in|remind)"#
@@ -482,9 +479,7 @@ enum OfflineIntent: Equatable {
             #"^take (.+?) (?:off|out of) (?:my|the) (?:list|tasks|todo list|to-do list)$"#,
             #"^(?:there's |theres |there is )?no (?:more )?need (?:to|for) (.+?)(?: anymore| any more)?(?:,? (?:so )?(?:delete|remove|drop) (?:it|that))?$"#,
         ]
-        for pattern in patterns {
-            if let match = firstMatch(pattern, text) { return .delete(ref(match[0]), sure: true) }
-        }
+        if let found = firstReference(patterns, in: text) { return .delete(found, sure: true) }
         // Words that also mean other things ("cancel netflix", "drop the kids off"): asked first.
         if let match = firstMatch(#"^(?:drop|bin|scrap|scratch|nix|kill|ditch|discard|cancel|forget about|forget|throw away|strike|clear)(?: the)?(?: task)? (.+?)( (?:from|off) (?:my|the) (?:list|tasks|todo list|to-do list))?$"#, text) {
             return .delete(ref(match[0]), sure: !match[1].isEmpty)
@@ -599,6 +594,14 @@ enum OfflineIntent: Equatable {
               draft.due != nil || draft.priority != nil || !draft.tags.isEmpty || draft.recurrence != nil
         else { return .unknown }
         return .maybeAdd(draft)
+    }
+
+    /// The task the first matching pattern names in its first group.
+    static func firstReference(_ patterns: [String], in text: String) -> TaskRef? {
+        for pattern in patterns {
+            if let match = firstMatch(pattern, text) { return ref(match[0]) }
+        }
+        return nil
     }
 
     /// The capture groups of the first match, case-insensitively; a group that did not take part is "", and there

@@ -88,7 +88,7 @@ struct OfflineMemory {
         return listed.count == 1 ? listed[0] : nil
     }
 
-    /// The latest turn that changed something, unless it was itself an undo.
+    /// The latest turn that changed something (`undo` refuses to revert an undo).
     var lastChange: PastTurn? {
         turns.last { turn in turn.steps.contains { $0.name != "list_tasks" && $0.result["task_id"] != nil } }
     }

@@ -43,25 +43,17 @@ enum OfflineReplies {
 
     static func details(priority: String?, tags: [String], due: Date?, recurrence: Recurrence?, dates: DatePhrase) -> String {
         var parts: [String] = []
-        if let due { parts.append("due \(readable(due, dates: dates))") }
+        if let due { parts.append("due \(dates.readable(due))") }
         if let recurrence { parts.append("repeats \(recurrence.rawValue)") }
         if let priority { parts.append("\(priority) priority") }
         if !tags.isEmpty { parts.append("tagged " + tags.map { "#\($0)" }.joined(separator: " ")) }
         return parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")
     }
 
-    static func readable(_ date: Date, dates: DatePhrase) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = dates.calendar.timeZone
-        formatter.dateFormat = "EEE, MMM d, HH:mm"
-        return formatter.string(from: date)
-    }
-
     static func numbered(_ tasks: [JSONValue], dates: DatePhrase) -> [String] {
         tasks.enumerated().map { index, task in
             var line = "\(index + 1). \(task["completed"] == true ? "✓ " : "")\(oneLine(task["title"]?.stringValue ?? ""))"
-            if let due = task["due_at"]?.stringValue, let date = Timestamp.parse(due) { line += " — due \(readable(date, dates: dates))" }
+            if let due = task["due_at"]?.stringValue, let date = Timestamp.parse(due) { line += " — due \(dates.readable(date))" }
             if let recurrence = task["recurrence"]?.stringValue { line += ", repeats \(recurrence)" }
             if let priority = task["priority"]?.stringValue, priority != "medium" { line += " · \(priority)" }
             if case .array(let tags)? = task["tags"], !tags.isEmpty { line += " · " + tags.compactMap(\.stringValue).map { "#\(oneLine($0))" }.joined(separator: " ") }

@@ -144,7 +144,7 @@ struct OfflineSession {
             return await act(on: ref, prefer: nil) { session, task in
                 guard !change.needsYes || confirmed else {
                     if let title = change.title { return "Rename \(OfflineReplies.named(task)) to “\(title)”? \(OfflineReplies.confirmSuffix)" }
-                    let due = change.due.map { " to \(OfflineReplies.readable($0, dates: session.dates))" } ?? ""
+                    let due = change.due.map { " to \(session.dates.readable($0))" } ?? ""
                     return "Move \(OfflineReplies.named(task))\(due)? \(OfflineReplies.confirmSuffix)"
                 }
                 return await session.update(task, with: change)
@@ -216,7 +216,7 @@ struct OfflineSession {
         case .position(let position):
             let shown = memory.lastList
             if shown.isEmpty {
-                guard position == -1, let newest = tasks.max(by: { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }) else {
+                guard position == -1, let newest = Self.newest(tasks) else {
                     return .reply(OfflineReplies.noList)
                 }
                 return .task(newest)
@@ -229,7 +229,7 @@ struct OfflineSession {
             return task(id).map(Resolution.task) ?? .reply(OfflineReplies.noReferent)
         case .lastAdded:
             if truncated { return .reply(OfflineReplies.tooMany) }
-            guard let newest = tasks.max(by: { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }) else {
+            guard let newest = Self.newest(tasks) else {
                 return .reply("You have no tasks yet.")
             }
             return .task(newest)
@@ -246,6 +246,11 @@ struct OfflineSession {
             default: return .reply(OfflineReplies.choose(matches.map(\.task), dates: dates))
             }
         }
+    }
+
+    /// The task added last: ids only grow.
+    static func newest(_ tasks: [JSONValue]) -> JSONValue? {
+        tasks.max { ($0["id"]?.intValue ?? 0) < ($1["id"]?.intValue ?? 0) }
     }
 
     mutating func act(
@@ -288,7 +293,7 @@ struct OfflineSession {
                 due = dates.at((time[0], time[1]), on: current)
             }
             arguments["due_at"] = .string(dates.format(due))
-            said.append("due \(OfflineReplies.readable(due, dates: dates))")
+            said.append("due \(dates.readable(due))")
         }
         if let recurrence = change.recurrence {
             arguments["recurrence"] = .string(recurrence.rawValue)
