@@ -84,6 +84,20 @@ import TodoTestSupport
         }
     }
 
+    /// The model reads "tomorrow" as the user does: its instructions carry the user's zone and local time.
+    @Test func theInstructionsCarryTheUsersZoneAndLocalTime() async throws {
+        let final = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Hi."},"finish_reason":"stop"}]}"#
+        try await Self.withAgent([.json(final)]) { agent, _, user, llm in
+            let turn = AgentTurn(
+                history: [], message: "hi", userID: user, now: Timestamp.parse("2026-11-30T23:30:00Z")!,
+                timeZone: TimeZone(identifier: "Pacific/Auckland")!
+            )
+            _ = try await agent.run(turn) { _ in }
+            let system = await llm.requests.first?["messages"]?.arrayValue?.first?["content"]?.stringValue ?? ""
+            #expect(system.contains("Tuesday, 2026-12-01 12:30 +13:00 (time zone Pacific/Auckland)"), "\(system)")
+        }
+    }
+
     @Test func aServerThatDoesNotStreamWorksToo() async throws {
         let call = #"{"choices":[{"index":0,"message":{"role":"assistant","content":null,"tool_calls":[{"id":"c1","type":"function","function":{"name":"add_task","arguments":"{\"title\":\"Read\"}"}}]},"finish_reason":"tool_calls"}]}"#
         let final = #"{"choices":[{"index":0,"message":{"role":"assistant","content":"Done: added Read."},"finish_reason":"stop"}]}"#
