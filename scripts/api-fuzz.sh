@@ -24,7 +24,8 @@ curl -sf -c "$work/jar" -H 'content-type: application/json' "$base/api/auth/sign
   -d "{\"name\":\"Fuzz\",\"email\":\"fuzz-$RANDOM$RANDOM@example.com\",\"password\":\"correct horse battery\"}" >/dev/null
 token=$(curl -sf -b "$work/jar" "$base/api/auth/token" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 status=0
-.venv-fuzz/bin/st run "$base/openapi.json" -H "Authorization: Bearer $token" \
+# /api/events is an endless stream, which a fuzzer would wait on forever; Tests/TodoAPITests cover it.
+.venv-fuzz/bin/st run "$base/openapi.json" -H "Authorization: Bearer $token" --exclude-path /api/events \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing --max-time "$seconds" -w 2 --no-color || status=$?
 if [ "$status" -ne 0 ]; then

@@ -17,9 +17,11 @@ E = {
  "422": err("A field breaks a rule; `field` names it"),
  "429": err("Rate limit reached; see Retry-After"),
  "503": err("The database is unavailable; retry later"),
+ "409": err("Not now: another reply runs (TURN_RUNNING), the turn is not the last (TURN_NOT_LAST), or none runs (NO_RUNNING_TURN)"),
 }
 NAMES = {"400": "BadRequest", "401": "Unauthorized", "403": "Forbidden", "404": "NotFound", "413": "TooLarge",
-         "415": "UnsupportedMediaType", "422": "ValidationFailed", "429": "TooManyRequests", "503": "Unavailable"}
+         "415": "UnsupportedMediaType", "422": "ValidationFailed", "429": "TooManyRequests", "503": "Unavailable",
+         "409": "Conflict"}
 RPC = {"400": "Malformed message, missing session header or unsupported protocol version", "403": "Untrusted Origin",
        "404": "Unknown or expired session", "406": "Accept allows neither JSON nor SSE", "409": "The session already has a stream",
        "415": "Body is not application/json"}
@@ -71,7 +73,7 @@ chat = lambda legacy: {
  "operationId": "chat" + legacy, "security": sec, "parameters": [uidp_ref] if legacy else [],
  "requestBody": body(ref("ChatRequest")),
  "responses": {"200": {"description": "The answer", "content": {"application/json": {"schema": ref("ChatResponse")}, "text/event-stream": {"schema": {"type": "string"}}}},
-               **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}}
+               **errs("400", "401", "403", "404", "409", "413", "415", "422", "429", "503")}}
 nullable = lambda s: {**s, "type": [s["type"], "null"]}
 doc = {
  "openapi": "3.1.0",
@@ -113,6 +115,20 @@ doc = {
    "delete": {"summary": "Delete a conversation and its messages", "operationId": "deleteConversation", "security": sec, "parameters": [idp_ref],
               "responses": {"204": {"description": "Deleted"}, **errs("401", "403", "404", "422", "429", "503")}},
   },
+  "/api/conversations/{id}/cancel": {"post": {
+      "summary": "Stop the conversation's running reply, on whichever replica runs it; what it wrote and the tool calls it made are kept",
+      "operationId": "cancelTurn", "security": sec, "parameters": [idp_ref],
+      "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": {"turn_id": {"type": "string", "description": "Stop only this turn"}}}}}},
+      "responses": {"202": js({"type": "object", "required": ["turn_id", "status"], "properties": {"turn_id": {"type": "string"}, "status": {"type": "string", "enum": ["stopping", "stopped"]}}},
+                              "The turn is stopping (or, when its replica was gone, stopped)"),
+                    **errs("400", "401", "403", "404", "409", "413", "415", "422", "429", "503")}}},
+  "/api/events": {"get": {
+      "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
+      "operationId": "events", "security": sec,
+      "parameters": [{"name": "Last-Event-ID", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+                     {"name": "after", "in": "query", "description": "Like Last-Event-ID, for clients that cannot set headers", "schema": {"type": "integer", "minimum": 0}}],
+      "responses": {"200": {"description": "An endless event stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                    **errs("401", "422", "429", "503")}}},
   "/mcp": {
    "parameters": [{"$ref": "#/components/parameters/MCP-Session-Id"}, {"$ref": "#/components/parameters/MCP-Protocol-Version"}],
    "post": {"summary": "MCP Streamable HTTP: one JSON-RPC message; a request is answered as JSON or SSE as Accept asks", "operationId": "mcpPost",
@@ -158,18 +174,27 @@ doc = {
       "id": {"type": "integer", "format": "int64"}, "user_id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
       "completed": {"type": "boolean"}, "priority": {"type": "string", "enum": ["low", "medium", "high"]}, "tags": {"type": "array", "items": {"type": "string"}},
       "due_at": {"type": ["string", "null"], "format": "date-time"}, "recurrence": {"type": ["string", "null"], "enum": ["daily", "weekly", "monthly", None]},
-      "completed_at": {"type": ["string", "null"], "format": "date-time"}, "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
+      "completed_at": {"type": ["string", "null"], "format": "date-time"},
+      "remind_at": {"type": ["string", "null"], "format": "date-time", "description": "An absolute reminder"},
+      "remind_before_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 40320, "description": "A reminder this many minutes before due_at"},
+      "reminder_at": {"type": ["string", "null"], "format": "date-time", "description": "When this occurrence's reminder fires (read-only)"},
+      "reminded_at": {"type": ["string", "null"], "format": "date-time", "description": "When it was delivered (read-only)"},
+      "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
    "ChatRequest": {"type": "object", "required": ["message"], "properties": {
       "message": {"type": "string", "minLength": 1, "maxLength": 4000}, "conversation_id": {"type": "integer", "format": "int64", "minimum": 1},
-      "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"}}},
+      "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"},
+      "replace_turn_id": {"type": "string", "description": "The conversation's last turn, to regenerate (same message) or edit (new message): its messages are replaced"}}},
    "ToolStep": {"type": "object", "required": ["id", "name", "arguments", "result", "is_error"], "properties": {
       "id": {"type": "string"}, "name": {"type": "string"}, "arguments": {}, "result": {}, "is_error": {"type": "boolean"}}},
-   "ChatResponse": {"type": "object", "required": ["conversation_id", "response", "tool_calls"], "properties": {
-      "conversation_id": {"type": "integer", "format": "int64"}, "response": {"type": "string"}, "tool_calls": {"type": "array", "items": ref("ToolStep")}}},
+   "ChatResponse": {"type": "object", "required": ["conversation_id", "response", "tool_calls", "turn_id", "status"], "properties": {
+      "conversation_id": {"type": "integer", "format": "int64"}, "response": {"type": "string"}, "tool_calls": {"type": "array", "items": ref("ToolStep")},
+      "turn_id": {"type": "string"}, "status": {"type": "string", "enum": ["completed", "stopped"]}}},
    "Conversation": {"type": "object", "required": ["id", "user_id", "title", "created_at", "updated_at"], "properties": {
       "id": {"type": "integer", "format": "int64"}, "user_id": {"type": "string"}, "title": {"type": "string"},
       "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"}}},
-   "ChatMessage": {"type": "object", "required": ["id", "role", "content", "tool_calls", "created_at"], "properties": {
+   "ChatMessage": {"type": "object", "required": ["id", "role", "content", "tool_calls", "turn_id", "status", "created_at"], "properties": {
+      "turn_id": {"type": ["string", "null"], "description": "The turn the message belongs to; null on messages stored before turns had ids"},
+      "status": {"type": ["string", "null"], "enum": ["stopped", "interrupted", "failed", None], "description": "How an answer ended when it did not complete"},
       "id": {"type": "integer", "format": "int64"}, "role": {"type": "string", "enum": ["user", "assistant", "tool", "system"]}, "content": {"type": "string"},
       "tool_calls": {"oneOf": [{"type": "null"}, {"type": "array", "items": ref("ToolStep")}]}, "created_at": {"type": "string", "format": "date-time"}}},
    "JSONRPCMessage": {"type": "object", "required": ["jsonrpc"], "properties": {"jsonrpc": {"const": "2.0"}, "id": {"type": ["string", "integer"]},
@@ -182,11 +207,15 @@ doc = {
    "NewTask": {"type": "object", "required": ["title"], "properties": {
       "title": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": "string", "maxLength": 1000},
       "priority": {"type": "string", "enum": ["low", "medium", "high"]}, "tags": {"type": "array", "maxItems": 10, "items": {"type": "string", "minLength": 1, "maxLength": 32}},
-      "due_at": {"type": "string", "format": "date-time"}, "recurrence": {"type": "string", "enum": ["daily", "weekly", "monthly"]}, "completed": {"type": "boolean"}}},
+      "due_at": {"type": "string", "format": "date-time"}, "recurrence": {"type": "string", "enum": ["daily", "weekly", "monthly"]}, "completed": {"type": "boolean"},
+      "remind_at": {"type": ["string", "null"], "format": "date-time", "description": "Remind at this moment; not with remind_before_minutes"},
+      "remind_before_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 40320, "description": "Remind this long before due_at, which it needs"}}},
    "TaskPatch": {"type": "object", "properties": {
       "title": {"type": "string", "minLength": 1, "maxLength": 200}, "description": {"type": ["string", "null"], "maxLength": 1000},
       "priority": {"type": ["string", "null"], "enum": ["low", "medium", "high", None]}, "tags": {"type": ["array", "null"], "maxItems": 10, "items": {"type": "string", "minLength": 1, "maxLength": 32}},
-      "due_at": {"type": ["string", "null"], "format": "date-time"}, "recurrence": {"type": ["string", "null"], "enum": ["daily", "weekly", "monthly", None]}, "completed": {"type": "boolean"}}},
+      "due_at": {"type": ["string", "null"], "format": "date-time"}, "recurrence": {"type": ["string", "null"], "enum": ["daily", "weekly", "monthly", None]}, "completed": {"type": "boolean"},
+      "remind_at": {"type": ["string", "null"], "format": "date-time", "description": "Remind at this moment; null clears the reminder"},
+      "remind_before_minutes": {"type": ["integer", "null"], "minimum": 1, "maximum": 40320, "description": "Remind this long before due_at; null clears the reminder"}}},
   },
  },
 }

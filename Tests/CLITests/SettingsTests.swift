@@ -89,7 +89,7 @@ import TodoCore
     @Test func everyKeyHasAFlagSpelling() {
         #expect(SettingKey.databaseURL.flag == "--database-url")
         #expect(SettingKey.allCases.allSatisfy { $0.flag.hasPrefix("--") && $0.flag == $0.flag.lowercased() })
-        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY"])
+        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET"])
     }
 
     @Test func secretsCanComeFromFilesButNotFromBothPlaces() throws {

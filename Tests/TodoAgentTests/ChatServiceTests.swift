@@ -20,13 +20,16 @@ import TodoTestSupport
             let user = try await makeUser(store).id
             let events = ModelAgentTests.Events()
             let summary = try await Self.service(store).send("add buy milk tomorrow", conversationID: nil, userID: user) { events.add($0) }
-            #expect(events.all.first == .conversation(id: summary.conversationID))
+            #expect(events.all.first == .conversation(id: summary.conversationID, turnID: summary.turnID))
+            #expect(summary.turnID.hasPrefix("turn_") && summary.status == .completed)
             #expect(events.all.last == .done(summary))
             #expect(events.all.map(\.wireName) == ["conversation", "tool-call", "tool-result", "text-delta", "done"])
             let messages = try await store.messages(conversationID: summary.conversationID, userID: user, limit: 10)
             #expect(messages.map(\.role) == [.user, .assistant])
             #expect(messages[0].content == "add buy milk tomorrow")
             #expect(messages[1].content == summary.response)
+            #expect(messages.map(\.turnID) == [summary.turnID, summary.turnID], "the question and its answer share the turn's id")
+            #expect(messages[1].status == nil)
             let steps = messages[1].toolCalls.flatMap(JSONValue.parse)
             guard case .array(let stored)? = steps else { Issue.record("no tool calls stored"); return }
             #expect(stored.first?["name"] == "add_task")

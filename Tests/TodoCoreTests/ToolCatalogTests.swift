@@ -87,7 +87,7 @@ import TodoTestSupport
                 ("complete_task", ["task_id": 999_999], "No task 999999. Call list_tasks to see the ids."),
                 ("complete_task", ["task_id": "three"], "Argument 'task_id' must be an integer."),
                 ("delete_task", [:], "Missing required argument 'task_id'."),
-                ("update_task", ["task_id": 1], "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence, completed."),
+                ("update_task", ["task_id": 1], "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence, completed, remind_at, remind_before_minutes."),
                 ("list_tasks", ["status": "done"], "Argument 'status' must be one of all, pending, completed."),
                 ("list_tasks", ["limit": 1000], "limit must be 1-200"),
                 ("drop_tables", [:], "Unknown tool 'drop_tables'. Available tools: add_task, list_tasks, complete_task, delete_task, update_task."),

@@ -39,9 +39,11 @@ import TodoTestSupport
                 "verification": ["id", "identifier", "value", "expiresAt", "createdAt", "updatedAt"],
                 "jwks": ["id", "publicKey", "privateKey", "createdAt", "expiresAt"],
                 "tasks": ["id", "user_id", "title", "description", "completed", "priority", "tags", "due_at", "recurrence",
-                          "completed_at", "created_at", "updated_at"],
+                          "completed_at", "created_at", "updated_at", "remind_at", "remind_before_minutes", "reminder_at", "reminded_at"],
                 "conversations": ["id", "user_id", "title", "created_at", "updated_at"],
-                "messages": ["id", "conversation_id", "user_id", "role", "content", "tool_calls", "created_at"],
+                "messages": ["id", "conversation_id", "user_id", "role", "content", "tool_calls", "created_at", "turn_id", "status"],
+                "chat_turns": ["id", "conversation_id", "user_id", "status", "stop_requested", "started_at", "heartbeat_at", "ended_at"],
+                "events": ["id", "user_id", "kind", "data", "created_at"],
             ] {
                 let rows = try await database.query("SELECT name FROM pragma_table_info('\(table)')", [])
                 #expect(try rows.map { try $0.string("name") } == columns, "table \(table)")

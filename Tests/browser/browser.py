@@ -1,7 +1,10 @@
 """Shared helpers for the browser checks: a headless Chromium driven by selenium, and the app's common steps."""
 
+import json
 import os
 import tempfile
+import urllib.error
+import urllib.request
 import uuid
 
 from selenium import webdriver
@@ -10,7 +13,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 BASE = os.environ["BASE_URL"]
 
@@ -37,9 +40,9 @@ def visible(driver, css, seconds=10):
     return wait(driver, seconds).until(EC.visibility_of_element_located((By.CSS_SELECTOR, css)))
 
 
-def sign_up(driver, name="Ada"):
+def sign_up(driver, name="Ada", base=BASE):
     email = f"{name.lower()}-{uuid.uuid4().hex[:8]}@example.com"
-    driver.get(BASE + "/")
+    driver.get(base + "/")
     visible(driver, "#auth-view")
     driver.find_element(By.ID, "tab-sign-up").click()
     driver.find_element(By.NAME, "name").send_keys(name)
@@ -56,3 +59,33 @@ def say(driver, text):
 
 def dark(driver, on=True):
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark" if on else "light"}]})
+
+
+def api(driver, method, path, body=None, base=BASE):
+    """Calls the API through serve-web as the signed-in page would: the driver's session cookie and our Origin."""
+    cookie = "; ".join(f"{c['name']}={c['value']}" for c in driver.get_cookies())
+    headers = {"Cookie": cookie, "Origin": base, "Accept": "application/json"}
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    request = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            text = response.read().decode()
+            return response.status, json.loads(text) if text else None
+    except urllib.error.HTTPError as error:
+        text = error.read().decode()
+        return error.code, json.loads(text) if text else None
+
+
+def choose(driver, element, value):
+    """Picks an option of a <select> by its value."""
+    Select(element).select_by_value(value)
+
+
+def set_value(driver, element, value):
+    """Sets an input's value the way typing would end, for inputs whose typed form depends on the locale (dates)."""
+    driver.execute_script(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+        "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", element, value)

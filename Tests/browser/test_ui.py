@@ -1,15 +1,20 @@
 """The chat web app in a real browser, against serve-web and serve-api running as two processes.
 
 Usage: BASE_URL=http://127.0.0.1:3000 python test_ui.py
+  BROWSER_SLOW_MODEL=1            also check Stop: BASE_URL's API answers through a slow scripted model
+  BROWSER_SLOW_MODEL=http://...   also check Stop, against that serve-web (whose API has the slow model)
 """
 
+import datetime
+import os
 import sys
+import time
 
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from browser import BASE, chromium, say, sign_up, visible, wait
+from browser import BASE, api, choose, chromium, say, set_value, sign_up, visible, wait
 
 XSS = "<img src=x onerror=alert(1)>"
 
@@ -48,6 +53,18 @@ def main():
 
 
 def run(driver):
+    basics(driver)
+    task_panel(driver)
+    chat_turns(driver)
+    live_updates(driver)
+    stopping(driver)
+    severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
+              and "401" not in entry["message"] and "ERR_BLOCKED_BY_CLIENT" not in entry["message"]
+              and "409 (Conflict)" not in entry["message"]]
+    check(not severe, f"no console errors or CSP violations ({severe})")
+
+
+def basics(driver):
     driver.get(BASE + "/")
     visible(driver, "#auth-view")
     driver.find_element(By.NAME, "email").send_keys("nobody@example.com")
@@ -166,9 +183,275 @@ def run(driver):
     wait(driver).until(lambda d: "water plants" in texts(d, "#task-list .task-title"))
     check(driver.find_element(By.ID, "tasks").is_displayed(), "on a phone the task panel opens as a drawer")
 
-    severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
-              and "401" not in entry["message"] and "ERR_BLOCKED_BY_CLIENT" not in entry["message"]]
-    check(not severe, f"no console errors or CSP violations ({severe})")
+
+def fresh_user(driver, name, base=BASE):
+    """Signs out whoever is signed in and signs up a new user in a desktop-sized window."""
+    driver.set_window_size(1280, 860)
+    if any(view.is_displayed() for view in driver.find_elements(By.ID, "main-view")):
+        driver.find_element(By.ID, "sign-out").click()
+        visible(driver, "#auth-view")
+    return sign_up(driver, name, base)
+
+
+def titles(driver):
+    return texts(driver, "#task-list .task-title")
+
+
+def task_row(driver, title):
+    return next(row for row in driver.find_elements(By.CSS_SELECTOR, "#task-list .task")
+                if row.find_elements(By.CSS_SELECTOR, ".task-title") and row.find_element(By.CSS_SELECTOR, ".task-title").text == title)
+
+
+def on_row(driver, title, css):
+    """Clicks a control in a task's row; a row redrawn by a live update meanwhile is simply found again."""
+    wait(driver).until(lambda d: task_row(d, title).find_element(By.CSS_SELECTOR, css).click() or True)
+
+
+def row_class(driver, title):
+    return task_row(driver, title).get_attribute("class")
+
+
+def open_editor(driver, title):
+    on_row(driver, title, "button[aria-label^=Edit]")
+    return visible(driver, "#task-list .task-editor")
+
+
+def toast_undo(driver, expected):
+    toast = visible(driver, "#toasts .toast")
+    check(expected in toast.text, f"a toast says what happened and offers Undo ({toast.text!r})")
+    toast.find_element(By.CSS_SELECTOR, ".toast-action").click()
+
+
+def task_panel(driver):
+    """Search, sort, filters, editing every field, undo and clear completed, on tasks made through the API."""
+    fresh_user(driver, "Kai")
+    yesterday = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(days=1)).isoformat()
+    for body in ({"title": "alpha report", "priority": "low", "tags": ["work"]},
+                 {"title": "beta groceries", "priority": "high", "tags": ["home"]},
+                 {"title": "gamma call", "due_at": yesterday},
+                 {"title": "delta plan"}):
+        status, _ = api(driver, "POST", "/api/tasks", body)
+        assert status == 201, status
+    driver.refresh()
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+
+    # Every field of a task is edited in place, and what was saved is what comes back after a reload.
+    year = datetime.date.today().year + 2
+    editor = open_editor(driver, "delta plan")
+    check(driver.switch_to.active_element.get_attribute("name") == "title", "the editor opens with the title focused")
+    set_value(driver, editor.find_element(By.NAME, "due"), f"{year}-05-06T14:30")
+    choose(driver, editor.find_element(By.NAME, "priority"), "high")
+    editor.find_element(By.NAME, "description").send_keys("Q2 offsite")
+    tags = editor.find_element(By.NAME, "tags")
+    tags.clear()
+    tags.send_keys("plans, q2")
+    choose(driver, editor.find_element(By.NAME, "recurrence"), "weekly")
+    editor.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#task-list .task-editor"))
+    wait(driver).until(lambda d: task_row(d, "delta plan").find_elements(By.CSS_SELECTOR, ".priority.high"))
+    check(driver.switch_to.active_element.get_attribute("aria-label") == "Edit “delta plan”", "after saving, focus returns to the task's Edit button")
+    driver.refresh()
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+
+    def shown(d):
+        row = task_row(d, "delta plan")
+        return [row.find_element(By.CSS_SELECTOR, css).text for css in (".due", ".priority", ".task-description", ".task-meta")]
+    due, priority, notes, meta = wait(driver).until(shown)
+    check(str(year) in due and ("02:30 PM" in due or "14:30" in due), f"the new due date shows after a reload ({due!r})")
+    check(priority == "high", "the new priority shows after a reload")
+    check("Q2 offsite" in notes, "the notes show under the title")
+    check("#plans" in meta and "#q2" in meta and "weekly" in meta, f"tags and the repeat show after a reload ({meta!r})")
+    editor = open_editor(driver, "delta plan")
+    check(editor.find_element(By.NAME, "due").get_attribute("value") == f"{year}-05-06T14:30", "the editor reads the due date back in the browser's zone")
+    check(editor.find_element(By.NAME, "priority").get_attribute("value") == "high", "the editor reads the priority back")
+    editor.find_element(By.NAME, "title").send_keys(Keys.ESCAPE)
+    wait(driver).until(lambda d: not d.find_elements(By.CSS_SELECTOR, "#task-list .task-editor"))
+    check(driver.switch_to.active_element.get_attribute("aria-label") == "Edit “delta plan”", "Escape closes the editor without saving and keeps the focus")
+
+    # Search (debounced, in title and notes) and sort.
+    search = driver.find_element(By.ID, "task-search")
+    search.send_keys("groc")
+    wait(driver).until(lambda d: titles(d) == ["beta groceries"])
+    check(True, "searching narrows the list as you type")
+    search.send_keys(Keys.ESCAPE)
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+    search.send_keys("offsite")
+    wait(driver).until(lambda d: titles(d) == ["delta plan"])
+    check(True, "search also finds words in a task's notes")
+    search.send_keys(Keys.ESCAPE)
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+    sort = driver.find_element(By.ID, "task-sort")
+    choose(driver, sort, "title")
+    wait(driver).until(lambda d: titles(d) == ["alpha report", "beta groceries", "delta plan", "gamma call"])
+    check(True, "sorting by title orders A to Z")
+    choose(driver, sort, "priority")
+    wait(driver).until(lambda d: set(titles(d)[:2]) == {"beta groceries", "delta plan"} and titles(d)[-1] == "alpha report")
+    check(True, "sorting by priority puts high first and low last")
+    choose(driver, sort, "due")
+    wait(driver).until(lambda d: titles(d)[:2] == ["gamma call", "delta plan"])
+    check(True, "sorting by due date puts the soonest first and undated last")
+    choose(driver, sort, "created")
+    wait(driver).until(lambda d: titles(d) == ["alpha report", "beta groceries", "gamma call", "delta plan"])
+
+    # Filters.
+    choose(driver, driver.find_element(By.ID, "task-priority"), "high")
+    wait(driver).until(lambda d: titles(d) == ["beta groceries", "delta plan"])
+    choose(driver, driver.find_element(By.ID, "task-priority"), "")
+    driver.find_element(By.ID, "task-tag").send_keys("home")
+    wait(driver).until(lambda d: titles(d) == ["beta groceries"])
+    driver.find_element(By.ID, "task-tag").send_keys(Keys.CONTROL, "a", Keys.BACKSPACE)
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+    choose(driver, driver.find_element(By.ID, "task-due"), "overdue")
+    wait(driver).until(lambda d: titles(d) == ["gamma call"])
+    choose(driver, driver.find_element(By.ID, "task-due"), "")
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+    check(True, "priority, tag and overdue filters narrow the list")
+
+    # Undo after a delete brings the task back with its fields; undo after a completion reopens it.
+    on_row(driver, "alpha report", "button[aria-label^=Delete]")
+    wait(driver).until(lambda d: "alpha report" not in titles(d))
+    toast_undo(driver, "Deleted “alpha report”")
+    wait(driver).until(lambda d: "alpha report" in titles(d))
+    wait(driver).until(lambda d: "low" in task_row(d, "alpha report").text and "#work" in task_row(d, "alpha report").text)
+    check(True, "Undo brings a deleted task back with its fields")
+    on_row(driver, "gamma call", "input[type=checkbox]")
+    wait(driver).until(lambda d: row_class(d, "gamma call") == "task done")
+    toast_undo(driver, "Completed “gamma call”")
+    wait(driver).until(lambda d: row_class(d, "gamma call") == "task")
+    check(True, "Undo reopens a task just completed")
+
+    # Clear completed asks first, deletes only completed tasks, and can be undone.
+    for title in ("alpha report", "beta groceries"):
+        on_row(driver, title, "input[type=checkbox]")
+        wait(driver).until(lambda d: row_class(d, title) == "task done")
+    driver.find_element(By.ID, "clear-completed").click()
+    confirm = visible(driver, "#clear-confirm")
+    check("Delete 2 completed tasks?" in confirm.text, f"Clear completed asks first, with the count ({confirm.text!r})")
+    confirm.find_element(By.CSS_SELECTOR, "button.danger").click()
+    wait(driver).until(lambda d: sorted(titles(d)) == ["delta plan", "gamma call"])
+    check(True, "Clear completed deletes the completed tasks only")
+    toast_undo(driver, "Deleted 2 completed tasks")
+    wait(driver).until(lambda d: len(titles(d)) == 4)
+    wait(driver).until(lambda d: row_class(d, "beta groceries") == "task done")
+    check(True, "Undo brings cleared tasks back, still completed")
+
+    # At phone width the panel and its editor fit without sideways scrolling.
+    driver.set_window_size(375, 812)
+    driver.find_element(By.ID, "toggle-tasks").click()
+    visible(driver, "#tasks")
+    open_editor(driver, "delta plan")
+    fits = driver.execute_script("const p = document.getElementById('tasks'); return p.scrollWidth <= p.clientWidth;")
+    check(fits, "at 375 px the task panel and its editor fit the width")
+    driver.find_element(By.CSS_SELECTOR, "#task-list .task-editor [name=title]").send_keys(Keys.ESCAPE)
+    driver.set_window_size(1280, 860)
+
+
+def chat_turns(driver):
+    """Edit the last message, regenerate the last answer, and a clear note when the turn is no longer the last."""
+    driver.find_element(By.ID, "new-chat").click()
+    visible(driver, "#start")
+    say(driver, "what is pending?")
+    edit = visible(driver, ".turn-actions.user button")
+    check(edit.text == "Edit", "the last message offers Edit")
+    edit.click()
+    box = visible(driver, ".message-edit textarea")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("show my tasks", Keys.ENTER)
+    wait(driver).until(lambda d: texts(d, ".message.user") == ["show my tasks"]
+                       and len(d.find_elements(By.CSS_SELECTOR, ".message.assistant:not(.streaming)")) == 1)
+    check(True, "an edited message replaces the turn, its answer streams in its place")
+    before = texts(driver, ".message.assistant .text")
+    visible(driver, ".turn-actions.assistant button").click()
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".turn-actions.assistant button"))
+    check(texts(driver, ".message.user") == ["show my tasks"] and len(texts(driver, ".message.assistant")) == 1,
+          f"Regenerate replaces the last answer ({before[0][:30]!r}…)")
+    driver.refresh()
+    wait(driver).until(lambda d: texts(d, ".message.user") == ["show my tasks"])
+    check(len(driver.find_elements(By.CSS_SELECTOR, ".message.assistant")) == 1, "after a reload the replaced turns are gone")
+
+    conversation = driver.find_element(By.CSS_SELECTOR, ".conversation.active").get_attribute("data-conversation-id")
+    status, _ = api(driver, "POST", "/api/chat", {"message": "what did I finish?", "conversation_id": int(conversation)})
+    check(status == 200, f"another client adds a turn ({status})")
+    driver.find_element(By.CSS_SELECTOR, ".turn-actions.assistant button").click()
+    note = visible(driver, ".message-error")
+    check("no longer the last" in note.text, f"regenerating a turn that is no longer the last explains why ({note.text!r})")
+    check(texts(driver, ".message.user") == ["show my tasks", "what did I finish?"], "and the conversation is read again")
+
+
+def live_updates(driver):
+    """Changes made elsewhere show without a reload; a reminder shows as a banner (no notification permission)."""
+    status, task = api(driver, "POST", "/api/tasks", {"title": "made on the phone"})
+    assert status == 201, status
+    wait(driver, 15).until(lambda d: "made on the phone" in titles(d))
+    check(True, "a task created through the API appears in the open page")
+    api(driver, "PATCH", f"/api/tasks/{task['id']}", {"title": "renamed on the phone", "priority": "high"})
+    wait(driver, 15).until(lambda d: "renamed on the phone" in titles(d))
+    check(True, "a task changed through the API changes in the open page")
+    api(driver, "DELETE", f"/api/tasks/{task['id']}")
+    wait(driver, 15).until(lambda d: "renamed on the phone" not in titles(d))
+    check(True, "a task deleted through the API disappears from the open page")
+    conversation = driver.find_element(By.CSS_SELECTOR, ".conversation.active").get_attribute("data-conversation-id")
+    api(driver, "PATCH", f"/api/conversations/{conversation}", {"title": "Renamed elsewhere"})
+    wait(driver, 15).until(lambda d: "Renamed elsewhere" in texts(d, ".conversation-title"))
+    check(True, "a conversation renamed through the API is renamed in the list")
+
+    # A reminder set in the editor is kept, and shows on the task.
+    editor = open_editor(driver, "delta plan")
+    choose(driver, editor.find_element(By.NAME, "reminder"), "before")
+    minutes = editor.find_element(By.NAME, "remind_before")
+    minutes.clear()
+    minutes.send_keys("45", Keys.ENTER)
+    wait(driver).until(lambda d: task_row(d, "delta plan").find_elements(By.CSS_SELECTOR, ".reminder"))
+    driver.refresh()
+    wait(driver).until(lambda d: "delta plan" in titles(d))
+    editor = open_editor(driver, "delta plan")
+    check(editor.find_element(By.NAME, "reminder").get_attribute("value") == "before"
+          and editor.find_element(By.NAME, "remind_before").get_attribute("value") == "45", "a reminder before the due date is kept")
+    editor.find_element(By.NAME, "title").send_keys(Keys.ESCAPE)
+
+    check(driver.find_element(By.ID, "enable-notifications").is_displayed()
+          or driver.execute_script("return Notification.permission") != "default", "the page offers to enable notifications")
+    remind_at = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=2)).isoformat()
+    status, _ = api(driver, "POST", "/api/tasks", {"title": "stretch your legs", "remind_at": remind_at})
+    assert status == 201, status
+    banner = visible(driver, ".reminder-banner", 30)
+    check("stretch your legs" in banner.text and banner.get_attribute("role") == "alert", f"a due reminder shows as a banner ({banner.text!r})")
+
+
+def stopping(driver):
+    """Stop (button and Escape) keeps the partial answer with a Stopped mark. Needs a model that answers slowly."""
+    slow = os.environ.get("BROWSER_SLOW_MODEL")
+    if not slow:
+        print("  skip  Stop and Escape during a reply (set BROWSER_SLOW_MODEL to run them)")
+        return
+    base = slow if slow.startswith("http") else BASE
+    fresh_user(driver, "Sam", base)
+
+    def streaming_text(d):
+        answers = d.find_elements(By.CSS_SELECTOR, ".message.assistant.streaming .text")
+        return answers and answers[-1].text.strip()
+
+    say(driver, "tell me a long story")
+    wait(driver, 30).until(streaming_text)
+    check(driver.find_element(By.ID, "stop").is_displayed() and not driver.find_element(By.ID, "send").is_displayed(),
+          "while an answer streams, Stop replaces Send")
+    driver.find_element(By.ID, "stop").click()
+    mark = visible(driver, ".message.assistant .status-mark.stopped", 15)
+    check(mark.text == "Stopped", "Stop ends the answer with a Stopped mark")
+    partial = driver.find_elements(By.CSS_SELECTOR, ".message.assistant .text")[-1].text
+    check(partial.strip() != "", f"the partial answer stays ({partial[:40]!r})")
+    time.sleep(1.5)
+    check(driver.find_elements(By.CSS_SELECTOR, ".message.assistant .text")[-1].text == partial, "nothing is added after Stop")
+    check(driver.find_element(By.ID, "send").is_displayed(), "Send is back after Stop")
+
+    say(driver, "and another one")
+    wait(driver, 30).until(streaming_text)
+    driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(driver, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".message.assistant .status-mark.stopped")) == 2)
+    check(True, "Escape stops an answer too")
+    driver.refresh()
+    wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".message.assistant .status-mark.stopped")) == 2)
+    check(True, "stopped answers keep their mark after a reload")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,8 @@ public struct APIDependencies: Sendable {
     public var chat: ChatService
     /// The model client, when the agent has one; it runs as a service so its connections close at shutdown.
     public var modelClient: OpenAIChatClient?
+    /// Fans the change log out to `/api/events` streams; it runs as a service.
+    public var events: EventHub
     /// The clock of the rate limits; tests freeze it so a slow machine cannot refill a bucket mid-test.
     public var now: @Sendable () -> Date
 
@@ -54,6 +56,7 @@ public struct APIDependencies: Sendable {
         let (agent, client) = AgentFactory.make(configuration.agent, catalog: catalog, logger: logger)
         self.modelClient = client
         self.chat = ChatService(agent: agent, store: store, configuration: configuration.agent, logger: logger)
+        self.events = EventHub(store: store, interval: configuration.eventsPollInterval, logger: logger)
     }
 
     /// Cookies are `Secure` with the `__Secure-` prefix when the public URL is https.
@@ -94,11 +97,13 @@ public func buildAPIRouter(
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     ChatController(
-        chat: dependencies.chat, conversations: dependencies.store, metrics: dependencies.metrics,
+        chat: dependencies.chat, metrics: dependencies.metrics,
         turns: ChatTurnLimit(perUser: configuration.chatTurnsPerUser), heartbeat: configuration.chatHeartbeat
     )
         .register(on: router, authentication: authentication)
     ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
+    EventsController(hub: dependencies.events, store: dependencies.store, resolver: resolver, heartbeat: configuration.chatHeartbeat)
+        .register(on: router, authentication: authentication)
     var bearerOnly = authentication
     bearerOnly.acceptsCookies = false
     MCPController(endpoint: MCPHTTPEndpoint(registry: dependencies.mcpSessions), origins: MCPOriginMiddleware(policy: origins))
@@ -121,8 +126,13 @@ public func buildAPIApplication(
         ),
         logger: dependencies.logger
     )
-    app.addServices(dependencies.database, dependencies.mcpSessions)
+    app.addServices(
+        dependencies.database, dependencies.mcpSessions, dependencies.events,
+        ReminderScheduler(store: dependencies.store, configuration: dependencies.configuration.reminders, logger: dependencies.logger)
+    )
     if let client = dependencies.modelClient { app.addServices(client) }
+    // Before the drain, so it stops after it: a stop asked for during the drain still reaches its turn.
+    app.addServices(TurnWatcher(turns: dependencies.chat.turns, store: dependencies.store, logger: dependencies.logger))
     // Last added, so it stops first after the server: turns still store their answers while the database runs.
     app.addServices(TurnDrain(
         turns: dependencies.chat.turns, bound: dependencies.configuration.agent.turnTimeout,

@@ -28,6 +28,10 @@ public struct APIConfiguration: Sendable {
     public var chatTurnsPerUser = 3
     /// How often an idle chat stream gets an SSE comment, so proxies keep it open.
     public var chatHeartbeat = Duration.seconds(15)
+    /// How often a replica with open `/api/events` streams polls the change log.
+    public var eventsPollInterval = Duration.seconds(1)
+    /// Due-date reminders: how often to look, and the optional webhook.
+    public var reminders = ReminderConfiguration()
     /// Open MCP sessions a user may have; opening one more closes that user's least recently used one.
     public var mcpSessionsPerUser = 10
     /// An MCP session unused this long is closed.

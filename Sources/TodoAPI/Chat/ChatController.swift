@@ -7,10 +7,10 @@ import TodoAgent
 import TodoCore
 
 /// `POST /api/chat` (and the original spec's `POST /api/{user_id}/chat`): one turn with the agent, as SSE when
-/// the client accepts `text/event-stream`, otherwise as one JSON answer.
+/// the client accepts `text/event-stream`, otherwise as one JSON answer; `replace_turn_id` regenerates or edits the
+/// last turn. `POST /api/conversations/{id}/cancel` stops the conversation's running turn on whichever replica.
 struct ChatController {
     let chat: ChatService
-    let conversations: any ConversationStore
     let metrics: APIMetrics
     let turns: ChatTurnLimit
     /// How often an idle SSE stream gets a comment, so proxies keep it open.
@@ -20,11 +20,21 @@ struct ChatController {
         let conversationID: Int64?
         let message: String
         let timeZone: String?
+        let replaceTurnID: String?
 
         enum CodingKeys: String, CodingKey {
             case message
             case conversationID = "conversation_id"
             case timeZone = "time_zone"
+            case replaceTurnID = "replace_turn_id"
+        }
+    }
+
+    struct CancelBody: Decodable {
+        let turnID: String?
+
+        enum CodingKeys: String, CodingKey {
+            case turnID = "turn_id"
         }
     }
 
@@ -33,6 +43,19 @@ struct ChatController {
     func register(on router: Router<APIRequestContext>, authentication: AuthenticationMiddleware) {
         router.group("api/chat").add(middleware: authentication).post(use: send)
         router.group("api/:user_id/chat").add(middleware: authentication).add(middleware: PathUserMiddleware()).post(use: send)
+        router.group("api/conversations").add(middleware: authentication).post(":id/cancel", use: cancel)
+    }
+
+    @Sendable func cancel(_ request: Request, context: APIRequestContext) async throws -> Response {
+        let userID = try context.requireUserID()
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw TodoError.notFound(resource: "conversation", id: "?") }
+        // The body is optional: none (or `{}`) stops whatever runs in the conversation.
+        var request = request
+        let empty = try await request.collectBody(upTo: 4096).readableBytes == 0
+        let body = empty ? CancelBody(turnID: nil) : try await request.decodeJSON(CancelBody.self, context: context)
+        let stop = try await chat.stop(conversationID: id, userID: userID, turnID: body.turnID)
+        let status = stop.wasAbandoned ? "stopped" : "stopping"
+        return .json(.accepted, ["turn_id": stop.turnID, "status": status] as [String: String])
     }
 
     @Sendable func send(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -42,20 +65,23 @@ struct ChatController {
         let timeZone = try Self.timeZone(body.timeZone ?? request.headers[Self.timeZoneHeader])
         let streaming = request.headers[.accept]?.lowercased().contains("text/event-stream") ?? false
         let metrics = metrics
-        let started = ContinuousClock.now
+        let began = ContinuousClock.now
         // Counts tool calls and the turn's outcome as the events pass, for /metrics.
         let measured: @Sendable (AgentEvent) -> Void = { event in
             switch event {
             case .toolResult(let step): metrics.toolCalled(step.call.name, failed: step.result.isError)
-            case .done: metrics.chatTurnFinished(outcome: "done", duration: .now - started)
-            case .error: metrics.chatTurnFinished(outcome: "error", duration: .now - started)
+            case .done(let summary):
+                metrics.chatTurnFinished(outcome: summary.status == .stopped ? "stopped" : "done", duration: .now - began)
+            case .error: metrics.chatTurnFinished(outcome: "error", duration: .now - began)
             default: break
             }
         }
         let lease = try turns.acquire(userID)
         guard streaming else {
             defer { lease.release() }
-            let summary = try await chat.send(message, conversationID: body.conversationID, userID: userID, timeZone: timeZone) { measured($0) }
+            let summary = try await chat.send(
+                message, conversationID: body.conversationID, userID: userID, timeZone: timeZone, replacing: body.replaceTurnID
+            ) { measured($0) }
             return .json(.ok, summary.wire)
         }
         // Refusals (a draining shutdown, refusals that need the store) are HTTP errors before the stream starts.
@@ -64,12 +90,16 @@ struct ChatController {
             lease.release()
             throw error
         }
-        if let id = body.conversationID {
-            do { _ = try await conversations.conversation(id: id, userID: userID) } catch {
-                ticket.end()
-                lease.release()
-                throw error
-            }
+        let started: ChatService.StartedTurn
+        do {
+            started = try await chat.start(
+                message, conversationID: body.conversationID, userID: userID, timeZone: timeZone, replacing: body.replaceTurnID,
+                ticket: ticket
+            )
+        } catch {
+            ticket.end()
+            lease.release()
+            throw error
         }
         let (frames, continuation) = AsyncStream<String>.makeStream()
         let (chat, heartbeat, logger) = (chat, heartbeat, context.logger)
@@ -88,9 +118,7 @@ struct ChatController {
                 }
                 let ended = OnceFlag()
                 do {
-                    _ = try await chat.send(
-                        message, conversationID: body.conversationID, userID: userID, timeZone: timeZone, ticket: ticket
-                    ) { event in
+                    _ = try await chat.complete(started) { event in
                         measured(event)
                         if case .done = event { ended.set() }
                         if case .error = event { ended.set() }

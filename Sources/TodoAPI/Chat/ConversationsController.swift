@@ -23,11 +23,14 @@ struct ConversationsController {
         let role: String
         let content: String
         let toolCalls: JSONValue?
+        let turnID: String?
+        let status: TurnStatus?
         let createdAt: Date
 
         enum CodingKeys: String, CodingKey {
-            case id, role, content
+            case id, role, content, status
             case toolCalls = "tool_calls"
+            case turnID = "turn_id"
             case createdAt = "created_at"
         }
 
@@ -36,6 +39,8 @@ struct ConversationsController {
             role = message.role.rawValue
             content = message.content
             toolCalls = message.toolCalls.flatMap(JSONValue.parse)
+            turnID = message.turnID
+            status = message.status
             createdAt = message.createdAt
         }
 
@@ -45,6 +50,8 @@ struct ConversationsController {
             try container.encode(role, forKey: .role)
             try container.encode(content, forKey: .content)
             try container.encode(toolCalls, forKey: .toolCalls)
+            try container.encode(turnID, forKey: .turnID)
+            try container.encode(status, forKey: .status)
             try container.encode(createdAt, forKey: .createdAt)
         }
     }

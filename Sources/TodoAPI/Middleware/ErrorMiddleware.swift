@@ -29,7 +29,7 @@ struct ErrorMiddleware: RouterMiddleware {
                 case .validation: .unprocessableContent
                 case .notFound: .notFound
                 case .conflict: .unprocessableContent
-                case .duplicate: .conflict
+                case .duplicate, .stateConflict: .conflict
                 case .unauthorized: .unauthorized
                 case .forbidden: .forbidden
                 case .unavailable: .serviceUnavailable

@@ -467,6 +467,7 @@ enum OpenAPIDocument {
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
+          "409": {"$ref": "#/components/responses/Conflict"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
@@ -497,6 +498,7 @@ enum OpenAPIDocument {
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
+          "409": {"$ref": "#/components/responses/Conflict"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
@@ -606,6 +608,75 @@ enum OpenAPIDocument {
           "401": {"$ref": "#/components/responses/Unauthorized"},
           "403": {"$ref": "#/components/responses/Forbidden"},
           "404": {"$ref": "#/components/responses/NotFound"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/conversations/{id}/cancel": {
+      "post": {
+        "summary": "Stop the conversation's running reply, on whichever replica runs it; what it wrote and the tool calls it made are kept",
+        "operationId": "cancelTurn",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "requestBody": {
+          "required": false,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "properties": {"turn_id": {"type": "string", "description": "Stop only this turn"}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "202": {
+            "description": "The turn is stopping (or, when its replica was gone, stopped)",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["turn_id", "status"],
+                  "properties": {"turn_id": {"type": "string"}, "status": {"type": "string", "enum": ["stopping", "stopped"]}}
+                }
+              }
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "409": {"$ref": "#/components/responses/Conflict"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/events": {
+      "get": {
+        "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
+        "operationId": "events",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [
+          {"name": "Last-Event-ID", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
+          {
+            "name": "after",
+            "in": "query",
+            "description": "Like Last-Event-ID, for clients that cannot set headers",
+            "schema": {"type": "integer", "minimum": 0}
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "An endless event stream",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
           "429": {"$ref": "#/components/responses/TooManyRequests"},
           "503": {"$ref": "#/components/responses/Unavailable"}
@@ -777,6 +848,10 @@ enum OpenAPIDocument {
       "Unavailable": {
         "description": "The database is unavailable; retry later",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+      },
+      "Conflict": {
+        "description": "Not now: another reply runs (TURN_RUNNING), the turn is not the last (TURN_NOT_LAST), or none runs (NO_RUNNING_TURN)",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
       }
     },
     "parameters": {
@@ -926,6 +1001,19 @@ enum OpenAPIDocument {
           "due_at": {"type": ["string", "null"], "format": "date-time"},
           "recurrence": {"type": ["string", "null"], "enum": ["daily", "weekly", "monthly", null]},
           "completed_at": {"type": ["string", "null"], "format": "date-time"},
+          "remind_at": {"type": ["string", "null"], "format": "date-time", "description": "An absolute reminder"},
+          "remind_before_minutes": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 40320,
+            "description": "A reminder this many minutes before due_at"
+          },
+          "reminder_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "When this occurrence's reminder fires (read-only)"
+          },
+          "reminded_at": {"type": ["string", "null"], "format": "date-time", "description": "When it was delivered (read-only)"},
           "created_at": {"type": "string", "format": "date-time"},
           "updated_at": {"type": "string", "format": "date-time"}
         }
@@ -936,7 +1024,11 @@ enum OpenAPIDocument {
         "properties": {
           "message": {"type": "string", "minLength": 1, "maxLength": 4000},
           "conversation_id": {"type": "integer", "format": "int64", "minimum": 1},
-          "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"}
+          "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"},
+          "replace_turn_id": {
+            "type": "string",
+            "description": "The conversation's last turn, to regenerate (same message) or edit (new message): its messages are replaced"
+          }
         }
       },
       "ToolStep": {
@@ -952,11 +1044,13 @@ enum OpenAPIDocument {
       },
       "ChatResponse": {
         "type": "object",
-        "required": ["conversation_id", "response", "tool_calls"],
+        "required": ["conversation_id", "response", "tool_calls", "turn_id", "status"],
         "properties": {
           "conversation_id": {"type": "integer", "format": "int64"},
           "response": {"type": "string"},
-          "tool_calls": {"type": "array", "items": {"$ref": "#/components/schemas/ToolStep"}}
+          "tool_calls": {"type": "array", "items": {"$ref": "#/components/schemas/ToolStep"}},
+          "turn_id": {"type": "string"},
+          "status": {"type": "string", "enum": ["completed", "stopped"]}
         }
       },
       "Conversation": {
@@ -972,8 +1066,17 @@ enum OpenAPIDocument {
       },
       "ChatMessage": {
         "type": "object",
-        "required": ["id", "role", "content", "tool_calls", "created_at"],
+        "required": ["id", "role", "content", "tool_calls", "turn_id", "status", "created_at"],
         "properties": {
+          "turn_id": {
+            "type": ["string", "null"],
+            "description": "The turn the message belongs to; null on messages stored before turns had ids"
+          },
+          "status": {
+            "type": ["string", "null"],
+            "enum": ["stopped", "interrupted", "failed", null],
+            "description": "How an answer ended when it did not complete"
+          },
           "id": {"type": "integer", "format": "int64"},
           "role": {"type": "string", "enum": ["user", "assistant", "tool", "system"]},
           "content": {"type": "string"},
@@ -1036,7 +1139,18 @@ enum OpenAPIDocument {
           "tags": {"type": "array", "maxItems": 10, "items": {"type": "string", "minLength": 1, "maxLength": 32}},
           "due_at": {"type": "string", "format": "date-time"},
           "recurrence": {"type": "string", "enum": ["daily", "weekly", "monthly"]},
-          "completed": {"type": "boolean"}
+          "completed": {"type": "boolean"},
+          "remind_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "Remind at this moment; not with remind_before_minutes"
+          },
+          "remind_before_minutes": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 40320,
+            "description": "Remind this long before due_at, which it needs"
+          }
         }
       },
       "TaskPatch": {
@@ -1048,7 +1162,18 @@ enum OpenAPIDocument {
           "tags": {"type": ["array", "null"], "maxItems": 10, "items": {"type": "string", "minLength": 1, "maxLength": 32}},
           "due_at": {"type": ["string", "null"], "format": "date-time"},
           "recurrence": {"type": ["string", "null"], "enum": ["daily", "weekly", "monthly", null]},
-          "completed": {"type": "boolean"}
+          "completed": {"type": "boolean"},
+          "remind_at": {
+            "type": ["string", "null"],
+            "format": "date-time",
+            "description": "Remind at this moment; null clears the reminder"
+          },
+          "remind_before_minutes": {
+            "type": ["integer", "null"],
+            "minimum": 1,
+            "maximum": 40320,
+            "description": "Remind this long before due_at; null clears the reminder"
+          }
         }
       }
     }

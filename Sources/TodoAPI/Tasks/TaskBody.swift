@@ -27,10 +27,14 @@ struct TaskBody: Decodable, Sendable {
     let dueAt: Field<String>
     let recurrence: Field<String>
     let completed: Field<Bool>
+    let remindAt: Field<String>
+    let remindBeforeMinutes: Field<Int>
 
     enum CodingKeys: String, CodingKey {
         case title, description, priority, tags, recurrence, completed
         case dueAt = "due_at"
+        case remindAt = "remind_at"
+        case remindBeforeMinutes = "remind_before_minutes"
     }
 
     init(from decoder: any Decoder) throws {
@@ -42,6 +46,8 @@ struct TaskBody: Decodable, Sendable {
         dueAt = try container.field(.dueAt)
         recurrence = try container.field(.recurrence)
         completed = try container.field(.completed)
+        remindAt = try container.field(.remindAt)
+        remindBeforeMinutes = try container.field(.remindBeforeMinutes)
     }
 
     /// POST: a title is required, everything else has its default.
@@ -49,7 +55,8 @@ struct TaskBody: Decodable, Sendable {
         guard let title = title.value else { throw TodoError.validation(field: "title", message: "title is required") }
         return try NewTask(
             title: title, description: description.value ?? "", priority: try priority.value.map(TaskRules.priority) ?? .medium,
-            tags: tags.value ?? [], dueAt: try dueAt.value.map(TaskRules.dueAt), recurrence: try recurrence.value.map(TaskRules.recurrence)
+            tags: tags.value ?? [], dueAt: try dueAt.value.map(TaskRules.dueAt), recurrence: try recurrence.value.map(TaskRules.recurrence),
+            reminder: try reminder() ?? nil
         )
     }
 
@@ -58,7 +65,7 @@ struct TaskBody: Decodable, Sendable {
         let task = try newTask()
         return try TaskPatch(
             title: task.title, description: task.description, priority: task.priority, tags: task.tags,
-            dueAt: .some(task.dueAt), recurrence: .some(task.recurrence), completed: completed.value
+            dueAt: .some(task.dueAt), recurrence: .some(task.recurrence), completed: completed.value, reminder: .some(task.reminder)
         )
     }
 
@@ -72,8 +79,22 @@ struct TaskBody: Decodable, Sendable {
             tags: cleared(tags, to: []),
             dueAt: try optional(dueAt, TaskRules.dueAt),
             recurrence: try optional(recurrence, TaskRules.recurrence),
-            completed: completed.value
+            completed: completed.value,
+            reminder: try reminder()
         )
+    }
+
+    /// The reminder fields: nil when both are absent, `.some(nil)` when one is null (a task has one reminder, so
+    /// either null clears it), and an error when both carry a value.
+    private func reminder() throws -> Reminder?? {
+        switch (remindAt, remindBeforeMinutes) {
+        case (.value, .value):
+            throw TodoError.validation(field: "remind_at", message: "give remind_at or remind_before_minutes, not both")
+        case (.value(let raw), _): return .some(.at(try TaskRules.remindAt(raw)))
+        case (_, .value(let minutes)): return .some(.before(minutes: minutes))
+        case (.null, _), (_, .null): return .some(nil)
+        case (.absent, .absent): return nil
+        }
     }
 
     private func cleared<Value>(_ field: Field<Value>, to empty: Value) -> Value? {

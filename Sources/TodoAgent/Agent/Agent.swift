@@ -48,6 +48,8 @@ public struct AgentFailure: Error, Sendable {
 
     /// The code of a turn cut short by a graceful shutdown.
     public static let interruptedCode = "INTERRUPTED"
+    /// The code of a turn the user stopped.
+    public static let stoppedCode = "STOPPED"
 
     public init(code: String, message: String, partial: AgentAnswer) {
         self.code = code

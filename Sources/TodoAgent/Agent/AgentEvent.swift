@@ -2,8 +2,8 @@ import TodoCore
 
 /// What a chat turn shows as it happens; the API sends each as one SSE event.
 public enum AgentEvent: Sendable, Equatable {
-    /// The turn's conversation (sent first).
-    case conversation(id: Int64)
+    /// The turn's conversation and the turn's id (sent first).
+    case conversation(id: Int64, turnID: String)
     case textDelta(String)
     case toolCall(ToolCall)
     case toolResult(ToolStep)
@@ -27,12 +27,17 @@ public struct ToolStep: Sendable, Equatable {
 /// What a finished turn produced.
 public struct TurnSummary: Sendable, Equatable {
     public var conversationID: Int64
+    public var turnID: String
     public var response: String
     public var steps: [ToolStep]
+    /// `completed`, or `stopped` when the user stopped the turn (the response is what was written until then).
+    public var status: TurnStatus
 
-    public init(conversationID: Int64, response: String, steps: [ToolStep]) {
+    public init(conversationID: Int64, turnID: String, response: String, steps: [ToolStep], status: TurnStatus = .completed) {
         self.conversationID = conversationID
+        self.turnID = turnID
         self.response = response
         self.steps = steps
+        self.status = status
     }
 }

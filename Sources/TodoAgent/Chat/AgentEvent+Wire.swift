@@ -16,7 +16,7 @@ extension AgentEvent {
     /// The event's JSON data.
     public var wireData: JSONValue {
         switch self {
-        case .conversation(let id): ["conversation_id": .int(id)]
+        case .conversation(let id, let turnID): ["conversation_id": .int(id), "turn_id": .string(turnID)]
         case .textDelta(let text): ["delta": .string(text)]
         case .toolCall(let call):
             ["id": .string(call.id), "name": .string(call.name), "arguments": JSONValue.parse(call.arguments) ?? .string(call.arguments)]
@@ -33,8 +33,11 @@ extension AgentEvent {
 }
 
 extension TurnSummary {
-    /// The original spec's chat response: `{conversation_id, response, tool_calls}`.
+    /// The original spec's chat response, `{conversation_id, response, tool_calls}`, with the turn's id and status.
     public var wire: JSONValue {
-        ["conversation_id": .int(conversationID), "response": .string(response), "tool_calls": .array(steps.map(\.wire))]
+        [
+            "conversation_id": .int(conversationID), "response": .string(response), "tool_calls": .array(steps.map(\.wire)),
+            "turn_id": .string(turnID), "status": .string(status.rawValue),
+        ]
     }
 }

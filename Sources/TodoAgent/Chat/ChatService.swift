@@ -2,12 +2,12 @@ import Foundation
 import Logging
 import TodoCore
 
-/// One chat turn, statelessly: load the conversation from the store, store the user's message before the agent
-/// runs, run the agent under the turn's deadline, and store the answer with its tool steps in one transaction.
-/// Any replica can serve any turn, and a restart loses nothing already answered.
+/// One chat turn, statelessly: load the conversation from the store, record the running turn with the user's
+/// message before the agent runs, run the agent under the turn's deadline, and store the answer with its tool
+/// steps in one transaction. Any replica can serve any turn, stop any turn, and a restart loses nothing answered.
 public struct ChatService: Sendable {
     public let agent: any Agent
-    let store: any ConversationStore
+    let store: any ChatStore
     let historyLimit: Int
     let turnTimeout: Duration
     let logger: Logger
@@ -18,9 +18,13 @@ public struct ChatService: Sendable {
 
     /// The longest message a user may send, in characters.
     public static let messageLimit = 4000
+    /// How often a replica marks its running turns as alive (`TurnWatcher`).
+    public static let heartbeatInterval = Duration.seconds(5)
+    /// A running turn not marked alive for this long belongs to a replica that is gone.
+    public static let abandonedAfter: TimeInterval = 20
 
     public init(
-        agent: any Agent, store: any ConversationStore, historyLimit: Int, turnTimeout: Duration,
+        agent: any Agent, store: any ChatStore, historyLimit: Int, turnTimeout: Duration,
         turns: RunningTurns = RunningTurns(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.agent = agent
@@ -33,7 +37,7 @@ public struct ChatService: Sendable {
     }
 
     /// A service with the history window and deadline of `configuration`.
-    public init(agent: any Agent, store: any ConversationStore, configuration: AgentConfiguration, logger: Logger) {
+    public init(agent: any Agent, store: any ChatStore, configuration: AgentConfiguration, logger: Logger) {
         self.init(
             agent: agent, store: store, historyLimit: configuration.historyLimit, turnTimeout: configuration.turnTimeout, logger: logger
         )
@@ -50,45 +54,99 @@ public struct ChatService: Sendable {
         return trimmed
     }
 
-    /// Runs one turn. Events reach `emit` as they happen (`conversation` first, `done` or `error` last). A failure
-    /// before the agent runs (validation, unknown conversation, store down) is thrown; a failure of the agent is
-    /// reported as an `error` event and thrown as `TodoError.unavailable`, after what it did was stored.
-    /// `ticket` is the turn's registration when the caller took it earlier (to refuse before a stream starts).
+    /// Runs one turn: `start`, then `complete`. Events reach `emit` as they happen (`conversation` first, `done` or
+    /// `error` last). `ticket` is the turn's registration when the caller took it earlier (to refuse before a
+    /// stream starts).
     public func send(
-        _ message: String, conversationID: Int64?, userID: String, timeZone: TimeZone = .gmt,
+        _ message: String, conversationID: Int64?, userID: String, timeZone: TimeZone = .gmt, replacing: String? = nil,
         ticket: RunningTurns.Ticket? = nil, emit: @escaping @Sendable (AgentEvent) async -> Void
     ) async throws -> TurnSummary {
         let ticket = try ticket ?? turns.begin()
         // Ends only after the answer is stored: a draining shutdown waits for exactly that.
         defer { ticket.end() }
+        let started = try await start(
+            message, conversationID: conversationID, userID: userID, timeZone: timeZone, replacing: replacing, ticket: ticket
+        )
+        return try await complete(started, emit: emit)
+    }
+
+    /// A turn recorded as running, with its question stored, ready for the agent.
+    public struct StartedTurn: Sendable {
+        public let conversationID: Int64
+        public let turnID: String
+        let agentTurn: AgentTurn
+        let ticket: RunningTurns.Ticket
+    }
+
+    /// Everything that can refuse a turn, before any of it streams: validation, an unknown conversation, another
+    /// turn running in it (409), a `replacing` that is not the last turn (409), the store down. Records the running
+    /// turn and the user's message; `replacing` names the conversation's last turn to regenerate or edit, whose
+    /// messages this turn's replace.
+    public func start(
+        _ message: String, conversationID: Int64?, userID: String, timeZone: TimeZone = .gmt, replacing: String? = nil,
+        ticket: RunningTurns.Ticket
+    ) async throws -> StartedTurn {
         let text = try Self.validate(message)
+        if replacing != nil, conversationID == nil {
+            throw TodoError.validation(field: "replace_turn_id", message: "replace_turn_id needs the conversation_id of its conversation")
+        }
         let conversation = if let conversationID {
             try await store.conversation(id: conversationID, userID: userID)
         } else {
             try await store.createConversation(title: Self.title(from: text), userID: userID)
         }
-        let history = StoredTurn.history(try await store.messages(conversationID: conversation.id, userID: userID, limit: historyLimit))
-        _ = try await store.appendMessages([NewMessage(role: .user, content: text)], conversationID: conversation.id, userID: userID)
-        await emit(.conversation(id: conversation.id))
+        let turnID = "turn_" + RandomID.make(length: 20)
+        let question = try await store.startTurn(
+            id: turnID, conversationID: conversation.id, userID: userID, message: text, replacing: replacing,
+            staleBefore: now().addingTimeInterval(-Self.abandonedAfter)
+        )
+        ticket.bind(to: turnID)
+        let stored = try await store.messages(conversationID: conversation.id, userID: userID, limit: historyLimit + 1)
+        let history = StoredTurn.history(stored.filter { $0.id != question.id }.suffix(historyLimit))
+        return StartedTurn(
+            conversationID: conversation.id, turnID: turnID,
+            agentTurn: AgentTurn(history: history, message: text, userID: userID, now: now(), timeZone: timeZone), ticket: ticket
+        )
+    }
 
-        let turn = AgentTurn(history: history, message: text, userID: userID, now: now(), timeZone: timeZone)
-        let outcome: Result<AgentAnswer, AgentFailure> = await run(turn, ticket: ticket, emit: emit)
+    /// Runs the agent on a started turn and stores how it ended. A failure of the agent is reported as an `error`
+    /// event and thrown as `TodoError.unavailable`, after what it did was stored; a stopped turn ends with `done`
+    /// whose status is `stopped`.
+    public func complete(_ started: StartedTurn, emit: @escaping @Sendable (AgentEvent) async -> Void) async throws -> TurnSummary {
+        let (conversationID, turnID, userID) = (started.conversationID, started.turnID, started.agentTurn.userID)
+        await emit(.conversation(id: conversationID, turnID: turnID))
+
+        let outcome: Result<AgentAnswer, AgentFailure> = await run(started.agentTurn, ticket: started.ticket, emit: emit)
         var answer = switch outcome {
         case .success(let answer): answer
         case .failure(let failure): failure.partial
         }
-        let interrupted = if case .failure(let failure) = outcome { failure.code == AgentFailure.interruptedCode } else { false }
-        // An interrupted turn is always recorded, even when nothing was done yet, so the conversation says so.
-        if interrupted { answer.text = Self.interruptedText(answer.text) }
-        if interrupted || !answer.text.isEmpty || !answer.steps.isEmpty {
-            _ = try await store.appendMessages(
-                [NewMessage(role: .assistant, content: answer.text, toolCalls: StoredTurn.toolCallsJSON(answer.steps))],
-                conversationID: conversation.id, userID: userID
-            )
+        let status: TurnStatus = switch outcome {
+        case .success: .completed
+        case .failure(let failure) where failure.code == AgentFailure.interruptedCode: .interrupted
+        case .failure(let failure) where failure.code == AgentFailure.stoppedCode: .stopped
+        case .failure: .failed
         }
+        // An interrupted or stopped turn is always recorded, even when nothing was done yet, so the conversation says so.
+        if status == .interrupted { answer.text = Self.interruptedText(answer.text) }
+        let recorded = status == .interrupted || status == .stopped || !answer.text.isEmpty || !answer.steps.isEmpty
+        try await store.finishTurn(
+            id: turnID, conversationID: conversationID, userID: userID,
+            answer: recorded
+                ? NewMessage(
+                    role: .assistant, content: answer.text, toolCalls: StoredTurn.toolCallsJSON(answer.steps), turnID: turnID,
+                    status: status == .completed ? nil : status
+                )
+                : nil,
+            status: status
+        )
         switch outcome {
         case .success(let answer):
-            let summary = TurnSummary(conversationID: conversation.id, response: answer.text, steps: answer.steps)
+            let summary = TurnSummary(conversationID: conversationID, turnID: turnID, response: answer.text, steps: answer.steps)
+            await emit(.done(summary))
+            return summary
+        case .failure where status == .stopped:
+            let summary = TurnSummary(conversationID: conversationID, turnID: turnID, response: answer.text, steps: answer.steps, status: .stopped)
             await emit(.done(summary))
             return summary
         case .failure(let failure):
@@ -96,6 +154,16 @@ public struct ChatService: Sendable {
             await emit(.error(code: failure.code, message: failure.message))
             throw TodoError.unavailable(failure.message)
         }
+    }
+
+    /// Asks the conversation's running turn to stop, wherever it runs: the shared record tells its replica, and a
+    /// turn running here stops at once.
+    public func stop(conversationID: Int64, userID: String, turnID: String?) async throws -> StopRequest {
+        let request = try await store.requestStop(
+            conversationID: conversationID, userID: userID, turnID: turnID, staleBefore: now().addingTimeInterval(-Self.abandonedAfter)
+        )
+        turns.stop(turnID: request.turnID)
+        return request
     }
 
     /// The agent under the turn's deadline. Events of a turn that timed out are not passed on after the error.
@@ -126,11 +194,16 @@ public struct ChatService: Sendable {
                 ))
             }
             group.addTask {
-                guard await ticket.interrupted() != nil else { return nil }
-                return .failure(AgentFailure(
-                    code: AgentFailure.interruptedCode, message: "The server shut down before the assistant finished; send the message again.",
-                    partial: progress.close()
-                ))
+                switch await ticket.interrupted() {
+                case nil: return nil
+                case .shutdown?:
+                    return .failure(AgentFailure(
+                        code: AgentFailure.interruptedCode, message: "The server shut down before the assistant finished; send the message again.",
+                        partial: progress.close()
+                    ))
+                case .stop?:
+                    return .failure(AgentFailure(code: AgentFailure.stoppedCode, message: "Stopped.", partial: progress.close()))
+                }
             }
             var outcome: Result<AgentAnswer, AgentFailure>?
             while outcome == nil, let next = await group.next() {

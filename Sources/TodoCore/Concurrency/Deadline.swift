@@ -107,10 +107,14 @@ extension Duration {
         components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
     }
 
+    /// The duration in seconds, for `Date` arithmetic.
+    public var timeInterval: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+
     /// `5s`, `0.5s`: a compact form for messages.
     public var formattedSeconds: String {
-        let (seconds, attoseconds) = components
-        let value = Double(seconds) + Double(attoseconds) / 1e18
+        let value = timeInterval
         return value == value.rounded() ? "\(Int(value))s" : "\(value)s"
     }
 }

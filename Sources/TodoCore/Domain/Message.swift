@@ -13,11 +13,16 @@ public struct Message: Sendable, Equatable, Codable {
     public var role: MessageRole
     public var content: String
     public var toolCalls: String?
+    /// The chat turn the message belongs to: the user's message and the answer share it. Nil on messages stored
+    /// before turns had ids.
+    public var turnID: String?
+    /// How an answer ended when it did not complete: `stopped`, `interrupted` or `failed`.
+    public var status: TurnStatus?
     public var createdAt: Date
 
     public init(
         id: Int64, conversationID: Int64, userID: String, role: MessageRole, content: String,
-        toolCalls: String? = nil, createdAt: Date
+        toolCalls: String? = nil, turnID: String? = nil, status: TurnStatus? = nil, createdAt: Date
     ) {
         self.id = id
         self.conversationID = conversationID
@@ -25,6 +30,8 @@ public struct Message: Sendable, Equatable, Codable {
         self.role = role
         self.content = content
         self.toolCalls = toolCalls
+        self.turnID = turnID
+        self.status = status
         self.createdAt = createdAt
     }
 
@@ -33,7 +40,9 @@ public struct Message: Sendable, Equatable, Codable {
         case conversationID = "conversation_id"
         case userID = "user_id"
         case toolCalls = "tool_calls"
+        case turnID = "turn_id"
         case createdAt = "created_at"
+        case status
     }
 }
 
@@ -42,10 +51,14 @@ public struct NewMessage: Sendable, Equatable {
     public var role: MessageRole
     public var content: String
     public var toolCalls: String?
+    public var turnID: String?
+    public var status: TurnStatus?
 
-    public init(role: MessageRole, content: String, toolCalls: String? = nil) {
+    public init(role: MessageRole, content: String, toolCalls: String? = nil, turnID: String? = nil, status: TurnStatus? = nil) {
         self.role = role
         self.content = content
         self.toolCalls = toolCalls
+        self.turnID = turnID
+        self.status = status
     }
 }

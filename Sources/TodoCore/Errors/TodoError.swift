@@ -6,6 +6,8 @@ public enum TodoError: Error, Equatable, Sendable {
     case notFound(resource: String, id: String)
     /// The request conflicts with existing data, e.g. a duplicate email.
     case conflict(code: String, message: String)
+    /// The resource's current state does not allow this now (a reply still running, no reply to stop); HTTP 409.
+    case stateConflict(code: String, message: String)
     /// A row with the same unique key exists already (the store's unique constraint refused the write).
     case duplicate(String)
     /// The caller is not authenticated; `code` says why (e.g. `INVALID_EMAIL_OR_PASSWORD`).
@@ -22,7 +24,7 @@ public enum TodoError: Error, Equatable, Sendable {
         switch self {
         case .validation: "VALIDATION_FAILED"
         case .notFound: "NOT_FOUND"
-        case .conflict(let code, _): code
+        case .conflict(let code, _), .stateConflict(let code, _): code
         case .duplicate: "CONFLICT"
         case .unauthorized(let code, _): code
         case .forbidden: "FORBIDDEN"
@@ -36,7 +38,7 @@ public enum TodoError: Error, Equatable, Sendable {
         switch self {
         case .validation(_, let message): message
         case .notFound(let resource, let id): "No \(resource) \(id)."
-        case .conflict(_, let message): message
+        case .conflict(_, let message), .stateConflict(_, let message): message
         case .duplicate(let message): message
         case .unauthorized(_, let message): message
         case .forbidden(let message): message

@@ -3,9 +3,11 @@
 public enum SSEFrame {
     /// One event. Compact JSON is one line and becomes one `data:` field; text with newlines becomes one `data:`
     /// field a line, as the format requires, so a client reads back exactly `data`.
-    public static func event(_ name: String, data: String) -> String {
-        guard data.contains("\n") else { return "event: \(name)\ndata: \(data)\n\n" }
-        return "event: \(name)\n" + data.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined() + "\n"
+    /// `id`, when given, is what the client sends back as `Last-Event-ID` to resume.
+    public static func event(_ name: String, data: String, id: Int64? = nil) -> String {
+        let head = id.map { "id: \($0)\nevent: \(name)\n" } ?? "event: \(name)\n"
+        guard data.contains("\n") else { return head + "data: \(data)\n\n" }
+        return head + data.split(separator: "\n", omittingEmptySubsequences: false).map { "data: \($0)\n" }.joined() + "\n"
     }
 
     /// A comment line, which clients ignore; it keeps proxies from closing an idle stream.

@@ -19,6 +19,12 @@ enum TaskTool: String, CaseIterable, Sendable {
             "description": "Due date-time in ISO 8601 with a time zone, e.g. 2026-12-01T09:00:00+01:00.",
         ],
         "recurrence": ["type": "string", "enum": ["daily", "weekly", "monthly"], "description": "Repeat after completion."],
+        "remind_at": [
+            "type": "string", "format": "date-time", "description": "Remind the user at this ISO 8601 date-time (with a time zone).",
+        ],
+        "remind_before_minutes": [
+            "type": "integer", "minimum": 1, "maximum": 40320, "description": "Remind the user this many minutes before due_at.",
+        ],
     ]
 
     var definition: ToolDefinition {
@@ -69,8 +75,15 @@ enum TaskTool: String, CaseIterable, Sendable {
                 "type": "string", "enum": ["daily", "weekly", "monthly", ""], "description": "Repeat after completion; an empty string stops it.",
             ]
             properties["completed"] = ["type": "boolean", "description": "false reopens a completed task; true completes it, like complete_task."]
+            properties["remind_at"] = [
+                "type": "string", "description": "Remind at this ISO 8601 date-time with a time zone; an empty string removes the reminder.",
+            ]
+            properties["remind_before_minutes"] = [
+                "type": "integer", "minimum": 0, "maximum": 40320, "description": "Remind this many minutes before due_at; 0 removes the reminder.",
+            ]
             return ToolDefinition(
-                name: rawValue, description: "Change a task's title, description, priority, tags, due date or recurrence, or reopen it (completed: false).",
+                name: rawValue,
+                description: "Change a task's title, description, priority, tags, due date, recurrence or reminder, or reopen it (completed: false).",
                 inputSchema: ["type": "object", "properties": .object(properties), "required": ["task_id"]]
             )
         }
@@ -84,7 +97,7 @@ enum TaskTool: String, CaseIterable, Sendable {
                     title: try arguments.requiredString("title"), description: try arguments.string("description") ?? "",
                     priority: try arguments.string("priority").map(TaskRules.priority) ?? .medium,
                     tags: try arguments.strings("tags") ?? [], dueAt: try arguments.string("due_at").map(TaskRules.dueAt),
-                    recurrence: try arguments.string("recurrence").map(TaskRules.recurrence)
+                    recurrence: try arguments.string("recurrence").map(TaskRules.recurrence), reminder: try Self.reminder(arguments) ?? nil
                 ),
                 userID: userID
             )
@@ -119,13 +132,28 @@ enum TaskTool: String, CaseIterable, Sendable {
                 recurrence: try arguments.string("recurrence").map { (raw) throws(TodoError) -> Recurrence? in
                     raw.isEmpty ? nil : try TaskRules.recurrence(raw)
                 },
-                completed: try arguments.boolean("completed")
+                completed: try arguments.boolean("completed"), reminder: try Self.reminder(arguments)
             )
             guard !patch.isEmpty else {
-                throw ToolArgumentError(message: "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence, completed.")
+                throw ToolArgumentError(
+                    message: "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence, completed, "
+                        + "remind_at, remind_before_minutes."
+                )
             }
             return Self.outcome(try await store.updateTask(id: id, with: patch, userID: userID), "updated")
         }
+    }
+
+    /// The reminder arguments: nil when absent, `.some(nil)` for `remind_at: ""` or `remind_before_minutes: 0`.
+    static func reminder(_ arguments: ToolArguments) throws -> Reminder?? {
+        let at = try arguments.string("remind_at")
+        let before = try arguments.integer("remind_before_minutes")
+        if let at, !at.isEmpty, let before, before != 0 {
+            throw ToolArgumentError(message: "Give remind_at or remind_before_minutes, not both.")
+        }
+        if let at, !at.isEmpty { return .some(.at(try TaskRules.remindAt(at))) }
+        if let before, before != 0 { return .some(.before(minutes: Int(clamping: before))) }
+        return at == nil && before == nil ? nil : .some(nil)
     }
 
     /// The original spec's result shape: `{"task_id", "status", "title"}`.
@@ -150,7 +178,8 @@ extension TodoTask {
             "id": .int(id), "title": .string(title), "description": .string(description), "completed": .bool(completed),
             "priority": .string(priority.rawValue), "tags": .array(tags.map(JSONValue.string)), "due_at": date(dueAt),
             "recurrence": recurrence.map { .string($0.rawValue) } ?? .null, "completed_at": date(completedAt),
-            "created_at": date(createdAt), "updated_at": date(updatedAt),
+            "remind_at": date(remindAt), "remind_before_minutes": remindBeforeMinutes.map { .int(Int64($0)) } ?? .null,
+            "reminder_at": date(reminderAt), "created_at": date(createdAt), "updated_at": date(updatedAt),
         ]
     }
 }

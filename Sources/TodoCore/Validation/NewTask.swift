@@ -8,10 +8,11 @@ public struct NewTask: Sendable, Equatable {
     public let tags: [String]
     public let dueAt: Date?
     public let recurrence: Recurrence?
+    public let reminder: Reminder?
 
     public init(
         title: String, description: String = "", priority: Priority = .medium, tags: [String] = [],
-        dueAt: Date? = nil, recurrence: Recurrence? = nil
+        dueAt: Date? = nil, recurrence: Recurrence? = nil, reminder: Reminder? = nil
     ) throws(TodoError) {
         self.title = try TaskRules.title(title)
         self.description = try TaskRules.description(description)
@@ -19,5 +20,6 @@ public struct NewTask: Sendable, Equatable {
         self.tags = try TaskRules.tags(tags)
         self.dueAt = dueAt
         self.recurrence = recurrence
+        self.reminder = try TaskRules.reminder(reminder, dueAt: dueAt)
     }
 }

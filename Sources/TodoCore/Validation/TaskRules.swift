@@ -76,4 +76,33 @@ public enum TaskRules {
         }
         return date
     }
+
+    /// A reminder offset is 1 minute to four weeks, and needs a due date to count back from.
+    public static func reminder(_ reminder: Reminder?, dueAt: Date?) throws(TodoError) -> Reminder? {
+        guard case .before(let minutes)? = reminder else { return reminder }
+        try reminderMinutes(minutes)
+        guard dueAt != nil else {
+            throw .validation(field: "remind_before_minutes", message: "a reminder before the due date needs a due date; set due_at too")
+        }
+        return reminder
+    }
+
+    /// An offset of 1 minute to four weeks.
+    public static func reminderMinutes(_ minutes: Int) throws(TodoError) {
+        guard (1...Reminder.maxMinutesBefore).contains(minutes) else {
+            throw .validation(
+                field: "remind_before_minutes", message: "remind_before_minutes must be between 1 and \(Reminder.maxMinutesBefore) (four weeks)"
+            )
+        }
+    }
+
+    /// Parses an absolute reminder time, like `dueAt`.
+    public static func remindAt(_ raw: String) throws(TodoError) -> Date {
+        guard let date = Timestamp.parse(raw.trimmingCharacters(in: .whitespaces)) else {
+            throw .validation(
+                field: "remind_at", message: "remind_at must be an ISO-8601 date-time with a time zone, e.g. 2026-12-01T08:30:00Z"
+            )
+        }
+        return date
+    }
 }

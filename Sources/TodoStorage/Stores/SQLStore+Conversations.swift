@@ -3,15 +3,20 @@ import TodoCore
 
 extension SQLStore {
     static let conversationColumns = "id, user_id, title, created_at, updated_at"
-    static let messageColumns = "id, conversation_id, user_id, role, content, tool_calls, created_at"
+    static let messageColumns = "id, conversation_id, user_id, role, content, tool_calls, turn_id, status, created_at"
 
     public func createConversation(title: String, userID: String) async throws -> Conversation {
         let stamp = now()
-        let rows = try await database.query(
-            "INSERT INTO conversations (user_id, title, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING \(Self.conversationColumns)",
-            [.text(userID), .text(try Self.conversationTitle(title)), .date(stamp)]
-        )
-        return try Self.conversation(from: rows[0])
+        let title = try Self.conversationTitle(title)
+        return try await database.transaction { executor in
+            let rows = try await executor.query(
+                "INSERT INTO conversations (user_id, title, created_at, updated_at) VALUES ($1, $2, $3, $3) RETURNING \(Self.conversationColumns)",
+                [.text(userID), .text(title), .date(stamp)]
+            )
+            let conversation = try Self.conversation(from: rows[0])
+            try await Self.record(executor, "conversation.created", conversation: conversation, stamp: stamp)
+            return conversation
+        }
     }
 
     public func conversations(userID: String, limit: Int) async throws -> [Conversation] {
@@ -30,15 +35,22 @@ extension SQLStore {
     }
 
     public func renameConversation(id: Int64, title: String, userID: String) async throws -> Conversation {
-        let rows = try await database.query(
-            "UPDATE conversations SET title = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 RETURNING \(Self.conversationColumns)",
-            [.text(try Self.conversationTitle(title)), .date(now()), .int(id), .text(userID)]
-        )
-        guard let row = rows.first else { throw TodoError.notFound(resource: "conversation", id: String(id)) }
-        return try Self.conversation(from: row)
+        let stamp = now()
+        let title = try Self.conversationTitle(title)
+        return try await database.transaction { executor in
+            let rows = try await executor.query(
+                "UPDATE conversations SET title = $1, updated_at = $2 WHERE id = $3 AND user_id = $4 RETURNING \(Self.conversationColumns)",
+                [.text(title), .date(stamp), .int(id), .text(userID)]
+            )
+            guard let row = rows.first else { throw TodoError.notFound(resource: "conversation", id: String(id)) }
+            let conversation = try Self.conversation(from: row)
+            try await Self.record(executor, "conversation.updated", conversation: conversation, stamp: stamp)
+            return conversation
+        }
     }
 
     public func deleteConversation(id: Int64, userID: String) async throws {
+        let stamp = now()
         try await database.transaction { executor in
             // Explicit, so deletion does not depend on SQLite's per-connection foreign_keys setting.
             try await executor.execute("DELETE FROM messages WHERE conversation_id = $1 AND user_id = $2", [.int(id), .text(userID)])
@@ -46,6 +58,7 @@ extension SQLStore {
                 "DELETE FROM conversations WHERE id = $1 AND user_id = $2 RETURNING id", [.int(id), .text(userID)]
             )
             guard !rows.isEmpty else { throw TodoError.notFound(resource: "conversation", id: String(id)) }
+            try await Self.record(executor, "conversation.deleted", userID: userID, data: WireJSON.text(["conversation_id": id]), stamp: stamp)
         }
     }
 
@@ -61,24 +74,36 @@ extension SQLStore {
     public func appendMessages(_ messages: [NewMessage], conversationID: Int64, userID: String) async throws -> [Message] {
         let stamp = now()
         return try await database.transaction { executor in
-            let touched = try await executor.query(
-                "UPDATE conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3 RETURNING id",
-                [.date(stamp), .int(conversationID), .text(userID)]
-            )
-            guard !touched.isEmpty else { throw TodoError.notFound(resource: "conversation", id: String(conversationID)) }
-            var stored: [Message] = []
-            for message in messages {
-                let rows = try await executor.query(
-                    "INSERT INTO messages (conversation_id, user_id, role, content, tool_calls, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING \(Self.messageColumns)",
-                    [
-                        .int(conversationID), .text(userID), .text(message.role.rawValue), .text(message.content),
-                        .optional(message.toolCalls, SQLValue.json), .date(stamp),
-                    ]
-                )
-                stored.append(try Self.message(from: rows[0]))
-            }
-            return stored
+            try await Self.append(executor, messages, conversationID: conversationID, userID: userID, stamp: stamp)
         }
+    }
+
+    /// Touches the conversation, inserts the messages and logs `conversation.updated`, in the caller's transaction.
+    static func append(
+        _ executor: any SQLExecutor, _ messages: [NewMessage], conversationID: Int64, userID: String, stamp: Date
+    ) async throws -> [Message] {
+        let touched = try await executor.query(
+            "UPDATE conversations SET updated_at = $1 WHERE id = $2 AND user_id = $3 RETURNING \(conversationColumns)",
+            [.date(stamp), .int(conversationID), .text(userID)]
+        )
+        guard let row = touched.first else { throw TodoError.notFound(resource: "conversation", id: String(conversationID)) }
+        var stored: [Message] = []
+        for message in messages {
+            let rows = try await executor.query(
+                """
+                INSERT INTO messages (conversation_id, user_id, role, content, tool_calls, turn_id, status, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING \(messageColumns)
+                """,
+                [
+                    .int(conversationID), .text(userID), .text(message.role.rawValue), .text(message.content),
+                    .optional(message.toolCalls, SQLValue.json), .optional(message.turnID, SQLValue.text),
+                    .optional(message.status) { .text($0.rawValue) }, .date(stamp),
+                ]
+            )
+            stored.append(try Self.message(from: rows[0]))
+        }
+        try await record(executor, "conversation.updated", conversation: try conversation(from: row), stamp: stamp)
+        return stored
     }
 
     static func conversationTitle(_ raw: String) throws(TodoError) -> String {
@@ -100,7 +125,8 @@ extension SQLStore {
         Message(
             id: try row.int("id"), conversationID: try row.int("conversation_id"), userID: try row.string("user_id"),
             role: MessageRole(rawValue: try row.string("role")) ?? .assistant, content: try row.string("content"),
-            toolCalls: row.optionalString("tool_calls"), createdAt: try row.date("created_at")
+            toolCalls: row.optionalString("tool_calls"), turnID: row.optionalString("turn_id"),
+            status: row.optionalString("status").flatMap(TurnStatus.init(rawValue:)), createdAt: try row.date("created_at")
         )
     }
 }

@@ -3,13 +3,19 @@ import TodoCore
 
 extension SQLStore {
     static let taskColumns =
-        "id, user_id, title, description, completed, priority, tags, due_at, recurrence, completed_at, created_at, updated_at"
+        "id, user_id, title, description, completed, priority, tags, due_at, recurrence, completed_at, remind_at, "
+        + "remind_before_minutes, reminded_at, created_at, updated_at"
 
     public func createTask(_ task: NewTask, userID: String) async throws -> TodoTask {
-        try await Self.insertTask(
-            database, userID: userID, title: task.title, description: task.description, priority: task.priority,
-            tags: task.tags, dueAt: task.dueAt, recurrence: task.recurrence, stamp: now()
-        )
+        let stamp = now()
+        return try await database.transaction { executor in
+            let created = try await Self.insertTask(
+                executor, userID: userID, title: task.title, description: task.description, priority: task.priority,
+                tags: task.tags, dueAt: task.dueAt, recurrence: task.recurrence, reminder: task.reminder, stamp: stamp
+            )
+            try await Self.record(executor, "task.created", task: created, stamp: stamp)
+            return created
+        }
     }
 
     public func task(id: Int64, userID: String) async throws -> TodoTask {
@@ -113,11 +119,16 @@ extension SQLStore {
     }
 
     public func deleteTask(id: Int64, userID: String) async throws -> TodoTask {
-        let rows = try await database.query(
-            "DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING \(Self.taskColumns)", [.int(id), .text(userID)]
-        )
-        guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
-        return try Self.task(from: row)
+        let stamp = now()
+        return try await database.transaction { executor in
+            let rows = try await executor.query(
+                "DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING \(Self.taskColumns)", [.int(id), .text(userID)]
+            )
+            guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
+            let deleted = try Self.task(from: row)
+            try await Self.record(executor, "task.deleted", task: deleted, stamp: stamp)
+            return deleted
+        }
     }
 
     /// Reads the task under a row lock, applies the patch in Swift, writes the whole row back, and
@@ -142,27 +153,38 @@ extension SQLStore {
                 task.completed = completed
                 task.completedAt = completed ? stamp : nil
             }
+            if let reminder = patch.reminder { task.reminder = try TaskRules.reminder(reminder, dueAt: task.dueAt) }
+            task.reminderAt = task.reminder?.time(dueAt: task.dueAt)
+            // A reminder that now falls at another moment is due again.
+            if task.reminderAt != before.reminderAt { task.remindedAt = nil }
             task.updatedAt = stamp
             let updated = try await executor.query(
                 """
                 UPDATE tasks SET title = $1, description = $2, completed = $3, priority = $4, tags = $5, due_at = $6,
-                recurrence = $7, completed_at = $8, updated_at = $9 WHERE id = $10 AND user_id = $11 RETURNING \(Self.taskColumns)
+                recurrence = $7, completed_at = $8, updated_at = $9, remind_at = $10, remind_before_minutes = $11,
+                reminder_at = $12, reminded_at = $13 WHERE id = $14 AND user_id = $15 RETURNING \(Self.taskColumns)
                 """,
                 [
                     .text(task.title), .text(task.description), .bool(task.completed), .text(task.priority.rawValue),
                     .json(Self.encodeTags(task.tags)), .optional(task.dueAt, SQLValue.date),
                     .optional(task.recurrence) { .text($0.rawValue) }, .optional(task.completedAt, SQLValue.date),
-                    .date(stamp), .int(id), .text(userID),
+                    .date(stamp), .optional(task.remindAt, SQLValue.date), .optional(task.remindBeforeMinutes) { .int(Int64($0)) },
+                    .optional(task.reminderAt, SQLValue.date), .optional(task.remindedAt, SQLValue.date), .int(id), .text(userID),
                 ]
             )
             let result = try Self.task(from: updated[0])
-            guard task.completed, !before.completed, let recurrence = task.recurrence else {
+            let completedNow = task.completed && !before.completed
+            try await Self.record(executor, completedNow ? "task.completed" : "task.updated", task: result, stamp: stamp)
+            guard completedNow, let recurrence = task.recurrence else {
                 return TaskCompletion(task: result)
             }
+            let nextDue = recurrence.next(after: task.dueAt ?? stamp)
             let next = try await Self.insertTask(
                 executor, userID: userID, title: task.title, description: task.description, priority: task.priority,
-                tags: task.tags, dueAt: recurrence.next(after: task.dueAt ?? stamp), recurrence: recurrence, stamp: stamp
+                tags: task.tags, dueAt: nextDue, recurrence: recurrence,
+                reminder: task.reminder?.next(recurrence: recurrence, dueAt: task.dueAt, nextDueAt: nextDue), stamp: stamp
             )
+            try await Self.record(executor, "task.created", task: next, stamp: stamp)
             return TaskCompletion(task: result, nextOccurrence: next)
         }
     }
@@ -170,17 +192,21 @@ extension SQLStore {
     /// The one INSERT of a task, for new tasks and for the next occurrence of a recurring one.
     static func insertTask(
         _ executor: any SQLExecutor, userID: String, title: String, description: String, priority: Priority,
-        tags: [String], dueAt: Date?, recurrence: Recurrence?, stamp: Date
+        tags: [String], dueAt: Date?, recurrence: Recurrence?, reminder: Reminder?, stamp: Date
     ) async throws -> TodoTask {
+        // The reminder's columns, as a task with it would have them.
+        let fields = TodoTask(id: 0, userID: userID, title: title, dueAt: dueAt, reminder: reminder, createdAt: stamp, updatedAt: stamp)
         let rows = try await executor.query(
             """
-            INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING \(taskColumns)
+            INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at,
+            remind_at, remind_before_minutes, reminder_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING \(taskColumns)
             """,
             [
                 .text(userID), .text(title), .text(description), .bool(false), .text(priority.rawValue),
                 .json(encodeTags(tags)), .optional(dueAt, SQLValue.date), .optional(recurrence) { .text($0.rawValue) },
-                .date(stamp),
+                .date(stamp), .optional(fields.remindAt, SQLValue.date), .optional(fields.remindBeforeMinutes) { .int(Int64($0)) },
+                .optional(fields.reminderAt, SQLValue.date),
             ]
         )
         return try task(from: rows[0])
@@ -193,9 +219,16 @@ extension SQLStore {
             priority: Priority(rawValue: try row.string("priority")) ?? .medium,
             tags: decodeTags(row.optionalString("tags")), dueAt: row.optionalDate("due_at"),
             recurrence: row.optionalString("recurrence").flatMap(Recurrence.init(rawValue:)),
-            completedAt: row.optionalDate("completed_at"), createdAt: try row.date("created_at"),
+            completedAt: row.optionalDate("completed_at"), reminder: reminder(from: row), remindedAt: row.optionalDate("reminded_at"),
+            createdAt: try row.date("created_at"),
             updatedAt: try row.date("updated_at")
         )
+    }
+
+    static func reminder(from row: SQLRow) -> Reminder? {
+        if let date = row.optionalDate("remind_at") { return .at(date) }
+        if let minutes = try? row.int("remind_before_minutes") { return .before(minutes: Int(minutes)) }
+        return nil
     }
 
     static func encodeTags(_ tags: [String]) -> String {

@@ -47,11 +47,16 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case authJWKSIssuer = "AUTH_JWKS_ISSUER"
     case authJWKSAudience = "AUTH_JWKS_AUDIENCE"
     case chatTurnsPerUser = "CHAT_TURNS_PER_USER"
+    case reminderPollInterval = "REMINDER_POLL_INTERVAL"
+    case reminderWebhookURL = "REMINDER_WEBHOOK_URL"
+    case reminderWebhookSecret = "REMINDER_WEBHOOK_SECRET"
+    case reminderWebhookAttempts = "REMINDER_WEBHOOK_ATTEMPTS"
+    case eventsPollInterval = "EVENTS_POLL_INTERVAL"
 
     /// Secret values are never printed, not even in error messages.
     public var isSecret: Bool {
         switch self {
-        case .databaseURL, .betterAuthSecret, .openAIAPIKey: true
+        case .databaseURL, .betterAuthSecret, .openAIAPIKey, .reminderWebhookSecret: true
         default: false
         }
     }

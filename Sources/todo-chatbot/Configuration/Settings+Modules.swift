@@ -26,6 +26,11 @@ extension Settings {
         api.chatHeartbeat = chatHeartbeat
         api.mcpSessionsPerUser = mcpSessionsPerUser
         api.mcpSessionIdleTimeout = mcpSessionIdleTimeout
+        api.eventsPollInterval = eventsPollInterval
+        api.reminders.pollInterval = reminderPollInterval
+        api.reminders.webhookURL = reminderWebhookURL
+        api.reminders.webhookSecret = reminderWebhookSecret
+        api.reminders.webhookAttempts = reminderWebhookAttempts
         return api
     }
 

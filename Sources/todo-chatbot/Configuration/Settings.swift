@@ -95,6 +95,12 @@ public struct Settings: Sendable {
     public var authJWKSAudience: String?
     /// Chat turns one user may run at once; one more is a 429.
     public var chatTurnsPerUser = 3
+    public var reminderPollInterval = Duration.seconds(5)
+    /// Where due reminders are also POSTed; needs `reminderWebhookSecret`.
+    public var reminderWebhookURL: String?
+    public var reminderWebhookSecret: String?
+    public var reminderWebhookAttempts = 8
+    public var eventsPollInterval = Duration.seconds(1)
 
     public init() {}
 
@@ -177,6 +183,17 @@ public struct Settings: Sendable {
         settings.authJWKSIssuer = reader.raw(.authJWKSIssuer)
         settings.authJWKSAudience = reader.raw(.authJWKSAudience)
         settings.chatTurnsPerUser = try reader.integer(.chatTurnsPerUser, in: 1...1000) ?? settings.chatTurnsPerUser
+        settings.reminderPollInterval = try reader.duration(.reminderPollInterval) ?? settings.reminderPollInterval
+        settings.reminderWebhookURL = try reader.httpURL(.reminderWebhookURL)
+        settings.reminderWebhookSecret = try reader.secret(.reminderWebhookSecret)
+        if let secret = settings.reminderWebhookSecret, let problem = Self.weakness(ofSecret: secret) {
+            throw reader.fail(.reminderWebhookSecret, "\(problem) (generate one with: openssl rand -base64 32)")
+        }
+        if settings.reminderWebhookURL != nil, settings.reminderWebhookSecret == nil {
+            throw reader.fail(.reminderWebhookSecret, "is required with REMINDER_WEBHOOK_URL, so receivers can check each call came from us")
+        }
+        settings.reminderWebhookAttempts = try reader.integer(.reminderWebhookAttempts, in: 1...30) ?? settings.reminderWebhookAttempts
+        settings.eventsPollInterval = try reader.duration(.eventsPollInterval) ?? settings.eventsPollInterval
         return settings
     }
 }
@@ -187,7 +204,8 @@ extension Settings: CustomStringConvertible, CustomDebugStringConvertible, Custo
     public var description: String {
         "Settings(role: \(role.rawValue), host: \(host), port: \(effectivePort), database: \(database.redacted), "
             + "betterAuthSecret: \(betterAuthSecret == nil ? "nil" : "<redacted>"), "
-            + "openAIAPIKey: \(openAIAPIKey == nil ? "nil" : "<redacted>"), tls: \(servesTLS))"
+            + "openAIAPIKey: \(openAIAPIKey == nil ? "nil" : "<redacted>"), "
+            + "reminderWebhookSecret: \(reminderWebhookSecret == nil ? "nil" : "<redacted>"), tls: \(servesTLS))"
     }
 
     public var debugDescription: String { description }

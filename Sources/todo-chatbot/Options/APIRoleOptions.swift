@@ -12,10 +12,11 @@ struct APIRoleOptions: ParsableArguments {
     @OptionGroup(title: "Authentication") var auth: AuthOptions
     @OptionGroup(title: "Agent") var agent: AgentOptions
     @OptionGroup(title: "Tools and MCP") var tools: ToolOptions
+    @OptionGroup(title: "Reminders and live updates") var reminders: ReminderOptions
 
     var flags: [String: String] {
         server.flags.merging(database.flags) { $1 }.merging(auth.flags) { $1 }.merging(agent.flags) { $1 }
-            .merging(tools.flags) { $1 }
+            .merging(tools.flags) { $1 }.merging(reminders.flags) { $1 }
     }
 
     /// The settings for `role`; a configuration problem ends the command with exit code 2.

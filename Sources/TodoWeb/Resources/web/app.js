@@ -1,12 +1,16 @@
-// The app: the account screen, then conversations, chat and tasks side by side.
+// The app: the account screen, then conversations, chat and tasks side by side, kept current by live events.
 import { call } from "./api.js";
 import { $, showError } from "./dom.js";
-import { setUpChat, loadConversations } from "./chat.js";
-import { setUpTasks, refreshTasks } from "./tasks.js";
+import { setUpChat, resetChat } from "./chat.js";
+import { loadConversations, resetConversations, applyConversationEvent } from "./conversations.js";
+import { setUpTasks, refreshTasks, resetTasks, applyTaskEvent } from "./tasks.js";
+import { openEvents, closeEvents } from "./events.js";
+import { setUpReminders, showReminder, clearReminders } from "./reminders.js";
 
 let mode = "sign-in";
 
 function showAuth() {
+  closeEvents();
   $("#main-view").hidden = true;
   $("#auth-view").hidden = false;
   $("#auth-form").reset();
@@ -18,8 +22,33 @@ async function showMain(user) {
   $("#auth-view").hidden = true;
   $("#main-view").hidden = false;
   $("#user-email").textContent = user.email;
+  listen();
   await Promise.all([loadConversations(true), refreshTasks(), showAgent()]);
   $("#composer-input").focus();
+}
+
+/** Live changes from other tabs, devices and the assistant, and reminders. */
+function listen() {
+  const task = (type) => (data) => applyTaskEvent(type, data.task);
+  const conversation = (type) => (data) => applyConversationEvent(type, data);
+  openEvents({
+    "task.created": task("task.created"), "task.updated": task("task.updated"),
+    "task.completed": task("task.completed"), "task.deleted": task("task.deleted"),
+    "conversation.created": conversation("conversation.created"), "conversation.updated": conversation("conversation.updated"),
+    "conversation.deleted": conversation("conversation.deleted"),
+    reminder: (data) => { showReminder(data); applyTaskEvent("task.updated", data.task); },
+    resync: () => { refreshTasks(); loadConversations(false).catch(() => {}); },
+  });
+}
+
+async function signOut() {
+  closeEvents();
+  await call("POST", "/api/auth/sign-out").catch(() => {});
+  resetChat();
+  resetConversations();
+  resetTasks();
+  clearReminders();
+  showAuth();
 }
 
 async function showAgent() {
@@ -70,7 +99,7 @@ function toggle(panel, button) {
   const open = !document.body.classList.contains(panel);
   document.body.classList.remove("show-conversations", "show-tasks");
   document.body.classList.toggle(panel, open);
-  for (const other of document.querySelectorAll("[aria-controls]")) other.setAttribute("aria-expanded", "false");
+  for (const other of document.querySelectorAll(".topbar [aria-controls]")) other.setAttribute("aria-expanded", "false");
   button.setAttribute("aria-expanded", String(open));
 }
 
@@ -78,10 +107,7 @@ async function start() {
   $("#tab-sign-in").addEventListener("click", () => setMode("sign-in"));
   $("#tab-sign-up").addEventListener("click", () => setMode("sign-up"));
   $("#auth-form").addEventListener("submit", submitAuth);
-  $("#sign-out").addEventListener("click", async () => {
-    await call("POST", "/api/auth/sign-out").catch(() => {});
-    showAuth();
-  });
+  $("#sign-out").addEventListener("click", signOut);
   $("#toggle-conversations").addEventListener("click", (event) => toggle("show-conversations", event.currentTarget));
   $("#toggle-tasks").addEventListener("click", (event) => toggle("show-tasks", event.currentTarget));
   document.addEventListener("keydown", (event) => {
@@ -89,6 +115,7 @@ async function start() {
   });
   setUpChat();
   setUpTasks();
+  setUpReminders();
   try {
     const session = await call("GET", "/api/auth/get-session");
     if (session?.user) await showMain(session.user);

@@ -44,3 +44,41 @@ export function formatDue(iso) {
 export function isOverdue(task) {
   return !task.completed && task.due_at && new Date(task.due_at).getTime() < Date.now();
 }
+
+/** Calls `work` once calls have paused for `ms` milliseconds. */
+export function debounce(work, ms) {
+  let timer = null;
+  return (...args) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => work(...args), ms);
+  };
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+/** An ISO timestamp as the value of an <input type=datetime-local> in the browser's zone ("2025-03-04T09:30"). */
+export function toLocalInput(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
+}
+
+/** The value of an <input type=datetime-local> (the browser's zone) as an ISO timestamp in UTC, or null when empty. */
+export function fromLocalInput(value) {
+  if (!value) return null;
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** Midnight at the start of the day `days` after today, in the browser's zone. */
+export function dayStart(days = 0) {
+  const now = new Date();
+  return new Date(now.getFullYear(), now.getMonth(), now.getDate() + days);
+}
+
+/** Midnight at the start of next Monday, in the browser's zone: the end of this week. */
+export function endOfWeek() {
+  const daysToMonday = (8 - new Date().getDay()) % 7 || 7;
+  return dayStart(daysToMonday);
+}

@@ -1,0 +1,69 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import ServiceLifecycle
+import TodoCore
+
+/// Finds due reminders on every replica and delivers each exactly once: the claim marks it in the same
+/// transaction that logs its `reminder` event (which `/api/events` streams to the user's pages) and queues its
+/// webhook call. A reminder that fell due while every replica was down is delivered at the next pass, marked late.
+public struct ReminderScheduler: Service {
+    let store: any ReminderStore
+    let configuration: ReminderConfiguration
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    public init(store: any ReminderStore, configuration: ReminderConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+        self.store = store
+        self.configuration = configuration
+        self.logger = logger
+        self.now = now
+    }
+
+    public func run() async throws {
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            // A webhook that redirects elsewhere is a misconfiguration, not somewhere to send users' tasks.
+            configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
+        )
+        let webhook = configuration.webhookURL.flatMap { url in
+            configuration.webhookSecret.map { secret in
+                ReminderWebhook(url: url, secret: secret, store: store, client: client, configuration: configuration, logger: logger, now: now)
+            }
+        }
+        await cancelWhenGracefulShutdown {
+            while (try? await Task.sleep(for: configuration.pollInterval)) != nil {
+                await pass(webhook: webhook)
+            }
+        }
+        try? await client.shutdown()
+    }
+
+    /// Claims what is due (in batches until none is left) and sends the queued webhook calls.
+    func pass(webhook: ReminderWebhook?) async {
+        do {
+            while true {
+                let claimed = try await store.claimDueReminders(
+                    now: now(), lateAfter: configuration.lateAfter, limit: 100, webhook: webhook != nil
+                )
+                for reminder in claimed {
+                    logger.info(
+                        "reminder due",
+                        metadata: ["task_id": "\(reminder.task.id)", "user_id": "\(reminder.task.userID)", "late": "\(reminder.late)"]
+                    )
+                }
+                if claimed.count < 100 { break }
+            }
+            if let webhook { try await webhook.sendDue() }
+            try await prune()
+        } catch {
+            logger.warning("reminder pass failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func prune() async throws {
+        // Rarely, and on whichever replica: finished deliveries are kept a day for inspection.
+        guard Int(now().timeIntervalSince1970) % 3600 < Int(configuration.pollInterval.timeInterval.rounded(.up)) else { return }
+        try await store.pruneWebhookDeliveries(before: now().addingTimeInterval(-86_400))
+    }
+}

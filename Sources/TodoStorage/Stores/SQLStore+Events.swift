@@ -1,0 +1,61 @@
+import Foundation
+import TodoCore
+
+extension SQLStore: EventStore {
+    static let eventColumns = "id, user_id, kind, data, created_at"
+
+    /// Writes a change-log entry in the caller's transaction, so an event exists exactly when its change does.
+    static func record(_ executor: any SQLExecutor, _ kind: String, userID: String, data: String, stamp: Date) async throws {
+        try await executor.execute(
+            "INSERT INTO events (user_id, kind, data, created_at) VALUES ($1, $2, $3, $4)",
+            [.text(userID), .text(kind), .json(data), .date(stamp)]
+        )
+    }
+
+    static func record(_ executor: any SQLExecutor, _ kind: String, task: TodoTask, stamp: Date) async throws {
+        try await record(executor, kind, userID: task.userID, data: WireJSON.text(["task": task]), stamp: stamp)
+    }
+
+    static func record(_ executor: any SQLExecutor, _ kind: String, conversation: Conversation, stamp: Date) async throws {
+        try await record(executor, kind, userID: conversation.userID, data: WireJSON.text(["conversation": conversation]), stamp: stamp)
+    }
+
+    public func events(after: Int64, orIn missing: [Int64], limit: Int) async throws -> [ChangeEvent] {
+        var binds: [SQLValue] = [.int(after)]
+        var condition = "id > $1"
+        if !missing.isEmpty {
+            let placeholders = missing.map { id in
+                binds.append(.int(id))
+                return "$\(binds.count)"
+            }
+            condition = "(id > $1 OR id IN (\(placeholders.joined(separator: ", "))))"
+        }
+        binds.append(.int(Int64(limit)))
+        return try await database.query(
+            "SELECT \(Self.eventColumns) FROM events WHERE \(condition) ORDER BY id LIMIT $\(binds.count)", binds
+        ).map(Self.event(from:))
+    }
+
+    public func events(userID: String, after: Int64, limit: Int) async throws -> [ChangeEvent] {
+        try await database.query(
+            "SELECT \(Self.eventColumns) FROM events WHERE user_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+            [.text(userID), .int(after), .int(Int64(limit))]
+        ).map(Self.event(from:))
+    }
+
+    public func latestEventID() async throws -> Int64 {
+        let rows = try await database.query("SELECT COALESCE(MAX(id), 0) AS id FROM events", [])
+        return try rows.first?.int("id") ?? 0
+    }
+
+    public func pruneEvents(before date: Date) async throws -> Int {
+        try await database.query("DELETE FROM events WHERE created_at < $1 RETURNING id", [.date(date)]).count
+    }
+
+    static func event(from row: SQLRow) throws -> ChangeEvent {
+        ChangeEvent(
+            id: try row.int("id"), userID: try row.string("user_id"), kind: try row.string("kind"), data: try row.string("data"),
+            createdAt: try row.date("created_at")
+        )
+    }
+}
