@@ -8,7 +8,7 @@ extension SQLStore: EventStore {
     static func record(_ executor: any SQLExecutor, _ kind: String, userID: String, data: String, stamp: Date) async throws {
         try await executor.execute(
             "INSERT INTO events (user_id, kind, data, created_at) VALUES ($1, $2, $3, $4)",
-            [.text(userID), .text(kind), .json(data), .date(stamp)]
+            [.text(userID), .text(kind), .text(data), .date(stamp)]
         )
     }
 
