@@ -189,7 +189,7 @@ struct CorpusRunner {
                 guard let id = ids[title] ?? ids[Self.normalized(title)], got == .int(id) else { return false }
             case ("due_at", .string("")):
                 guard got == "" else { return false }
-            case ("due_at", .string(let local)):
+            case ("due_at", .string(let local)), ("remind_at", .string(let local)):
                 guard let text = got?.stringValue, let date = Timestamp.parse(text), corpus.localText(date) == local else { return false }
             case ("title", .string(let title)), ("description", .string(let title)):
                 guard let text = got?.stringValue, Self.normalized(text) == Self.normalized(title) else { return false }
@@ -221,6 +221,7 @@ struct CorpusRunner {
         if response == OfflineReplies.unknown { return "unknown" }
         if response.hasPrefix("I can repeat a task") { return "unsupported" }
         if response.hasPrefix("I couldn't find") { return "not_found" }
+        if response.contains("needs a due date") || response.contains("has no due date to count back from") { return "needs_due" }
         if response == OfflineReplies.cancelled || response.hasPrefix("Okay, I didn't add") || response == "Okay, nothing changed." { return "cancelled" }
         if [OfflineReplies.chooseSuffix, OfflineReplies.confirmSuffix, OfflineReplies.offerSuffix].contains(where: response.hasSuffix)
             || response == OfflineReplies.noReferent || response == OfflineReplies.noList {

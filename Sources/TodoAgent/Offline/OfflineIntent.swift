@@ -45,6 +45,9 @@ enum OfflineIntent: Equatable {
         /// The words may mean something else ("set the thermostat to 68"): the agent asks before changing.
         var needsYes = false
         var clearRecurrence = false
+        /// A reminder this many minutes before the due date.
+        var remindBefore: Int?
+        var clearReminder = false
     }
 
     /// Which tasks a bulk action takes.
@@ -117,6 +120,7 @@ enum OfflineIntent: Equatable {
            let listing = listing(lower, dates: dates) {
             return .list(listing)
         }
+        if let reminder = reminderChange(text) { return reminder }
         if let add = explicitAdd(text, dates: dates) { return add }
         if let complete = complete(text, checked: utterance.checked) { return complete }
         if let update = update(text, dates: dates) { return update }
@@ -323,7 +327,34 @@ enum OfflineIntent: Equatable {
         if let match = firstMatch(#"^(.+?) to (.+)$"#, rest), body == nil, dates.extract(from: match[0])?.rest.trimmingCharacters(in: .whitespaces).isEmpty == true {
             rest = match[1] + " " + match[0]
         }
-        return TaskDraft.parse(rest, dates: dates)
+        guard case .add(var draft) = TaskDraft.parse(rest, dates: dates) else { return TaskDraft.parse(rest, dates: dates) }
+        // "remind me to call mom at 5pm" asks for a reminder at that moment, not only a due date.
+        draft.remindAtDue = draft.due != nil && draft.remindBefore == nil
+            && text.range(of: #"^(?:please\s+)?(?:remind me|set a reminder|reminder)\b"#, options: [.regularExpression, .caseInsensitive]) != nil
+        return .add(draft)
+    }
+
+    /// A reminder on a task already there: "remind me 30 minutes before" (the task just talked about),
+    /// "remind me about the dentist an hour before", "set a reminder 2 days before the rent", "no reminder for X".
+    static func reminderChange(_ text: String) -> OfflineIntent? {
+        let asker = #"^(?:please\s+)?(?:remind me|set a reminder|add a reminder|alert me|notify me|ping me)"#
+        let offset = ReminderPhrase.amount + #"\s*"# + ReminderPhrase.unit + #"\s+"# + ReminderPhrase.before
+        if let match = firstMatch(asker + #"\s+(?:about|for|of|on)\s+(.+?)\s+"# + offset + #"$"#, text),
+           let minutes = ReminderPhrase.minutes(match[1], match[2]) {
+            return .update(ref(match[0]), Change(remindBefore: minutes))
+        }
+        if let match = firstMatch(asker + #"\s+"# + offset + #"(?:\s+(?:the\s+task\s+|for\s+|about\s+|of\s+|on\s+)?(.*?))?[.!]?$"#, text),
+           let minutes = ReminderPhrase.minutes(match[0], match[1]) {
+            let target = match.count > 2 ? match[2].trimmingCharacters(in: .whitespaces) : ""
+            // "remind me 30 minutes before the meeting to bring slides" adds a task; that is not a change.
+            guard target.range(of: #"\bto\b"#, options: .regularExpression) == nil else { return nil }
+            return .update(target.isEmpty ? .pronoun : ref(target), Change(remindBefore: minutes))
+        }
+        if let match = firstMatch(#"^(?:please\s+)?(?:don'?t remind me|do not remind me|stop reminding me|no (?:more )?reminders?|remove the reminder|delete the reminder|cancel the reminder|turn off the reminder|clear the reminder)(?:\s+(?:about|for|of|on)\s+(.+?))?[.!]?$"#, text) {
+            let target = match.first?.trimmingCharacters(in: .whitespaces) ?? ""
+            return .update(target.isEmpty ? .pronoun : ref(target), Change(clearReminder: true))
+        }
+        return nil
     }
 
     static let changeVerbs = #"(?:move|push|postpone|reschedule|shift|delay|defer|put off|bump|push back|move back|change|set|update|switch|make|edit|modify|adjust|give)"#

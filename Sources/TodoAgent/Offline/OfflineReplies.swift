@@ -33,6 +33,19 @@ enum OfflineReplies {
         "I couldn't find a task matching “\(words)”. Say “show my tasks” to see them."
     }
 
+    static func reminderNeedsDue(_ minutes: Int) -> String {
+        "A reminder \(duration(minutes)) before needs a due date, so I added nothing. Say when it's due, e.g. “add call mom tomorrow at 5pm, remind me \(duration(minutes)) before”."
+    }
+
+    /// 30 → "30 minutes", 60 → "1 hour", 90 → "90 minutes", 1440 → "1 day".
+    static func duration(_ minutes: Int) -> String {
+        for (size, name) in [(10_080, "week"), (1440, "day"), (60, "hour")] where minutes % size == 0 {
+            let count = minutes / size
+            return "\(count) \(name)\(count == 1 ? "" : "s")"
+        }
+        return "\(minutes) minute\(minutes == 1 ? "" : "s")"
+    }
+
     static func unsupported(_ what: String) -> String {
         "I can repeat a task daily, weekly (“every monday”) or monthly (“every month on the 1st”), but not “\(what)”. I haven't changed anything."
     }

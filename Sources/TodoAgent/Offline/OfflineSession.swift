@@ -161,10 +161,17 @@ struct OfflineSession {
         if !draft.tags.isEmpty { arguments["tags"] = .array(draft.tags.map(JSONValue.string)) }
         if let due = draft.due { arguments["due_at"] = .string(dates.format(due)) }
         if let recurrence = draft.recurrence { arguments["recurrence"] = .string(recurrence.rawValue) }
+        if let minutes = draft.remindBefore {
+            guard draft.due != nil else { return OfflineReplies.reminderNeedsDue(minutes) }
+            arguments["remind_before_minutes"] = .int(Int64(minutes))
+        } else if draft.remindAtDue, let due = draft.due {
+            arguments["remind_at"] = .string(dates.format(due))
+        }
         let result = await call("add_task", .object(arguments))
         guard !result.isError else { return result.text }
         let details = OfflineReplies.details(priority: draft.priority, tags: draft.tags, due: draft.due, recurrence: draft.recurrence, dates: dates)
-        return "Added “\(draft.title)” (#\(result.content["task_id"]?.text ?? "?"))\(details)."
+        let reminder = draft.remindBefore.map { ", reminder \(OfflineReplies.duration($0)) before" } ?? (draft.remindAtDue ? ", with a reminder then" : "")
+        return "Added “\(draft.title)” (#\(result.content["task_id"]?.text ?? "?"))\(details)\(reminder)."
     }
 
     mutating func list(_ listing: Intent.Listing) async -> String {
@@ -309,6 +316,19 @@ struct OfflineSession {
             arguments["recurrence"] = ""
             said.append("doesn't repeat")
         }
+        if let minutes = change.remindBefore {
+            guard let due = task["due_at"], due != .null else {
+                return "\(OfflineReplies.named(task)) has no due date to count back from. Give it one first, e.g. “move it to tomorrow at 5pm”."
+            }
+            arguments["remind_before_minutes"] = .int(Int64(minutes))
+            said.append("reminder \(OfflineReplies.duration(minutes)) before")
+        }
+        if change.clearReminder {
+            let has = [task["remind_at"], task["remind_before_minutes"]].contains { $0 != nil && $0 != .null }
+            guard has else { return "\(OfflineReplies.named(task)) has no reminder." }
+            arguments["remind_before_minutes"] = 0
+            said.append("no reminder")
+        }
         if !change.addTags.isEmpty || !change.removeTags.isEmpty {
             let current: [String] = if case .array(let values)? = task["tags"] { values.compactMap(\.stringValue) } else { [] }
             let missing = change.removeTags.filter { !current.contains($0) }
@@ -410,6 +430,14 @@ struct OfflineSession {
                     // A due date or repeat that was not there is removed with "".
                     arguments[key] = old[key].flatMap { $0 == .null ? nil : $0 } ?? (key == "due_at" || key == "recurrence" ? "" : nil)
                 }
+                if step.arguments["remind_at"] != nil || step.arguments["remind_before_minutes"] != nil {
+                    // The reminder as it was, or none.
+                    if let at = old["remind_at"], at != .null {
+                        arguments["remind_at"] = at
+                    } else {
+                        arguments["remind_before_minutes"] = old["remind_before_minutes"].flatMap { $0 == .null ? nil : $0 } ?? 0
+                    }
+                }
                 guard arguments.count > 1 else { continue }
                 let result = await call("update_task", .object(arguments))
                 lines.append(result.isError ? result.text : "“\(old["title"]?.stringValue ?? title)” is back as it was")
@@ -422,7 +450,7 @@ struct OfflineSession {
 
     mutating func restore(_ old: JSONValue) async -> String {
         var arguments: [String: JSONValue] = [:]
-        for key in ["title", "description", "priority", "tags", "due_at"] {
+        for key in ["title", "description", "priority", "tags", "due_at", "remind_at", "remind_before_minutes"] {
             if let value = old[key], value != .null { arguments[key] = value }
         }
         // A finished repeating task already made its next occurrence; restoring the repeat would make another.

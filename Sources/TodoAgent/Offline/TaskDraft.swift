@@ -9,6 +9,10 @@ struct TaskDraft: Equatable {
     var tags: [String] = []
     var due: Date?
     var recurrence: Recurrence?
+    /// "…, remind me 30 minutes before".
+    var remindBefore: Int?
+    /// Said as "remind me to …" with a time: the reminder is at the due moment.
+    var remindAtDue = false
 
     static let priorities: [(pattern: String, value: String)] = [
         (#"(?:,|;|-|–|\s)\s*(?:with |it's |its |it is |as |at |make it |mark it |set it )?(?:a |an )?(?:high|top|highest)(?:-| )(?:priority|prio|pri)(?: task)?\b"#, "high"),
@@ -26,6 +30,10 @@ struct TaskDraft: Equatable {
     static func parse(_ phrase: String, dates: DatePhrase) -> OfflineIntent {
         var rest = " " + phrase.trimmingCharacters(in: .whitespaces)
         var draft = TaskDraft(title: "")
+        if let reminder = ReminderPhrase.extract(from: rest) {
+            draft.remindBefore = reminder.minutes
+            rest = reminder.rest
+        }
         // Details after "note:" or "with the note" are the description, said last.
         if let range = rest.range(of: #"(?:,|;|\s)\s*(?:(?:note|notes|description|details|desc)\s*[:\-–]|with (?:the |a )?(?:note|description)s?\b:?)\s*(.+)$"#, options: [.regularExpression, .caseInsensitive]) {
             let text = String(rest[range])
