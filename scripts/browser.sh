@@ -18,14 +18,26 @@ work=$(mktemp -d)
 api_port=$(free_port)
 web_port=$(free_port)
 test_server_env browser
+# Reminders are looked for every second, so a check sees one fall due without a long wait.
+export REMINDER_POLL_INTERVAL=1s
 unset OPENAI_API_KEY OPENAI_BASE_URL
 "$bin" serve-api --port "$api_port" >"$work/api.log" 2>&1 &
 api=$!
 API_URL="http://127.0.0.1:$api_port" "$bin" serve-web --port "$web_port" >"$work/web.log" 2>&1 &
 web=$!
-trap 'kill "$api" "$web" 2>/dev/null; wait "$api" "$web" 2>/dev/null || true; rm -rf "$work"' EXIT
-wait_healthy "api:$api_port" "web:$web_port"
-export BASE_URL="http://127.0.0.1:$web_port" HOME="$work"
+# A second pair whose agent is a slow scripted model, for the Stop check (same database, as replicas share one).
+llm_port=$(free_port)
+slow_api_port=$(free_port)
+slow_web_port=$(free_port)
+python3 Tests/browser/slow_model.py "$llm_port" &
+llm=$!
+OPENAI_BASE_URL="http://127.0.0.1:$llm_port/v1" OPENAI_API_KEY=browser-test "$bin" serve-api --port "$slow_api_port" >"$work/slow-api.log" 2>&1 &
+slow_api=$!
+API_URL="http://127.0.0.1:$slow_api_port" "$bin" serve-web --port "$slow_web_port" >"$work/slow-web.log" 2>&1 &
+slow_web=$!
+trap 'kill "$api" "$web" "$llm" "$slow_api" "$slow_web" 2>/dev/null; wait "$api" "$web" "$llm" "$slow_api" "$slow_web" 2>/dev/null || true; rm -rf "$work"' EXIT
+wait_healthy "api:$api_port" "web:$web_port" "api:$slow_api_port" "web:$slow_web_port"
+export BASE_URL="http://127.0.0.1:$web_port" SLOW_BASE_URL="http://127.0.0.1:$slow_web_port" HOME="$work"
 status=0
 case "$mode" in
   test) (cd Tests/browser && ../../.venv-browser/bin/python test_ui.py) || status=$? ;;
