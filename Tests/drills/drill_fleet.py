@@ -7,13 +7,19 @@ with health checks, on loopback, as a Kubernetes Service would put them.
 2. A chat turn streams through serve-web's balancer.
 3. The sign-in limit holds across replicas: the 6th attempt a minute for one email is refused, whichever replica
    it reaches (each attempt comes from another client address).
-4. A rolling restart: each serve-api in turn is drained in HAProxy, stopped with SIGTERM and started again, under
+4. Live updates and reminders across the fleet: an /api/events stream through serve-web's balancer sees tasks made
+   through every replica; 30 reminders falling due at once are claimed by three racing replicas and reach the
+   page stream and a webhook receiver (signature checked, first attempt answered 500) exactly once each.
+5. A rolling restart: each serve-api in turn is drained in HAProxy, stopped with SIGTERM and started again, under
    a steady load of reads and writes; no request fails and every acknowledged write is there afterwards.
 
 Environment: BIN, DATABASE_URL (PostgreSQL), HAPROXY (default haproxy), MCP1_PYTHON, MCP2_PYTHON (the SDK venvs).
 """
 
+import hashlib
+import hmac
 import http.client
+import http.server
 import json
 import os
 import signal
@@ -29,6 +35,7 @@ from support import Server, free_port, request
 
 WORK = tempfile.mkdtemp(prefix="fleet-")
 SECRET = "fleet-drill-secret-0123456789-abcdefgh"
+WEBHOOK_SECRET = "fleet-webhook-secret-0123456789-abcdef"
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
@@ -42,7 +49,46 @@ def api_env():
     # The balancer connects from 127.0.0.1; clients come from 127.0.0.2 and up, so only HAProxy's
     # X-Forwarded-For is believed, as with an ingress in front of a Service.
     return {"DATABASE_URL": os.environ["DATABASE_URL"], "BETTER_AUTH_SECRET": SECRET, "TRUSTED_PROXIES": "127.0.0.1/32",
-            "AUTH_RATE_LIMIT_PER_MINUTE": "5", "MIGRATE_ON_START": "0", "LOG_LEVEL": "warning"}
+            "AUTH_RATE_LIMIT_PER_MINUTE": "5", "MIGRATE_ON_START": "0", "LOG_LEVEL": "warning",
+            "REMINDER_POLL_INTERVAL": "1s", "REMINDER_WEBHOOK_URL": WEBHOOK.url, "REMINDER_WEBHOOK_SECRET": WEBHOOK_SECRET}
+
+
+class Webhook:
+    """A reminder webhook receiver: checks each call's signature, answers 500 to a delivery's first attempt."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.attempts, self.accepted, self.bad = {}, [], 0
+        owner = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                fields = dict(part.split("=", 1) for part in self.headers.get("X-Todo-Signature", "t=0,v1=").split(","))
+                expected = hmac.new(WEBHOOK_SECRET.encode(), fields.get("t", "").encode() + b"." + body, hashlib.sha256).hexdigest()
+                delivery = self.headers.get("X-Todo-Delivery", "")
+                with owner.lock:
+                    if not hmac.compare_digest(expected, fields.get("v1", "")):
+                        owner.bad += 1
+                        status = 401
+                    else:
+                        owner.attempts[delivery] = owner.attempts.get(delivery, 0) + 1
+                        status = 500 if owner.attempts[delivery] == 1 else 204
+                        if status == 204:
+                            owner.accepted.append(json.loads(body)["reminder_id"])
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+WEBHOOK = Webhook()
 
 
 class Balancer:
@@ -210,8 +256,70 @@ def drill(balancer, apis, webs):
                      source=10 + attempt)[0] for attempt in range(5)]
     check(statuses == [401] * 4 + [429], f"after its sign-up, attempts 2 to 5 for one email are 401 and the 6th is 429, on whichever replica: {statuses}")
 
+    print("=== live updates and reminders across the fleet", flush=True)
+    live_updates_and_reminders(balancer)
+
     print("=== rolling restart under load", flush=True)
     rolling_restart(balancer, apis, token_two)
+
+
+class EventStream:
+    """An /api/events stream read on a thread; `wait` looks for text in what arrived."""
+
+    def __init__(self, url, token):
+        self.connection, path = connect(url, 6, 120)
+        self.connection.request("GET", path, headers={"Authorization": f"Bearer {token}", "Accept": "text/event-stream"})
+        self.response = self.connection.getresponse()
+        self.text, self.lock = "", threading.Lock()
+        threading.Thread(target=self.read, daemon=True).start()
+
+    def read(self):
+        try:
+            while line := self.response.readline():
+                with self.lock:
+                    self.text += line.decode(errors="replace")
+        except OSError:
+            pass
+
+    def wait(self, predicate, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                if predicate(self.text):
+                    return True
+            time.sleep(0.05)
+        return False
+
+
+def live_updates_and_reminders(balancer):
+    _, token = sign_up(balancer, 20)
+    stream = EventStream(balancer.web + "/api/events", token)
+    check(stream.wait(lambda text: "event: ready" in text, 10), "an /api/events stream opens through serve-web's balancer")
+    for index in range(3):
+        status, _ = call("POST", balancer.api + "/api/tasks", {"title": f"live {index}"}, token=token, source=21)
+        check(status == 201, f"task {index} created through the API balancer")
+    check(stream.wait(lambda text: all(f"live {index}" in text for index in range(3)), 10),
+          "each task made through round-robin replicas reaches the open stream")
+    due = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() + 2))
+    for index in range(30):
+        status, _ = call("POST", balancer.api + "/api/tasks", {"title": f"remind {index}", "remind_at": due}, token=token, source=22)
+        if status != 201:
+            check(False, f"reminder task {index} created ({status})")
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        with WEBHOOK.lock:
+            if len(WEBHOOK.accepted) >= 30:
+                break
+        time.sleep(0.2)
+    time.sleep(2)  # any duplicate would arrive by now
+    with WEBHOOK.lock:
+        accepted, bad, attempts = list(WEBHOOK.accepted), WEBHOOK.bad, dict(WEBHOOK.attempts)
+    check(len(accepted) == 30 and len(set(accepted)) == 30, f"the webhook got each of 30 reminders once, through a 500 first ({len(accepted)} accepted, {len(set(accepted))} distinct)")
+    check(bad == 0 and all(count == 2 for count in attempts.values()), f"every call was signed; each delivery was retried once after its 500 ({bad} bad)")
+    check(stream.wait(lambda text: text.count("event: reminder") >= 30, 10), "the page stream got the 30 reminders")
+    with stream.lock:
+        ids = [line.split('"reminder_id":"')[1].split('"')[0] for line in stream.text.splitlines() if '"reminder_id":"' in line]
+    check(len(ids) == 30 and len(set(ids)) == 30, f"each reminder reached the page once ({len(ids)} events)")
 
 
 def call_stream(url, body, token):
