@@ -10,7 +10,9 @@ import TodoTestSupport
     static let authSecret = "leak-canary-auth-secret-0123456789abcdef"
     static let apiKey = "sk-leak-canary-openai-key-0123456789"
     static let databasePassword = "leakCanaryDbPassword42"
-    static var canaries: [String] { [authSecret, apiKey, databasePassword] }
+    static let webhookSecret = "leak-canary-webhook-secret-0123456789ab"
+    static let webhookToken = "leakCanaryWebhookToken77"
+    static var canaries: [String] { [authSecret, apiKey, databasePassword, webhookSecret, webhookToken] }
 
     @Test func noSecretAppearsAnywhereTheServerWrites() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("leak-\(UUID().uuidString)")
@@ -20,6 +22,9 @@ import TodoTestSupport
         let cli = try CLI(environment: [
             "DATABASE_URL": "sqlite::memory:", "BETTER_AUTH_SECRET": Self.authSecret, "OPENAI_API_KEY_FILE": keyFile,
             "OPENAI_BASE_URL": "http://127.0.0.1:9/v1", "LOG_LEVEL": "trace", "LLM_MAX_RETRIES": "0",
+            // A webhook nobody answers, with a token in its query: its failures are logged, its secrets are not.
+            "REMINDER_WEBHOOK_URL": "http://user:\(Self.webhookToken)@127.0.0.1:9/hook?token=\(Self.webhookToken)",
+            "REMINDER_WEBHOOK_SECRET": Self.webhookSecret, "REMINDER_POLL_INTERVAL": "200ms",
         ])
         let server = try await cli.startServer()
         defer { server.stop() }
@@ -36,6 +41,14 @@ import TodoTestSupport
             "-s", "-H", "authorization: Bearer \(token)", "-H", "content-type: application/json", "\(base)/api/chat", "-d", #"{"message":"hi"}"#,
         ]))
         seen.append(try await server.get("/metrics").body)
+        // A reminder already due: its webhook call fails, and the failure is logged.
+        seen.append(try await Curl.run([
+            "-s", "-H", "authorization: Bearer \(token)", "-H", "content-type: application/json", "\(base)/api/tasks",
+            "-d", #"{"title":"due now","remind_at":"2020-01-01T00:00:00Z"}"#,
+        ]))
+        // A refused connection is retried by the HTTP client until the attempt's 10 s deadline.
+        for _ in 0..<300 where !server.logText.contains("reminder webhook failed") { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(server.logText.contains("reminder webhook failed"), "the failed call was logged")
         // A reload logs what changed, by name only.
         try "\(Self.apiKey)-rotated".write(toFile: keyFile, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)

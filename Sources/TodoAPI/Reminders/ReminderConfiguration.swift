@@ -1,7 +1,7 @@
 import Foundation
 
 /// How due reminders are found and delivered.
-public struct ReminderConfiguration: Sendable {
+public struct ReminderConfiguration: Sendable, CustomStringConvertible {
     /// How often a replica looks for due reminders (`REMINDER_POLL_INTERVAL`).
     public var pollInterval = Duration.seconds(5)
     /// Where reminders are also POSTed (`REMINDER_WEBHOOK_URL`); nil sends none.
@@ -18,6 +18,11 @@ public struct ReminderConfiguration: Sendable {
     public var lateAfter: TimeInterval = 60
 
     public init() {}
+
+    /// Printed without the webhook's URL (it may carry a token) or its secret.
+    public var description: String {
+        "ReminderConfiguration(pollInterval: \(pollInterval), webhook: \(webhookURL == nil ? "none" : "<redacted>"), attempts: \(webhookAttempts))"
+    }
 
     /// The wait before attempt `attempt + 1`.
     func backoff(after attempt: Int) -> Duration {

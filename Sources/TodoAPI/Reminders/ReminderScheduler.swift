@@ -7,7 +7,7 @@ import TodoCore
 /// Finds due reminders on every replica and delivers each exactly once: the claim marks it in the same
 /// transaction that logs its `reminder` event (which `/api/events` streams to the user's pages) and queues its
 /// webhook call. A reminder that fell due while every replica was down is delivered at the next pass, marked late.
-public struct ReminderScheduler: Service {
+public struct ReminderScheduler: Service, CustomStringConvertible {
     let store: any ReminderStore
     let configuration: ReminderConfiguration
     let logger: Logger
@@ -19,6 +19,9 @@ public struct ReminderScheduler: Service {
         self.logger = logger
         self.now = now
     }
+
+    /// How service lifecycle logs name it: never with the webhook's URL or secret.
+    public var description: String { "ReminderScheduler" }
 
     public func run() async throws {
         let client = HTTPClient(
