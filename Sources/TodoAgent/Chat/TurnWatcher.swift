@@ -5,7 +5,7 @@ import TodoCore
 /// Connects this replica's running turns to the shared turn record: stops the ones a user asked to stop through
 /// any replica, and marks the rest alive so no one takes them for abandoned. One query per tick for all turns,
 /// and none while no turn runs.
-public struct TurnWatcher: Service {
+public struct TurnWatcher: Service, CustomStringConvertible {
     let turns: RunningTurns
     let store: any ChatTurnStore
     let interval: Duration
@@ -18,6 +18,8 @@ public struct TurnWatcher: Service {
         self.interval = interval
         self.logger = logger
     }
+
+    public var description: String { "TurnWatcher" }
 
     public func run() async throws {
         let clock = ContinuousClock()

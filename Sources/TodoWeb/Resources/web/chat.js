@@ -44,7 +44,7 @@ function grow(input) {
   input.rows = Math.min(8, Math.max(1, input.value.split("\n").length));
 }
 
-export async function openConversation(id) {
+async function openConversation(id) {
   current = id;
   const messages = $("#messages");
   messages.replaceChildren();
@@ -167,7 +167,12 @@ async function send(text, { replaceTurnId = null } = {}) {
   const body = { message: text, time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone };
   if (current !== null) body.conversation_id = current;
   if (replaceTurnId) body.replace_turn_id = replaceTurnId;
-  const retry = () => send(text, { replaceTurnId });
+  // Once the server has the turn (its user message is stored), trying again replaces it instead of repeating it.
+  const retry = () => {
+    question.remove();
+    reply.remove();
+    send(text, { replaceTurnId: run.turnId || replaceTurnId });
+  };
   let conflictError = null;
   try {
     await streamChat(body, (name, data) => {

@@ -60,7 +60,7 @@ export function taskEditor(task, { save, cancel }) {
       title: title.value, description: description.value, due: due.value, priority: priority.value, tags: tags.value,
       recurrence: recurrence.value, mode: mode.value, remindAt: remindAt.value, before: before.value,
     });
-    if (result.error) { showError(error, result.error); result.focus?.(); return; }
+    if (result.error) { showError(error, result.error); return; }
     showError(error, "");
     save(result.changes);
   });
@@ -71,7 +71,7 @@ const sameTime = (a, b) => (a ? new Date(a).getTime() : null) === (b ? new Date(
 const sameList = (a, b) => a.length === b.length && a.every((value, index) => value === b[index]);
 
 /** The PATCH body for what differs from `task`, or an error to show. */
-export function changes(task, values) {
+function changes(task, values) {
   const body = {};
   const title = values.title.trim();
   if (!title) return { error: "The title cannot be empty." };

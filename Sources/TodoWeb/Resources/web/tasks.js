@@ -76,7 +76,7 @@ function render(tasks) {
   const rows = tasks.map((task) => {
     const node = existing.get(String(task.id));
     if (node && task.id === editing && node.classList.contains("editing")) return node;
-    if (node && task.id !== editing && drawn.get(node) === JSON.stringify(task)) return node;
+    if (node && task.id !== editing && shows(node, task)) return node;
     return row(task);
   });
   for (const child of [...list.children]) if (!rows.includes(child)) child.remove();
@@ -88,6 +88,11 @@ function render(tasks) {
   if (focusID && focusKey && document.activeElement !== active) {
     list.querySelector(`[data-task-id="${focusID}"] [data-key="${focusKey}"]`)?.focus();
   }
+}
+
+/** Whether a drawn row still shows `task` as it is, its checkbox included. */
+function shows(node, task) {
+  return drawn.get(node) === JSON.stringify(task) && node.querySelector('[data-key="check"]')?.checked === task.completed;
 }
 
 function row(task) {
@@ -107,7 +112,7 @@ function row(task) {
 function drawnRow(task) {
   const checkbox = h("input", {
     type: "checkbox", checked: task.completed, "data-key": "check", "aria-label": `${task.completed ? "Reopen" : "Complete"} “${task.title}”`,
-    onchange: () => { drawn.delete(checkbox.closest("li")); toggle(task, checkbox.checked); },
+    onchange: () => toggle(task, checkbox.checked),
   });
   const reminder = task.reminder_at && !task.reminded_at
     ? h("span", { class: "reminder" }, "Reminds " + formatDue(task.reminder_at))
@@ -213,7 +218,7 @@ export function applyTaskEvent(type, task) {
     if (editing === task.id) editing = null;
     current?.remove();
     $("#task-empty").hidden = $("#task-list").childElementCount > 0;
-  } else if (current && editing !== task.id && drawn.get(current) !== JSON.stringify(task)) {
+  } else if (current && editing !== task.id && !shows(current, task)) {
     const active = document.activeElement;
     const key = current.contains(active) ? active.dataset.key : null;
     const next = row(task);
