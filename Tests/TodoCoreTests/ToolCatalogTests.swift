@@ -124,6 +124,34 @@ import TodoTestSupport
             #expect(try await store.task(id: aliceTask.id, userID: ada) == aliceTask)
         }
     }
+
+    @Test(arguments: StoreKind.available)
+    func remindersAreSetMovedAndClearedThroughTheTools(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let catalog = ToolCatalog(store: store)
+            let user = try await makeUser(store).id
+            let orphan = await catalog.call("add_task", arguments: ["title": "No due", "remind_before_minutes": 30], userID: user)
+            #expect(orphan.isError && orphan.text.contains("needs a due date"), "\(orphan.text)")
+            let both = await catalog.call(
+                "add_task", arguments: ["title": "Both", "due_at": "2030-01-01T09:00:00Z", "remind_at": "2030-01-01T08:00:00Z", "remind_before_minutes": 30],
+                userID: user
+            )
+            #expect(both.isError)
+            #expect(try await store.tasks(matching: TaskQuery(), userID: user).isEmpty, "no refused call wrote anything")
+            let added = await catalog.call(
+                "add_task", arguments: ["title": "Call", "due_at": "2030-01-01T09:00:00Z", "remind_before_minutes": 30], userID: user
+            )
+            guard case .int(let id)? = added.content["task_id"] else { Issue.record("\(added.text)"); return }
+            #expect(try await store.task(id: id, userID: user).reminderAt == Timestamp.parse("2030-01-01T08:30:00Z"))
+            let listed = await catalog.call("list_tasks", arguments: [:], userID: user)
+            #expect(listed.text.contains(#""remind_before_minutes":30"#), "\(listed.text)")
+            _ = await catalog.call("update_task", arguments: ["task_id": .int(id), "remind_at": "2029-12-31T20:00:00Z"], userID: user)
+            let moved = try await store.task(id: id, userID: user)
+            #expect(moved.reminder == .at(Timestamp.parse("2029-12-31T20:00:00Z")!))
+            _ = await catalog.call("update_task", arguments: ["task_id": .int(id), "remind_at": ""], userID: user)
+            #expect(try await store.task(id: id, userID: user).reminder == nil)
+        }
+    }
 }
 
 /// A store for tests that never touch it.
