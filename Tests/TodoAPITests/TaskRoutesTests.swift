@@ -52,6 +52,49 @@ struct TestAccount {
     }
 
     @Test(arguments: StoreKind.available)
+    func aReminderIsSetMovedAndClearedAndRefusedWhenItCannotBe(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let ada = try await TestAccount.create(client, "remind")
+            for (body, field) in [
+                (["title": "x", "remind_before_minutes": 30] as [String: Any?], "remind_before_minutes"),
+                (["title": "x", "due_at": "2030-01-01T09:00:00Z", "remind_before_minutes": 0], "remind_before_minutes"),
+                (["title": "x", "due_at": "2030-01-01T09:00:00Z", "remind_before_minutes": 40_321], "remind_before_minutes"),
+                (["title": "x", "remind_at": "tomorrow"], "remind_at"),
+                (["title": "x", "due_at": "2030-01-01T09:00:00Z", "remind_at": "2030-01-01T08:00:00Z", "remind_before_minutes": 5], "remind_at"),
+            ] {
+                let refused = try await client.execute(uri: "/api/tasks", method: .post, headers: ada.bearer, body: Self.body(body))
+                #expect(refused.status == .unprocessableContent, "\(body)")
+                #expect(((try json(refused.body)["error"] as? [String: Any])?["field"] as? String) == field, "\(body)")
+            }
+            let typo = try await client.execute(uri: "/api/tasks", method: .post, headers: ada.bearer, body: Self.body(["title": "x", "remind_before_minutes": "soon"]))
+            #expect(typo.status == .badRequest)
+            let listed = try json(try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).body)
+            #expect((listed["tasks"] as? [Any])?.isEmpty == true, "nothing refused was stored")
+
+            let created = try json(try await client.execute(
+                uri: "/api/tasks", method: .post, headers: ada.bearer,
+                body: Self.body(["title": "Dentist", "due_at": "2030-01-01T09:00:00Z", "remind_before_minutes": 60])
+            ).body)
+            let id = try #require(created["id"] as? Int)
+            #expect(created["reminder_at"] as? String == "2030-01-01T08:00:00.000Z")
+            #expect(created["reminded_at"] == nil)
+            let moved = try json(try await client.execute(
+                uri: "/api/tasks/\(id)", method: .patch, headers: ada.bearer, body: Self.body(["due_at": "2030-01-02T09:00:00Z"])
+            ).body)
+            #expect(moved["reminder_at"] as? String == "2030-01-02T08:00:00.000Z", "the offset follows the due date")
+            let absolute = try json(try await client.execute(
+                uri: "/api/tasks/\(id)", method: .patch, headers: ada.bearer, body: Self.body(["remind_at": "2030-01-01T20:00:00+01:00"])
+            ).body)
+            #expect(absolute["remind_at"] as? String == "2030-01-01T19:00:00.000Z")
+            #expect(absolute["remind_before_minutes"] == nil, "one reminder a task")
+            let cleared = try json(try await client.execute(
+                uri: "/api/tasks/\(id)", method: .patch, headers: ada.bearer, body: Self.body(["remind_at": nil])
+            ).body)
+            #expect(cleared["remind_at"] == nil && cleared["reminder_at"] == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
     func aTaskGoesThroughItsWholeLife(kind: StoreKind) async throws {
         try await withAPI(try kind.location()) { client in
             let ada = try await TestAccount.create(client, "ada")
