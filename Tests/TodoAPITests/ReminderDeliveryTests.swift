@@ -48,23 +48,7 @@ import TodoTestSupport
                 )
                 return Response(status: status)
             }
-            let port = PortBox()
-            var quiet = Logger(label: "webhook")
-            quiet.logLevel = .critical
-            let app = Application(
-                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                onServerRunning: { channel in port.set(channel.localAddress?.port ?? 0) }, logger: quiet
-            )
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    try await app.runService()
-                    return nil
-                }
-                while port.value == 0 { try await Task.sleep(for: .milliseconds(10)) }
-                let result = try await body("http://127.0.0.1:\(port.value)/hook")
-                group.cancelAll()
-                return result
-            }
+            return try await serveOnLoopback(router, path: "/hook", body)
         }
     }
 

@@ -39,15 +39,8 @@ import TodoTestSupport
                 try await writer.finish(nil)
             })
         }
-        var quiet = Logger(label: "upstream")
-        quiet.logLevel = .critical
-        let port = PortBox()
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), onServerRunning: { port.set($0.localAddress?.port ?? 0) }, logger: quiet)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService() }
-            while port.value == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            try await body(port.value, upstream)
-            group.cancelAll()
+        try await serveOnLoopback(router) { url in
+            try await body(try #require(url.split(separator: ":").last.flatMap { Int($0) }), upstream)
         }
     }
 

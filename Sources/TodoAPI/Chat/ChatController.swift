@@ -135,18 +135,8 @@ struct ChatController {
             }
             continuation.finish()
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache, no-transform", Self.accelBuffering: "no"],
-            body: ResponseBody { writer in
-                for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
-                try await writer.finish(nil)
-            }
-        )
+        return .eventStream(frames)
     }
-
-    /// Tells nginx-style proxies not to hold the stream back.
-    static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
 
     /// An IANA time zone such as `Europe/Berlin`; UTC when none is given.
     static func timeZone(_ identifier: String?) throws(TodoError) -> TimeZone {

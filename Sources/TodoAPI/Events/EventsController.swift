@@ -71,16 +71,7 @@ struct EventsController {
             }
             continuation.finish()
         }
-        return Response(
-            status: .ok,
-            headers: [.contentType: "text/event-stream", .cacheControl: "no-cache, no-transform", ChatController.accelBuffering: "no"],
-            body: ResponseBody { writer in
-                defer { producer.cancel() }
-                try await writer.write(ByteBuffer(string: opening))
-                for await frame in frames { try await writer.write(ByteBuffer(string: frame)) }
-                try await writer.finish(nil)
-            }
-        )
+        return .eventStream(opening: opening, frames) { producer.cancel() }
     }
 
     enum SessionState { case valid, signedOut, unknown }
