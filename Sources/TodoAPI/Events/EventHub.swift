@@ -148,7 +148,7 @@ public final class EventHub: Service, Sendable {
         }
         guard due else { return }
         do {
-            _ = try await store.pruneEvents(before: stamp.addingTimeInterval(-Self.retention))
+            try await store.pruneEvents(before: stamp.addingTimeInterval(-Self.retention))
         } catch {
             logger.debug("change log prune failed", metadata: ["error": "\(error)"])
         }

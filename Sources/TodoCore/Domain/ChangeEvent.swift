@@ -29,6 +29,6 @@ public protocol EventStore: Sendable {
     func events(userID: String, after: Int64, limit: Int) async throws -> [ChangeEvent]
     /// The highest event id so far (0 when there is none).
     func latestEventID() async throws -> Int64
-    /// Deletes events older than `date`; returns how many.
-    func pruneEvents(before date: Date) async throws -> Int
+    /// Deletes events older than `date`.
+    func pruneEvents(before date: Date) async throws
 }

@@ -48,8 +48,8 @@ extension SQLStore: EventStore {
         return try rows.first?.int("id") ?? 0
     }
 
-    public func pruneEvents(before date: Date) async throws -> Int {
-        try await database.query("DELETE FROM events WHERE created_at < $1 RETURNING id", [.date(date)]).count
+    public func pruneEvents(before date: Date) async throws {
+        try await database.execute("DELETE FROM events WHERE created_at < $1", [.date(date)])
     }
 
     static func event(from row: SQLRow) throws -> ChangeEvent {
