@@ -122,6 +122,18 @@ doc = {
       "responses": {"202": js({"type": "object", "required": ["turn_id", "status"], "properties": {"turn_id": {"type": "string"}, "status": {"type": "string", "enum": ["stopping", "stopped"]}}},
                               "The turn is stopping (or, when its replica was gone, stopped)"),
                     **errs("400", "401", "403", "404", "409", "413", "415", "422", "429", "503")}}},
+  "/api/conversations/{id}/regenerate": {"post": {
+      "summary": "Run the conversation's last turn again with the same message, replacing it (JSON, or SSE with Accept: text/event-stream)",
+      "operationId": "regenerateTurn", "security": sec, "parameters": [idp_ref],
+      "requestBody": {"required": False, "content": {"application/json": {"schema": ref("TurnChoice")}}},
+      "responses": {"200": {"description": "The answer", "content": {"application/json": {"schema": ref("ChatResponse")}, "text/event-stream": {"schema": {"type": "string"}}}},
+                    **errs("400", "401", "403", "404", "409", "413", "415", "422", "429", "503")}}},
+  "/api/conversations/{id}/edit": {"post": {
+      "summary": "Replace the conversation's last turn with a new message (JSON, or SSE with Accept: text/event-stream)",
+      "operationId": "editTurn", "security": sec, "parameters": [idp_ref],
+      "requestBody": body({"allOf": [ref("TurnChoice"), {"type": "object", "required": ["message"]}]}),
+      "responses": {"200": {"description": "The answer", "content": {"application/json": {"schema": ref("ChatResponse")}, "text/event-stream": {"schema": {"type": "string"}}}},
+                    **errs("400", "401", "403", "404", "409", "413", "415", "422", "429", "503")}}},
   "/api/events": {"get": {
       "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
       "operationId": "events", "security": sec,
@@ -184,6 +196,10 @@ doc = {
       "message": {"type": "string", "minLength": 1, "maxLength": 4000}, "conversation_id": {"type": "integer", "format": "int64", "minimum": 1},
       "time_zone": {"type": "string", "description": "IANA time zone for dates such as tomorrow; default UTC"},
       "replace_turn_id": {"type": "string", "description": "The conversation's last turn, to regenerate (same message) or edit (new message): its messages are replaced"}}},
+   "TurnChoice": {"type": "object", "properties": {
+      "turn_id": {"type": "string", "description": "The turn meant; 409 TURN_NOT_LAST when it is no longer the last"},
+      "message": {"type": "string", "minLength": 1, "maxLength": 4000, "description": "The new message (edit)"},
+      "time_zone": {"type": "string"}}},
    "ToolStep": {"type": "object", "required": ["id", "name", "arguments", "result", "is_error"], "properties": {
       "id": {"type": "string"}, "name": {"type": "string"}, "arguments": {}, "result": {}, "is_error": {"type": "boolean"}}},
    "ChatResponse": {"type": "object", "required": ["conversation_id", "response", "tool_calls", "turn_id", "status"], "properties": {

@@ -132,6 +132,29 @@ import TodoTestSupport
             #expect(messages.map { $0["turn_id"] as? String } == [oldTurn, oldTurn, editedTurn, editedTurn])
             let tasks = try json(try await first.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).body)
             #expect(Set((tasks["tasks"] as? [[String: Any]] ?? []).compactMap { $0["title"] as? String }) == ["buy milk", "bread"])
+
+            // The same through the conversation's own routes, which find the last turn themselves.
+            let again = try await second.execute(uri: "/api/conversations/\(conversation)/regenerate", method: .post, headers: ada.bearer)
+            #expect(again.status == .ok)
+            let regeneratedTurn = try #require(try json(again.body)["turn_id"] as? String)
+            let wrongTurn = try await first.execute(
+                uri: "/api/conversations/\(conversation)/edit", method: .post, headers: ada.bearer,
+                body: ByteBuffer(string: #"{"message":"add jam","turn_id":"\#(editedTurn)"}"#)
+            )
+            #expect(wrongTurn.status == .conflict, "the edited turn was replaced by the regenerated one")
+            let noMessage = try await first.execute(uri: "/api/conversations/\(conversation)/edit", method: .post, headers: ada.bearer)
+            #expect(noMessage.status == .unprocessableContent)
+            let editedAgain = try await first.execute(
+                uri: "/api/conversations/\(conversation)/edit", method: .post, headers: ada.bearer.adding(.accept, "text/event-stream"),
+                body: ByteBuffer(string: #"{"message":"add jam","turn_id":"\#(regeneratedTurn)"}"#)
+            )
+            #expect(String(buffer: editedAgain.body).contains("event: done"))
+            let final = try json(try await first.execute(uri: "/api/conversations/\(conversation)", method: .get, headers: ada.bearer).body)
+            let contents = (final["messages"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "user" }.compactMap { $0["content"] as? String }
+            #expect(contents == ["add buy milk", "add jam"])
+            let eve = try await TestAccount.create(first, "eve")
+            let theirs = try await second.execute(uri: "/api/conversations/\(conversation)/regenerate", method: .post, headers: eve.bearer)
+            #expect(theirs.status == .notFound)
         }
     }
 

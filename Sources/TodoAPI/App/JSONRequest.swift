@@ -11,4 +11,10 @@ extension Request {
         }
         return try await decode(as: type, context: context)
     }
+
+    /// Like `decodeJSON`, for a body that may be left out: no body at all is `empty`.
+    mutating func decodeOptionalJSON<T: Decodable>(_ type: T.Type, context: APIRequestContext, empty: T) async throws -> T {
+        guard try await collectBody(upTo: 64 * 1024).readableBytes > 0 else { return empty }
+        return try await decodeJSON(type, context: context)
+    }
 }

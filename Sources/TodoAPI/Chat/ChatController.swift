@@ -30,11 +30,17 @@ struct ChatController {
         }
     }
 
-    struct CancelBody: Decodable {
-        let turnID: String?
+    /// The optional body of cancel, regenerate and edit: which turn (else the conversation's last), and for edit
+    /// the new message.
+    struct TurnBody: Decodable {
+        var turnID: String?
+        var message: String?
+        var timeZone: String?
 
         enum CodingKeys: String, CodingKey {
+            case message
             case turnID = "turn_id"
+            case timeZone = "time_zone"
         }
     }
 
@@ -43,16 +49,51 @@ struct ChatController {
     func register(on router: Router<APIRequestContext>, authentication: AuthenticationMiddleware) {
         router.group("api/chat").add(middleware: authentication).post(use: send)
         router.group("api/:user_id/chat").add(middleware: authentication).add(middleware: PathUserMiddleware()).post(use: send)
-        router.group("api/conversations").add(middleware: authentication).post(":id/cancel", use: cancel)
+        let conversations = router.group("api/conversations").add(middleware: authentication)
+        conversations.post(":id/cancel", use: cancel)
+        conversations.post(":id/regenerate", use: regenerate)
+        conversations.post(":id/edit", use: edit)
+    }
+
+    /// `POST /api/conversations/{id}/regenerate`: the last turn again, with the same message, replacing it.
+    @Sendable func regenerate(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await replaceLastTurn(request, context: context, editing: false)
+    }
+
+    /// `POST /api/conversations/{id}/edit` with `{"message": …}`: the last turn with a new message, replacing it.
+    @Sendable func edit(_ request: Request, context: APIRequestContext) async throws -> Response {
+        try await replaceLastTurn(request, context: context, editing: true)
+    }
+
+    /// The same as `POST /api/chat` with `replace_turn_id` set to the conversation's last turn (checked against
+    /// `turn_id` when the body names one).
+    func replaceLastTurn(_ request: Request, context: APIRequestContext, editing: Bool) async throws -> Response {
+        let userID = try context.requireUserID()
+        let id = try Self.conversationID(context)
+        var request = request
+        let body = try await request.decodeOptionalJSON(TurnBody.self, context: context, empty: TurnBody())
+        let last = try await chat.lastTurn(conversationID: id, userID: userID)
+        if let wanted = body.turnID, wanted != last.id {
+            throw TodoError.stateConflict(code: "TURN_NOT_LAST", message: "Only the conversation's last turn can be regenerated or edited.")
+        }
+        guard !editing || body.message != nil else { throw TodoError.validation(field: "message", message: "message is required") }
+        return try await respond(
+            to: request, context: context, message: body.message ?? last.message, conversationID: id, replacing: last.id,
+            timeZone: body.timeZone
+        )
+    }
+
+    static func conversationID(_ context: APIRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("id", as: Int64.self) else { throw TodoError.notFound(resource: "conversation", id: "?") }
+        return id
     }
 
     @Sendable func cancel(_ request: Request, context: APIRequestContext) async throws -> Response {
         let userID = try context.requireUserID()
-        guard let id = context.parameters.get("id", as: Int64.self) else { throw TodoError.notFound(resource: "conversation", id: "?") }
+        let id = try Self.conversationID(context)
         // The body is optional: none (or `{}`) stops whatever runs in the conversation.
         var request = request
-        let empty = try await request.collectBody(upTo: 4096).readableBytes == 0
-        let body = empty ? CancelBody(turnID: nil) : try await request.decodeJSON(CancelBody.self, context: context)
+        let body = try await request.decodeOptionalJSON(TurnBody.self, context: context, empty: TurnBody())
         let stop = try await chat.stop(conversationID: id, userID: userID, turnID: body.turnID)
         let status = stop.wasAbandoned ? "stopped" : "stopping"
         return .json(.accepted, ["turn_id": stop.turnID, "status": status] as [String: String])
@@ -60,9 +101,19 @@ struct ChatController {
 
     @Sendable func send(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(ChatBody.self, context: context)
+        return try await respond(
+            to: request, context: context, message: body.message, conversationID: body.conversationID, replacing: body.replaceTurnID,
+            timeZone: body.timeZone
+        )
+    }
+
+    /// One turn, answered as SSE or JSON as the request asks.
+    func respond(
+        to request: Request, context: APIRequestContext, message: String, conversationID: Int64?, replacing: String?, timeZone: String?
+    ) async throws -> Response {
         let userID = try context.requireUserID()
-        let message = try ChatService.validate(body.message)
-        let timeZone = try Self.timeZone(body.timeZone ?? request.headers[Self.timeZoneHeader])
+        let message = try ChatService.validate(message)
+        let timeZone = try Self.timeZone(timeZone ?? request.headers[Self.timeZoneHeader])
         let streaming = request.headers[.accept]?.lowercased().contains("text/event-stream") ?? false
         let metrics = metrics
         let began = ContinuousClock.now
@@ -80,7 +131,7 @@ struct ChatController {
         guard streaming else {
             defer { lease.release() }
             let summary = try await chat.send(
-                message, conversationID: body.conversationID, userID: userID, timeZone: timeZone, replacing: body.replaceTurnID
+                message, conversationID: conversationID, userID: userID, timeZone: timeZone, replacing: replacing
             ) { measured($0) }
             return .json(.ok, summary.wire)
         }
@@ -93,8 +144,7 @@ struct ChatController {
         let started: ChatService.StartedTurn
         do {
             started = try await chat.start(
-                message, conversationID: body.conversationID, userID: userID, timeZone: timeZone, replacing: body.replaceTurnID,
-                ticket: ticket
+                message, conversationID: conversationID, userID: userID, timeZone: timeZone, replacing: replacing, ticket: ticket
             )
         } catch {
             ticket.end()

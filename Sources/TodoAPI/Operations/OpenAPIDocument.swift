@@ -657,6 +657,72 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/conversations/{id}/regenerate": {
+      "post": {
+        "summary": "Run the conversation's last turn again with the same message, replacing it (JSON, or SSE with Accept: text/event-stream)",
+        "operationId": "regenerateTurn",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "requestBody": {
+          "required": false,
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TurnChoice"}}}
+        },
+        "responses": {
+          "200": {
+            "description": "The answer",
+            "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/ChatResponse"}},
+              "text/event-stream": {"schema": {"type": "string"}}
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "409": {"$ref": "#/components/responses/Conflict"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/conversations/{id}/edit": {
+      "post": {
+        "summary": "Replace the conversation's last turn with a new message (JSON, or SSE with Accept: text/event-stream)",
+        "operationId": "editTurn",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {"allOf": [{"$ref": "#/components/schemas/TurnChoice"}, {"type": "object", "required": ["message"]}]}
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The answer",
+            "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/ChatResponse"}},
+              "text/event-stream": {"schema": {"type": "string"}}
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
+          "409": {"$ref": "#/components/responses/Conflict"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
     "/api/events": {
       "get": {
         "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
@@ -1029,6 +1095,14 @@ enum OpenAPIDocument {
             "type": "string",
             "description": "The conversation's last turn, to regenerate (same message) or edit (new message): its messages are replaced"
           }
+        }
+      },
+      "TurnChoice": {
+        "type": "object",
+        "properties": {
+          "turn_id": {"type": "string", "description": "The turn meant; 409 TURN_NOT_LAST when it is no longer the last"},
+          "message": {"type": "string", "minLength": 1, "maxLength": 4000, "description": "The new message (edit)"},
+          "time_zone": {"type": "string"}
         }
       },
       "ToolStep": {

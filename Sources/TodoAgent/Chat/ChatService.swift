@@ -156,6 +156,18 @@ public struct ChatService: Sendable {
         }
     }
 
+    /// The conversation's last turn: its id and the user's message, for regenerate and edit.
+    public func lastTurn(conversationID: Int64, userID: String) async throws -> (id: String, message: String) {
+        let recent = try await store.messages(conversationID: conversationID, userID: userID, limit: historyLimit)
+        guard let question = recent.last(where: { $0.role == .user }) else {
+            throw TodoError.stateConflict(code: "NO_TURN", message: "This conversation has no message to regenerate or edit yet.")
+        }
+        guard let id = question.turnID else {
+            throw TodoError.stateConflict(code: "NO_TURN", message: "The last message was stored before turns had ids; send it again instead.")
+        }
+        return (id, question.content)
+    }
+
     /// Asks the conversation's running turn to stop, wherever it runs: the shared record tells its replica, and a
     /// turn running here stops at once.
     public func stop(conversationID: Int64, userID: String, turnID: String?) async throws -> StopRequest {
