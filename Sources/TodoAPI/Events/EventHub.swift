@@ -122,21 +122,24 @@ public final class EventHub: Service, Sendable {
 
     private func deliver(_ events: [ChangeEvent]) {
         guard !events.isEmpty else { return }
-        let lagging = state.withLock { state -> [AsyncStream<ChangeEvent>.Continuation] in
-            var lagging: [AsyncStream<ChangeEvent>.Continuation] = []
-            for event in events {
-                guard let streams = state.subscribers[event.userID] else { continue }
-                for (id, continuation) in streams {
-                    if case .dropped = continuation.yield(event) {
-                        // Too slow to keep up: closed, and it resumes from the log with Last-Event-ID.
-                        state.subscribers[event.userID]?.removeValue(forKey: id)
-                        lagging.append(continuation)
-                    }
+        // Yielded outside the lock: a stream that closes at this moment runs its termination handler, which takes
+        // the lock (holding it here while the stream holds its own would deadlock the two).
+        let users = Set(events.map(\.userID))
+        let streams = state.withLock { state in users.reduce(into: [String: [Int: AsyncStream<ChangeEvent>.Continuation]]()) { $0[$1] = state.subscribers[$1] } }
+        var lagging: [(userID: String, id: Int, continuation: AsyncStream<ChangeEvent>.Continuation)] = []
+        for event in events {
+            for (id, continuation) in streams[event.userID] ?? [:] where !lagging.contains(where: { $0.id == id }) {
+                if case .dropped = continuation.yield(event) {
+                    // Too slow to keep up: closed, and it resumes from the log with Last-Event-ID.
+                    lagging.append((event.userID, id, continuation))
                 }
             }
-            return lagging
         }
-        for continuation in lagging { continuation.finish() }
+        guard !lagging.isEmpty else { return }
+        state.withLock { state in
+            for stream in lagging { state.subscribers[stream.userID]?.removeValue(forKey: stream.id) }
+        }
+        for stream in lagging { stream.continuation.finish() }
     }
 
     /// Trims the log every ten minutes, on whichever replica gets there.

@@ -36,11 +36,11 @@ public final class RunningTurns: Sendable {
     /// Tells the running turn with this stored id to stop; false when it does not run here.
     @discardableResult
     public func stop(turnID: String) -> Bool {
-        state.withLock { state in
-            guard let id = state.turnIDs.first(where: { $0.value == turnID })?.key else { return false }
-            state.running[id]?.yield(.stop)
-            return true
+        let running = state.withLock { state in
+            state.turnIDs.first(where: { $0.value == turnID }).flatMap { state.running[$0.key] }
         }
+        running?.yield(.stop)
+        return running != nil
     }
 
     fileprivate func bind(_ id: Int, to turnID: String) {
