@@ -1,8 +1,8 @@
 """The chat web app in a real browser, against serve-web and serve-api running as two processes.
 
 Usage: BASE_URL=http://127.0.0.1:3000 python test_ui.py
-  BROWSER_SLOW_MODEL=1            also check Stop: BASE_URL's API answers through a slow scripted model
-  BROWSER_SLOW_MODEL=http://...   also check Stop, against that serve-web (whose API has the slow model)
+  SLOW_BASE_URL=http://...   also check Stop, against that serve-web, whose API answers through a slow scripted model
+                             (scripts/browser.sh starts that pair); BROWSER_SLOW_MODEL=1 says BASE_URL's API is slow
 """
 
 import datetime
@@ -133,8 +133,9 @@ def basics(driver):
     visible(driver, ".card.listed")
     wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".conversation")) == 2)
     check(True, "a new chat appears in the conversation list")
-    first = driver.find_elements(By.CSS_SELECTOR, ".conversation")[0]
-    first.find_element(By.CSS_SELECTOR, "button[aria-label^=Delete]").click()
+    # The list may be redrawn by the live update of the turn just sent: a redrawn button is simply found again.
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".conversation")[0]
+                       .find_element(By.CSS_SELECTOR, "button[aria-label^=Delete]").click() or True)
     driver.find_element(By.CSS_SELECTOR, ".conversation button.danger").click()
     wait(driver).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".conversation")) == 1)
     check(True, "a chat is deleted")
@@ -420,9 +421,9 @@ def live_updates(driver):
 
 def stopping(driver):
     """Stop (button and Escape) keeps the partial answer with a Stopped mark. Needs a model that answers slowly."""
-    slow = os.environ.get("BROWSER_SLOW_MODEL")
+    slow = os.environ.get("SLOW_BASE_URL") or os.environ.get("BROWSER_SLOW_MODEL")
     if not slow:
-        print("  skip  Stop and Escape during a reply (set BROWSER_SLOW_MODEL to run them)")
+        print("  skip  Stop and Escape during a reply (set SLOW_BASE_URL to run them)")
         return
     base = slow if slow.startswith("http") else BASE
     fresh_user(driver, "Sam", base)

@@ -6,6 +6,7 @@ let conversations = [];
 let active = null;
 let open = () => {};
 let busy = false; // a rename or a delete question is showing: live changes wait for it
+let drawnKey = ""; // what the list shows, so an unchanged list is not redrawn under the pointer
 
 /** `opener(id)` opens a conversation (null: the start screen). */
 export function setUpConversations(opener) {
@@ -25,6 +26,7 @@ export function resetConversations() {
   conversations = [];
   active = null;
   busy = false;
+  drawnKey = "";
   $("#conversation-list").replaceChildren();
 }
 
@@ -36,9 +38,15 @@ export function setActiveConversation(id) {
     item.classList.toggle("active", isActive);
     item.querySelector(".conversation-title")?.setAttribute("aria-current", isActive ? "true" : "false");
   }
+  if (drawnKey) drawnKey = listKey();
 }
 
+const listKey = () => JSON.stringify([active, conversations.map(({ id, title }) => [id, title])]);
+
 function renderList() {
+  const key = listKey();
+  if (key === drawnKey) return;
+  drawnKey = key;
   $("#conversation-list").replaceChildren(...conversations.map((conversation) => {
     const title = conversation.title || "New chat";
     const select = h("button", {
@@ -54,6 +62,7 @@ function renderList() {
 
 function startRename(item, conversation) {
   busy = true;
+  drawnKey = "";
   const input = h("input", { class: "rename", value: conversation.title, "aria-label": "Conversation title", maxlength: 200 });
   let finished = false;
   const finish = async (save) => {
@@ -77,6 +86,7 @@ function startRename(item, conversation) {
 
 function confirmDelete(item, conversation) {
   busy = true;
+  drawnKey = "";
   const yes = h("button", { type: "button", class: "danger", onclick: async () => {
     await call("DELETE", `/api/conversations/${conversation.id}`).catch(() => {});
     const wasOpen = active === conversation.id;
