@@ -20,7 +20,7 @@ test_server_env agent
 export OPENAI_BASE_URL="http://127.0.0.1:$llm_port/v1" OPENAI_API_KEY=fake-key OPENAI_MODEL=mock-model
 "$bin" serve-api --port "$api_port" >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" "$llm" 2>/dev/null; wait "$server" "$llm" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'stop_processes "$server" "$llm"; rm -rf "$work"' EXIT
 wait_healthy "api:$api_port"
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$llm_port/v1/models" >/dev/null 2>&1 && break; sleep 0.1; done
 api="http://127.0.0.1:$api_port"

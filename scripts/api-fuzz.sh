@@ -16,7 +16,7 @@ port=$(free_port)
 test_server_env fuzz
 "$bin" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'stop_processes "$server"; rm -rf "$work"' EXIT
 wait_healthy "api:$port"
 base="http://127.0.0.1:$port"
 # A JWT rather than a session token, so a fuzzed sign-out cannot end the run's own session.

@@ -35,7 +35,7 @@ OPENAI_BASE_URL="http://127.0.0.1:$llm_port/v1" OPENAI_API_KEY=browser-test "$bi
 slow_api=$!
 API_URL="http://127.0.0.1:$slow_api_port" "$bin" serve-web --port "$slow_web_port" >"$work/slow-web.log" 2>&1 &
 slow_web=$!
-trap 'kill "$api" "$web" "$llm" "$slow_api" "$slow_web" 2>/dev/null; wait "$api" "$web" "$llm" "$slow_api" "$slow_web" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'stop_processes "$api" "$web" "$llm" "$slow_api" "$slow_web"; rm -rf "$work"' EXIT
 wait_healthy "api:$api_port" "web:$web_port" "api:$slow_api_port" "web:$slow_web_port"
 export BASE_URL="http://127.0.0.1:$web_port" SLOW_BASE_URL="http://127.0.0.1:$slow_web_port" HOME="$work"
 status=0

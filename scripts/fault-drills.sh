@@ -19,7 +19,7 @@ port=$(free_port)
 DATABASE_URL="sqlite:$work/fuzz.sqlite" RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=error \
   "$BIN" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'stop_processes "$server"; rm -rf "$work"' EXIT
 wait_healthy "api:$port"
 token=$(sign_up "http://127.0.0.1:$port" fuzz@example.com)
 API_BASE="http://127.0.0.1:$port" TOKEN="$token" python3 mcp_fuzz.py "${MCP_FUZZ_COUNT:-3000}"

@@ -28,6 +28,22 @@ test_server_env() {
   export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 CHAT_TURNS_PER_USER=1000 LOG_LEVEL=warning
 }
 
+# Stops the given processes: SIGTERM, then SIGKILL for any still there after 15 s, so a hung server cannot hang the
+# script that started it (a frozen process ignores SIGTERM).
+stop_processes() {
+  kill "$@" 2>/dev/null || true
+  for _ in $(seq 1 150); do
+    local alive=0 pid
+    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 0 ] && break
+    sleep 0.1
+  done
+  for pid in "$@"; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$(basename "$0"): process $pid ignored SIGTERM; killed" >&2; kill -9 "$pid" 2>/dev/null || true; fi
+  done
+  wait "$@" 2>/dev/null || true
+}
+
 # Waits up to 10 s until the binary's own health check passes for each "role:port" given.
 wait_healthy() {
   local target ok

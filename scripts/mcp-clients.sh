@@ -18,7 +18,7 @@ port=$(free_port)
 test_server_env mcp
 "$bin" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
-trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'stop_processes "$server"; rm -rf "$work"' EXIT
 wait_healthy "api:$port"
 export API_BASE="http://127.0.0.1:$port"
 email_a="mcp-a-$RANDOM$RANDOM@example.com"
