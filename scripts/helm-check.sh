@@ -44,6 +44,8 @@ refused "SQLite (mode serve) with two replicas" "serve.replicas must be 1" --set
 refused "mode serve with autoscaling" "serve.replicas must be 1" --set mode=serve --set api.autoscaling.enabled=true
 refused "split mode without a database" "mode: split needs PostgreSQL"
 refused "an Ingress in serve mode (it would publish /metrics)" "never publish" --set mode=serve --set ingress.enabled=true
+refused "a reminder webhook without its signing secret" "needs REMINDER_WEBHOOK_SECRET" --set-string secrets.databaseURL=postgresql://u:p@db/todo \
+  --set config.reminders.webhookURL=https://hooks.example.com/todo
 
 echo "=== render and validate"
 variants=(
@@ -52,6 +54,7 @@ variants=(
   "demo:-f deploy/helm/examples/demo.yaml"
   "defaults-hpa-off-tls-off:--set secrets.existingSecret=s"
   "hpa-on-tls-on:--set secrets.existingSecret=s --set api.autoscaling.enabled=true --set web.autoscaling.enabled=true --set ingress.enabled=true --set ingress.tls.enabled=true --set ingress.tls.secretName=t"
+  "reminder-webhook:--set-string secrets.databaseURL=postgresql://u:p@db:5432/todo --set config.reminders.webhookURL=https://hooks.example.com/todo --set-string secrets.reminderWebhookSecret=0123456789abcdefghijklmnopqrstuvwxyz"
   "chart-made-secret-model-gateway:--set-string secrets.databaseURL=postgresql://u:p@db:5432/todo --set config.openai.enabled=true --set-string secrets.openAIAPIKey=sk-test --set httpRoute.enabled=true --set httpRoute.parentRefs[0].name=gateway --set seccompProfile.type=Localhost"
 )
 for variant in "${variants[@]}"; do
@@ -90,7 +93,9 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
             assert c["allowPrivilegeEscalation"] is False and c["readOnlyRootFilesystem"] is True and c["capabilities"]["drop"] == ["ALL"], where
             assert container["resources"]["limits"]["memory"] and container["resources"]["requests"]["cpu"], where
             env = {e["name"]: e.get("value") for e in container.get("env", [])}
-            assert not {"BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY"} & set(env), f"{where}: a secret in an environment variable"
+            assert not {"BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET"} & set(env), f"{where}: a secret in an environment variable"
+            if "REMINDER_WEBHOOK_URL" in env:
+                assert env.get("REMINDER_WEBHOOK_SECRET_FILE", "").startswith("/var/run/secrets/"), f"{where}: the webhook secret is not a file"
             assert env.get("MIGRATE_ON_START", "0") == "0", where
         if doc["kind"] == "Deployment":
             container = pod["containers"][0]

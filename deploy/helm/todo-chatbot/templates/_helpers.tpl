@@ -53,6 +53,9 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and .Values.config.openai.enabled (not .Values.secrets.existingSecret) (not .Values.secrets.openAIAPIKey) -}}
 {{- fail "config.openai.enabled needs OPENAI_API_KEY: in secrets.existingSecret, or --set-file secrets.openAIAPIKey=FILE" -}}
 {{- end -}}
+{{- if and .Values.config.reminders.webhookURL (not .Values.secrets.existingSecret) (not .Values.secrets.reminderWebhookSecret) -}}
+{{- fail "config.reminders.webhookURL needs REMINDER_WEBHOOK_SECRET: in secrets.existingSecret, or --set-file secrets.reminderWebhookSecret=FILE" -}}
+{{- end -}}
 {{- if and (eq .Values.mode "serve") (or .Values.ingress.enabled .Values.httpRoute.enabled) -}}
 {{- fail "mode: serve answers /metrics on its one port, which an Ingress must never publish: use kubectl port-forward for the demo, or mode: split" -}}
 {{- end -}}
@@ -130,6 +133,14 @@ securityContext:
 - name: OPENAI_BASE_URL
   value: {{ . | quote }}
 {{- end }}
+{{- end }}
+- name: REMINDER_POLL_INTERVAL
+  value: {{ .root.Values.config.reminders.pollInterval | quote }}
+{{- with .root.Values.config.reminders.webhookURL }}
+- name: REMINDER_WEBHOOK_URL
+  value: {{ . | quote }}
+- name: REMINDER_WEBHOOK_SECRET_FILE
+  value: /var/run/secrets/todo-chatbot/REMINDER_WEBHOOK_SECRET
 {{- end }}
 {{- end }}
 {{- with .root.Values.config.extraEnv }}
