@@ -24,14 +24,17 @@ public struct ReminderScheduler: Service, CustomStringConvertible {
     public var description: String { "ReminderScheduler" }
 
     public func run() async throws {
-        let client = HTTPClient(
+        // An HTTP client only when there is a webhook to call.
+        let client = configuration.webhookURL == nil || configuration.webhookSecret == nil ? nil : HTTPClient(
             eventLoopGroupProvider: .singleton,
             // A webhook that redirects elsewhere is a misconfiguration, not somewhere to send users' tasks.
             configuration: HTTPClient.Configuration(redirectConfiguration: .disallow)
         )
-        let webhook = configuration.webhookURL.flatMap { url in
-            configuration.webhookSecret.map { secret in
-                ReminderWebhook(url: url, secret: secret, store: store, client: client, configuration: configuration, logger: logger, now: now)
+        let webhook = client.flatMap { client in
+            configuration.webhookURL.flatMap { url in
+                configuration.webhookSecret.map { secret in
+                    ReminderWebhook(url: url, secret: secret, store: store, client: client, configuration: configuration, logger: logger, now: now)
+                }
             }
         }
         await cancelWhenGracefulShutdown {
@@ -39,7 +42,7 @@ public struct ReminderScheduler: Service, CustomStringConvertible {
                 await pass(webhook: webhook)
             }
         }
-        try? await client.shutdown()
+        try? await client?.shutdown()
     }
 
     /// Claims what is due (in batches until none is left) and sends the queued webhook calls.
