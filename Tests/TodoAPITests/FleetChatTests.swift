@@ -21,6 +21,7 @@ import TodoTestSupport
         let configure: @Sendable (inout APIConfiguration) -> Void = { configuration in
             if let model { configuration.agent.model = .scripted(model, maxRetries: 0) }
             configuration.eventsPollInterval = .milliseconds(200)
+            configuration.eventsSessionRecheck = .milliseconds(300)
         }
         try await withAPI(location, mode: .live, configure: configure) { first in
             try await withAPI(location, mode: .live, configure: configure) { second in
@@ -207,6 +208,23 @@ import TodoTestSupport
             #expect(replay.contains("event: task.completed") && !replay.contains("event: task.created"), "replayed after \(ids.first ?? 0): \(replay)")
             let junk = try await first.execute(uri: "/api/events", method: .get, headers: ada.bearer.adding(HTTPField.Name("Last-Event-ID")!, "abc"))
             #expect(junk.status == .unprocessableContent)
+        }
+    }
+
+    @Test(arguments: kinds)
+    func signingOutOnOneReplicaEndsTheStreamOnAnother(kind: StoreKind) async throws {
+        try await Self.withReplicas(try kind.location()) { first, second in
+            let ada = try await TestAccount.create(first, "signout")
+            let stream = try await RawConnection.open(port: try #require(first.port), request: Self.request("GET", "/api/events", token: ada.token))
+            defer { stream.close() }
+            _ = try await stream.read(until: "event: ready")
+            let signedOut = try await second.execute(uri: "/api/auth/sign-out", method: .post, headers: ada.bearer)
+            #expect(signedOut.status == .ok)
+            // The chunked body's last chunk: the server ended the stream (a read timeout would fail here after 10 s).
+            let ended = try await stream.read(until: "\r\n0\r\n\r\n")
+            #expect(ended.hasSuffix("0\r\n\r\n"), "the stream of a signed-out session ends")
+            let refused = try await first.execute(uri: "/api/events", method: .get, headers: ada.bearer)
+            #expect(refused.status == .unauthorized)
         }
     }
 }

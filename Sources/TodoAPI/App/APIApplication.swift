@@ -102,7 +102,10 @@ public func buildAPIRouter(
     )
         .register(on: router, authentication: authentication)
     ConversationsController(store: dependencies.store).register(on: router, authentication: authentication)
-    EventsController(hub: dependencies.events, store: dependencies.store, resolver: resolver, heartbeat: configuration.chatHeartbeat)
+    EventsController(
+        hub: dependencies.events, store: dependencies.store, resolver: resolver, heartbeat: configuration.chatHeartbeat,
+        recheck: configuration.eventsSessionRecheck
+    )
         .register(on: router, authentication: authentication)
     var bearerOnly = authentication
     bearerOnly.acceptsCookies = false

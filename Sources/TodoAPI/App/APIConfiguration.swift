@@ -30,6 +30,8 @@ public struct APIConfiguration: Sendable {
     public var chatHeartbeat = Duration.seconds(15)
     /// How often a replica with open `/api/events` streams polls the change log.
     public var eventsPollInterval = Duration.seconds(1)
+    /// How often an open `/api/events` stream checks its session is still valid (sign-out or revocation ends it).
+    public var eventsSessionRecheck = Duration.seconds(30)
     /// Due-date reminders: how often to look, and the optional webhook.
     public var reminders = ReminderConfiguration()
     /// Open MCP sessions a user may have; opening one more closes that user's least recently used one.
