@@ -95,22 +95,19 @@ extension SQLStore: ChatTurnStore {
 
     public func stopRequested(among ids: [String]) async throws -> [String] {
         guard !ids.isEmpty else { return [] }
-        let (list, binds) = Self.list(ids, from: 2)
+        let binds = ids.map(SQLValue.text)
         return try await database.query(
-            "SELECT id FROM chat_turns WHERE stop_requested = $1 AND status = 'running' AND id IN (\(list))", [.bool(true)] + binds
+            "SELECT id FROM chat_turns WHERE stop_requested = $1 AND status = 'running' AND id IN (\(Self.placeholders(binds, from: 2)))",
+            [.bool(true)] + binds
         ).map { try $0.string("id") }
     }
 
     public func heartbeat(_ ids: [String]) async throws {
         guard !ids.isEmpty else { return }
-        let (list, binds) = Self.list(ids, from: 2)
+        let binds = ids.map(SQLValue.text)
         try await database.execute(
-            "UPDATE chat_turns SET heartbeat_at = $1 WHERE status = 'running' AND id IN (\(list))", [.date(now())] + binds
+            "UPDATE chat_turns SET heartbeat_at = $1 WHERE status = 'running' AND id IN (\(Self.placeholders(binds, from: 2)))",
+            [.date(now())] + binds
         )
-    }
-
-    /// Placeholders `$first, $first+1, …` for an IN list of text values.
-    static func list(_ values: [String], from first: Int) -> (String, [SQLValue]) {
-        (values.indices.map { "$\(first + $0)" }.joined(separator: ", "), values.map(SQLValue.text))
     }
 }

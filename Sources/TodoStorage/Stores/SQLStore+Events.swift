@@ -21,16 +21,9 @@ extension SQLStore: EventStore {
     }
 
     public func events(after: Int64, orIn missing: [Int64], limit: Int) async throws -> [ChangeEvent] {
-        var binds: [SQLValue] = [.int(after)]
-        var condition = "id > $1"
-        if !missing.isEmpty {
-            let placeholders = missing.map { id in
-                binds.append(.int(id))
-                return "$\(binds.count)"
-            }
-            condition = "(id > $1 OR id IN (\(placeholders.joined(separator: ", "))))"
-        }
-        binds.append(.int(Int64(limit)))
+        let skipped = missing.map(SQLValue.int)
+        let condition = skipped.isEmpty ? "id > $1" : "(id > $1 OR id IN (\(Self.placeholders(skipped, from: 2))))"
+        let binds: [SQLValue] = [.int(after)] + skipped + [.int(Int64(limit))]
         return try await database.query(
             "SELECT \(Self.eventColumns) FROM events WHERE \(condition) ORDER BY id LIMIT $\(binds.count)", binds
         ).map(Self.event(from:))

@@ -4,14 +4,11 @@ import TodoCore
 extension SQLStore: ReminderStore {
     public func claimDueReminders(now: Date, lateAfter: TimeInterval, limit: Int, webhook: Bool) async throws -> [DueReminder] {
         try await database.transaction { executor in
-            // SKIP LOCKED: a replica claiming at the same moment takes other rows instead of waiting and
-            // finding these already marked. SQLite has one writer, so it needs no lock clause.
-            let skipLocked = executor.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
             let rows = try await executor.query(
                 """
                 UPDATE tasks SET reminded_at = $1 WHERE id IN (
                     SELECT id FROM tasks WHERE reminder_at <= $1 AND reminded_at IS NULL AND completed = false
-                    ORDER BY reminder_at LIMIT $2\(skipLocked)
+                    ORDER BY reminder_at LIMIT $2\(executor.claimLock)
                 ) RETURNING \(Self.taskColumns)
                 """,
                 [.date(now), .int(Int64(limit))]
@@ -41,9 +38,9 @@ extension SQLStore: ReminderStore {
 
     /// Who a webhook reminder is for, so a receiver can e-mail them.
     static func contacts(_ executor: any SQLExecutor, _ ids: Set<String>) async throws -> [String: ReminderWire.Contact] {
-        let (list, binds) = list(Array(ids), from: 1)
+        let binds = ids.map(SQLValue.text)
         var contacts: [String: ReminderWire.Contact] = [:]
-        for row in try await executor.query(#"SELECT "id", "name", "email" FROM "user" WHERE "id" IN (\#(list))"#, binds) {
+        for row in try await executor.query(#"SELECT "id", "name", "email" FROM "user" WHERE "id" IN (\#(placeholders(binds, from: 1)))"#, binds) {
             let id = try row.string("id")
             contacts[id] = ReminderWire.Contact(id: id, name: try row.string("name"), email: try row.string("email"))
         }
@@ -51,12 +48,11 @@ extension SQLStore: ReminderStore {
     }
 
     public func claimWebhookDeliveries(now: Date, leaseUntil: Date, limit: Int) async throws -> [WebhookDelivery] {
-        let skipLocked = database.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
-        return try await database.query(
+        try await database.query(
             """
             UPDATE reminder_deliveries SET lease_until = $2, attempts = attempts + 1 WHERE id IN (
                 SELECT id FROM reminder_deliveries WHERE delivered_at IS NULL AND dead_at IS NULL AND next_attempt_at <= $1
-                AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at LIMIT $3\(skipLocked)
+                AND (lease_until IS NULL OR lease_until < $1) ORDER BY next_attempt_at LIMIT $3\(database.claimLock)
             ) RETURNING id, task_id, body, attempts
             """,
             [.date(now), .date(leaseUntil), .int(Int64(limit))]

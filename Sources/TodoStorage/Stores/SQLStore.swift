@@ -23,6 +23,16 @@ public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, Rat
 extension SQLExecutor {
     /// ` FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already serialises writers.
     var rowLock: String { dialect == .postgres ? " FOR UPDATE" : "" }
+    /// ` FOR UPDATE SKIP LOCKED` on PostgreSQL: a replica claiming at the same moment takes other rows instead of
+    /// waiting for these; SQLite has one writer.
+    var claimLock: String { dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : "" }
     /// Case-insensitive LIKE: PostgreSQL's LIKE is case-sensitive, SQLite's is not for ASCII.
     var caseInsensitiveLike: String { dialect == .postgres ? "ILIKE" : "LIKE" }
+}
+
+extension SQLStore {
+    /// Placeholders `$first, $first+1, …` for an IN list of `values`.
+    static func placeholders(_ values: [SQLValue], from first: Int) -> String {
+        values.indices.map { "$\(first + $0)" }.joined(separator: ", ")
+    }
 }
