@@ -31,6 +31,8 @@ public struct APIDependencies: Sendable {
     public var events: EventHub
     /// The clock of the rate limits; tests freeze it so a slow machine cannot refill a bucket mid-test.
     public var now: @Sendable () -> Date
+    /// The per-user request limit of this replica, reconciled with the shared table in batches.
+    public var requestLimiter: ReplicaRateLimiter
 
     public init(
         configuration: APIConfiguration, database: any SQLDatabase, authSecrets: [String], hasher: PasswordHasher = PasswordHasher(),
@@ -40,7 +42,8 @@ public struct APIDependencies: Sendable {
         self.now = now
         self.database = database
         self.store = SQLStore(database: database)
-        self.auth = AuthService(store: store, hasher: hasher)
+        self.requestLimiter = ReplicaRateLimiter(store: store, now: now)
+        self.auth = AuthService(store: store, hasher: hasher, sessionCache: VerifiedSessionCache(timeToLive: configuration.sessionCacheTTL))
         self.authSecrets = Reloadable(authSecrets)
         self.tokens = TokenService(
             store: store, secrets: self.authSecrets, issuer: configuration.auth.issuer, external: configuration.auth.externalKeys(),
@@ -93,7 +96,7 @@ public func buildAPIRouter(
         clientAddresses: ClientAddressResolver(trusted: configuration.trustedProxies)
     ).register(on: router)
     let authentication = AuthenticationMiddleware(
-        resolver: resolver, origins: origins, limiter: limiter, requestsPerMinute: configuration.rateLimitPerMinute
+        resolver: resolver, origins: origins, limiter: dependencies.requestLimiter, requestsPerMinute: configuration.rateLimitPerMinute
     )
     TasksController(store: dependencies.store).register(on: router, authentication: authentication)
     ChatController(

@@ -23,6 +23,8 @@ public struct APIConfiguration: Sendable {
     public var rateLimitPerMinute = 120
     /// Sign-in and sign-up attempts a minute per client IP and per email.
     public var authRateLimitPerMinute = 5
+    /// How long a replica trusts a session it verified: the bound on a sign-out or revocation elsewhere reaching it.
+    public var sessionCacheTTL = Duration.seconds(2)
     public var agent = AgentConfiguration()
     /// Chat turns one user may run at once on a replica; one more is a 429.
     public var chatTurnsPerUser = 3

@@ -11,7 +11,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = APIRequestContext
     let resolver: SessionResolver
     let origins: OriginPolicy
-    let limiter: RateLimiter
+    let limiter: ReplicaRateLimiter
     let requestsPerMinute: Int
     /// False for endpoints of programs rather than browsers (MCP): only `Authorization: Bearer` counts there.
     var acceptsCookies = true

@@ -9,10 +9,15 @@ public struct AuthService: Sendable {
     let store: any UserStore & SessionStore
     let hasher: PasswordHasher
     let now: @Sendable () -> Date
+    let verified: VerifiedSessionCache
 
-    public init(store: any UserStore & SessionStore, hasher: PasswordHasher = PasswordHasher(), now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        store: any UserStore & SessionStore, hasher: PasswordHasher = PasswordHasher(),
+        sessionCache: VerifiedSessionCache = VerifiedSessionCache(timeToLive: .zero), now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.store = store
         self.hasher = hasher
+        self.verified = sessionCache
         self.now = now
     }
 
@@ -41,9 +46,11 @@ public struct AuthService: Sendable {
     }
 
     /// The live session for `token`: nil when unknown or expired (an expired one is deleted); extended when a day old.
+    /// A session verified within the cache's time to live is answered from memory.
     public func authenticate(token: String) async throws -> AuthenticatedSession? {
-        guard var found = try await store.session(token: token) else { return nil }
         let now = self.now()
+        if let cached = verified.session(token: token, now: now) { return cached }
+        guard var found = try await store.session(token: token) else { return nil }
         guard found.session.expiresAt > now else {
             try await store.deleteSession(token: token)
             return nil
@@ -54,12 +61,15 @@ public struct AuthService: Sendable {
             found.session.expiresAt = expiresAt
             found.session.updatedAt = now
         }
+        verified.store(found, token: token, now: now)
         return found
     }
 
-    /// Ends the session; the token stops working at once.
+    /// Ends the session: the token stops working at once on this replica, and on the others within the session
+    /// cache's time to live.
     public func signOut(token: String) async throws {
         try await store.deleteSession(token: token)
+        verified.remove(token: token)
     }
 
     private func startSession(for user: User, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {

@@ -16,4 +16,6 @@ public struct RateDecision: Sendable, Equatable {
 public protocol RateLimitStore: Sendable {
     /// Counts one request on `key` against `perMinute` a minute, with bursts of up to `perMinute`.
     func consume(key: String, perMinute: Int, now: Date) async throws -> RateDecision
+    /// Adds `count` requests a replica already admitted on its own; refused when the key's bucket is now over.
+    func record(key: String, count: Int, perMinute: Int, now: Date) async throws -> RateDecision
 }

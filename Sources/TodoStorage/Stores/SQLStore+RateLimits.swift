@@ -7,10 +7,7 @@ extension SQLStore {
     /// A request at t fits when TAT - t ≤ τ, where T = 60 s / perMinute and τ = T·(perMinute − 1); it then
     /// moves TAT to max(TAT, t) + T. `count` is 1 when the last request fitted and 0 when it was refused.
     public func consume(key: String, perMinute: Int, now: Date) async throws -> RateDecision {
-        let t = Int64((now.timeIntervalSince1970 * 1000).rounded(.down))
-        let interval = max(1, 60_000 / Int64(max(1, perMinute)))
-        let tolerance = interval * Int64(max(0, perMinute - 1))
-        let greatest = database.dialect == .postgres ? "GREATEST" : "max"
+        let (t, interval, tolerance) = Self.bucket(perMinute: perMinute, now: now)
         let tat = #"\#(greatest)("rateLimit"."lastRequest", $3)"#
         let fits = "\(tat) - $3 <= $5"
         let rows = try await database.query(
@@ -25,6 +22,34 @@ extension SQLStore {
         )
         let allowed = try rows[0].int("count") == 1
         let waitMillis = try rows[0].int("lastRequest") - t - tolerance
-        return RateDecision(allowed: allowed, retryAfter: allowed ? 0 : Int(max(1, (waitMillis + 999) / 1000)))
+        return RateDecision(allowed: allowed, retryAfter: allowed ? 0 : Self.seconds(waitMillis))
     }
+
+    /// The batch form for requests a replica admitted itself: TAT moves by count·T whatever it was, because those
+    /// requests were served; the bucket is over when TAT - t now exceeds τ + T (more than a minute's worth).
+    public func record(key: String, count: Int, perMinute: Int, now: Date) async throws -> RateDecision {
+        let (t, interval, tolerance) = Self.bucket(perMinute: perMinute, now: now)
+        let added = interval * Int64(max(1, count))
+        let rows = try await database.query(
+            #"""
+            INSERT INTO "rateLimit" ("id", "key", "count", "lastRequest") VALUES ($1, $2, 1, $3 + $4)
+            ON CONFLICT ("key") DO UPDATE SET
+                "count" = 1, "lastRequest" = \#(greatest)("rateLimit"."lastRequest", $3) + $4
+            RETURNING "lastRequest"
+            """#,
+            [.text(makeID()), .text(key), .int(t), .int(added)]
+        )
+        let over = try rows[0].int("lastRequest") - t - tolerance - interval
+        return RateDecision(allowed: over <= 0, retryAfter: over <= 0 ? 0 : Self.seconds(over + interval))
+    }
+
+    private var greatest: String { database.dialect == .postgres ? "GREATEST" : "max" }
+
+    /// Now in milliseconds, T and τ of the bucket.
+    private static func bucket(perMinute: Int, now: Date) -> (now: Int64, interval: Int64, tolerance: Int64) {
+        let interval = max(1, 60_000 / Int64(max(1, perMinute)))
+        return (Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), interval, interval * Int64(max(0, perMinute - 1)))
+    }
+
+    private static func seconds(_ millis: Int64) -> Int { Int(max(1, (millis + 999) / 1000)) }
 }

@@ -18,6 +18,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case trustedOrigins = "TRUSTED_ORIGINS"
     case rateLimitPerMinute = "RATE_LIMIT_PER_MINUTE"
     case authRateLimitPerMinute = "AUTH_RATE_LIMIT_PER_MINUTE"
+    case sessionCacheTTL = "SESSION_CACHE_TTL"
     case authJWKSURL = "AUTH_JWKS_URL"
     case openAIAPIKey = "OPENAI_API_KEY"
     case openAIBaseURL = "OPENAI_BASE_URL"

@@ -73,6 +73,16 @@ struct SettingReader {
         return duration
     }
 
+    /// A duration that may also be `0` (off) and has a ceiling of its own.
+    func duration(_ key: SettingKey, zeroAllowed: Bool, atMost limit: Duration) throws(ConfigError) -> Duration? {
+        guard let value = raw(key) else { return nil }
+        if zeroAllowed, let number = Double(value), number == 0 { return .zero }
+        guard let duration = Self.duration(value), duration <= limit else {
+            throw fail(key, "\(shown(key, value)) is not \(zeroAllowed ? "0 or " : "")a duration up to \(limit) (e.g. 2s, 500ms)")
+        }
+        return duration
+    }
+
     /// The one duration syntax of every key and flag: seconds (`5`, `2.5`, `5s`), milliseconds (`500ms`) or minutes
     /// (`2m`), positive and at most a day.
     static func duration(_ text: String) -> Duration? {

@@ -21,6 +21,7 @@ extension Settings {
         api.trustedProxies = trustedProxies
         api.rateLimitPerMinute = rateLimitPerMinute
         api.authRateLimitPerMinute = authRateLimitPerMinute
+        api.sessionCacheTTL = sessionCacheTTL
         api.agent = agentConfiguration
         api.chatTurnsPerUser = chatTurnsPerUser
         api.chatHeartbeat = chatHeartbeat

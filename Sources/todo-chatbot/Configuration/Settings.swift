@@ -47,6 +47,8 @@ public struct Settings: Sendable {
     public var rateLimitPerMinute = 120
     /// Sign-in and sign-up attempts a minute per client IP and per email.
     public var authRateLimitPerMinute = 5
+    /// How long a replica trusts a session it verified; the bound on a sign-out elsewhere reaching it. 0 is off.
+    public var sessionCacheTTL = Duration.seconds(2)
     public var authJWKSURL: String?
     public var openAIAPIKey: String?
     public var openAIBaseURL: String?
@@ -155,6 +157,7 @@ public struct Settings: Sendable {
         settings.authJWKSURL = try reader.httpURL(.authJWKSURL)
         settings.rateLimitPerMinute = try reader.integer(.rateLimitPerMinute, in: 1...1_000_000) ?? settings.rateLimitPerMinute
         settings.authRateLimitPerMinute = try reader.integer(.authRateLimitPerMinute, in: 1...1_000_000) ?? settings.authRateLimitPerMinute
+        settings.sessionCacheTTL = try reader.duration(.sessionCacheTTL, zeroAllowed: true, atMost: .seconds(10)) ?? settings.sessionCacheTTL
         settings.openAIAPIKey = try reader.secret(.openAIAPIKey)
         settings.openAIBaseURL = try reader.httpURL(.openAIBaseURL)
         if let model = reader.raw(.openAIModel) { settings.openAIModel = model }

@@ -30,6 +30,9 @@ struct AuthOptions: SettingOptions {
     @Option(name: .long, help: "Sign-in and sign-up attempts a minute per IP and per email. [env: AUTH_RATE_LIMIT_PER_MINUTE] (default: 5)")
     var authRateLimitPerMinute: String?
 
+    @Option(name: .long, help: "How long a replica trusts a session it verified (0 = off, at most 10s): a sign-out elsewhere takes effect within it. [env: SESSION_CACHE_TTL] (default: 2s)")
+    var sessionCacheTTL: String?
+
     var settingValues: [(SettingKey, String?)] {
         [
             (.betterAuthSecret, betterAuthSecret),
@@ -41,6 +44,7 @@ struct AuthOptions: SettingOptions {
             (.acceptHS256Tokens, acceptHS256Tokens),
             (.rateLimitPerMinute, rateLimitPerMinute),
             (.authRateLimitPerMinute, authRateLimitPerMinute),
+            (.sessionCacheTTL, sessionCacheTTL),
         ]
     }
 }
