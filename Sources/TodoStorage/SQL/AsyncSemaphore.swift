@@ -1,16 +1,21 @@
 import Synchronization
 
-/// A FIFO lock for async code: SQLite has one connection, and a transaction must own it from BEGIN to COMMIT.
-final class AsyncLock: Sendable {
+/// A FIFO counting semaphore for async code. With one permit it is SQLite's write lock (a transaction must own the
+/// connection from BEGIN to COMMIT); with n it hands out the n read connections.
+final class AsyncSemaphore: Sendable {
     private struct State {
-        var locked = false
+        var available: Int
         var waiters: [CheckedContinuation<Void, Never>] = []
         var head = 0
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
-    func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+    init(permits: Int = 1) {
+        state = Mutex(State(available: permits))
+    }
+
+    func withPermit<T: Sendable>(_ body: () async throws -> T) async throws -> T {
         await acquire()
         defer { release() }
         return try await body()
@@ -19,11 +24,11 @@ final class AsyncLock: Sendable {
     private func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { state -> Bool in
-                if state.locked {
+                guard state.available > 0 else {
                     state.waiters.append(continuation)
                     return false
                 }
-                state.locked = true
+                state.available -= 1
                 return true
             }
             if acquired { continuation.resume() }
@@ -33,7 +38,7 @@ final class AsyncLock: Sendable {
     private func release() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard state.head < state.waiters.count else {
-                state.locked = false
+                state.available += 1
                 state.waiters.removeAll(keepingCapacity: true)
                 state.head = 0
                 return nil

@@ -4,19 +4,30 @@ import NIOCore
 import NIOPosix
 import SQLiteNIO
 import ServiceLifecycle
+import Synchronization
 import TodoCore
 
-/// The embedded store: one SQLite connection in WAL mode, serialised by a lock so transactions never interleave.
+/// The embedded store in WAL mode: one writer connection, serialised by a lock so transactions never interleave,
+/// and a few read-only connections that run plain SELECTs beside it (WAL readers never wait for the writer).
 public final class SQLiteBackend: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let redactedLocation: String
     private let connection: SQLiteConnection
     private let threadPool: NIOThreadPool
-    private let lock = AsyncLock()
+    private let lock = AsyncSemaphore()
     private let timeout: Duration
+    private let readers: [SQLiteConnection]
+    private let idleReaders: Mutex<[SQLiteConnection]>
+    private let readPermits: AsyncSemaphore
 
-    private init(connection: SQLiteConnection, threadPool: NIOThreadPool, location: String, timeout: Duration) {
+    /// Read connections of a file database; an in-memory database is private to its one connection.
+    static let readerCount = 2
+
+    private init(connection: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, location: String, timeout: Duration) {
         self.connection = connection
+        self.readers = readers
+        self.idleReaders = Mutex(readers)
+        self.readPermits = AsyncSemaphore(permits: readers.count)
         self.threadPool = threadPool
         self.redactedLocation = location
         self.timeout = timeout
@@ -37,7 +48,7 @@ public final class SQLiteBackend: SQLDatabase {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 }
                 if !FileManager.default.fileExists(atPath: path) {
-                    FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                    _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
                 }
             } catch {
                 throw TodoError.unavailable("cannot create the database folder \(folder.path): \(error.localizedDescription)")
@@ -46,29 +57,35 @@ public final class SQLiteBackend: SQLDatabase {
         case .postgres:
             preconditionFailure("SQLiteBackend opened with a PostgreSQL location")
         }
-        // A thread of its own: SQLite blocks its thread while waiting for another process's lock, and that
-        // must never starve the shared pool that other work (or another connection's COMMIT) needs.
-        let threadPool = NIOThreadPool(numberOfThreads: 1)
+        let readerCount = storage == .memory ? 0 : readerCount
+        // Threads of their own, one per connection: SQLite blocks its thread while waiting for another process's
+        // lock, and that must never starve the shared pool that other work (or another connection's COMMIT) needs.
+        let threadPool = NIOThreadPool(numberOfThreads: 1 + readerCount)
         threadPool.start()
-        let connection: SQLiteConnection
+        var opened: [SQLiteConnection] = []
         do {
-            connection = try await SQLiteConnection.open(
-                storage: storage, threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
-            )
+            for _ in 0...readerCount {
+                opened.append(try await SQLiteConnection.open(
+                    storage: storage, threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+                ))
+            }
         } catch {
+            for connection in opened { let closed: EventLoopFuture<Void> = connection.close(); try? await closed.get() }
             try? await threadPool.shutdownGracefully()
             throw TodoError.unavailable("cannot open the SQLite database \(location.redacted): \(error)")
         }
-        let backend = SQLiteBackend(connection: connection, threadPool: threadPool, location: location.redacted, timeout: timeout)
-        let busyMillis = timeout.totalMilliseconds
-        // WAL lets readers of other processes run beside the writer; busy_timeout makes concurrent
+        let backend = SQLiteBackend(
+            connection: opened[0], readers: Array(opened.dropFirst()), threadPool: threadPool, location: location.redacted, timeout: timeout
+        )
+        let busy = "PRAGMA busy_timeout = \(max(timeout.totalMilliseconds, 1000))"
+        // WAL lets readers (ours and other processes') run beside the writer; busy_timeout makes concurrent
         // processes (two `migrate` runs) wait for the write lock instead of failing at once.
         do {
-            for pragma in [
-                "PRAGMA busy_timeout = \(max(busyMillis, 1000))", "PRAGMA journal_mode = WAL",
-                "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON",
-            ] {
+            for pragma in [busy, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
                 try await backend.query(pragma, [])
+            }
+            for reader in backend.readers {
+                for pragma in [busy, "PRAGMA query_only = 1"] { _ = try await Self.run(reader, pragma, []) }
             }
         } catch {
             // Never started, so `run()` will not close it: a handle dropped open is a leak (and a debug-build trap).
@@ -78,27 +95,51 @@ public final class SQLiteBackend: SQLDatabase {
         return backend
     }
 
-    /// Closes the handle, then the backend's thread. The future-based close ignores task cancellation.
+    /// Closes the handles, then the backend's threads. The future-based close ignores task cancellation.
     private func close() async {
-        let closed: EventLoopFuture<Void> = connection.close()
-        try? await closed.get()
+        for connection in [connection] + readers {
+            let closed: EventLoopFuture<Void> = connection.close()
+            try? await closed.get()
+        }
         try? await threadPool.shutdownGracefully()
     }
 
     deinit {
-        // A backend opened but never run (its owner failed before starting it) still gives its handle back.
-        guard !connection.isClosed else { return }
+        // A backend opened but never run (its owner failed before starting it) still gives its handles back.
+        let open = ([connection] + readers).filter { !$0.isClosed }
+        guard !open.isEmpty else { return }
         let threadPool = self.threadPool
-        connection.close().whenComplete { _ in threadPool.shutdownGracefully { _ in } }
+        EventLoopFuture.andAllComplete(open.map { $0.close() }, on: open[0].eventLoop).whenComplete { _ in
+            threadPool.shutdownGracefully { _ in }
+        }
     }
 
+    /// A plain SELECT outside a transaction goes to an idle read connection; everything else to the writer.
     @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await lock.withLock { try await Self.run(self.connection, sql, binds) }
+        guard !readers.isEmpty, Self.isRead(sql) else {
+            return try await lock.withPermit { try await Self.run(self.connection, sql, binds) }
+        }
+        return try await readPermits.withPermit {
+            // A permit guarantees an idle reader.
+            let reader = idleReaders.withLock { $0.removeLast() }
+            defer { idleReaders.withLock { $0.append(reader) } }
+            return try await Self.run(reader, sql, binds)
+        }
+    }
+
+    /// Whether the statement only reads: it starts with SELECT (a write with RETURNING starts with its verb).
+    static func isRead(_ sql: String) -> Bool {
+        var utf8 = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") }
+        for letter in "select".utf8 {
+            guard let first = utf8.first, first | 0x20 == letter else { return false }
+            utf8 = utf8.dropFirst()
+        }
+        return true
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await lock.withLock {
+        try await lock.withPermit {
             // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading a read lock.
             _ = try await Self.run(self.connection, "BEGIN IMMEDIATE", [])
             do {
@@ -116,7 +157,7 @@ public final class SQLiteBackend: SQLDatabase {
         _ = try await withDeadline(timeout, "SQLite") { try await self.query("SELECT 1", []) }
     }
 
-    public var poolUsage: PoolUsage { PoolUsage(size: 1, inUse: 0) }
+    public var poolUsage: PoolUsage { PoolUsage(size: 1 + readers.count, inUse: 0) }
 
     /// Keeps the connection open until shutdown, then closes it.
     public func run() async throws {
@@ -135,7 +176,10 @@ public final class SQLiteBackend: SQLDatabase {
         } catch let error as SQLiteError where error.message.hasPrefix("no such table") {
             throw SQLError.schemaMissing(error.message)
         }
-        return rows.map(decode)
+        // Every row of a result has the same columns: one array of names, shared by all of them.
+        guard let first = rows.first else { return [] }
+        let names = first.columns.map(\.name)
+        return rows.map { decode($0, names: names) }
     }
 
     /// SQLite reads `$1` as a named parameter numbered by first appearance; `?1` is numbered by its digits.
@@ -159,11 +203,10 @@ public final class SQLiteBackend: SQLDatabase {
         }
     }
 
-    static func decode(_ row: SQLiteRow) -> SQLRow {
-        let columns = row.columns
-        return SQLRow(
-            names: columns.map(\.name),
-            values: columns.map { column in
+    static func decode(_ row: SQLiteRow, names: [String]) -> SQLRow {
+        SQLRow(
+            names: names,
+            values: row.columns.map { column in
                 switch column.data {
                 case .integer(let value): .int(Int64(value))
                 case .float(let value): .double(value)
