@@ -7,7 +7,8 @@ import TodoCore
 /// Encodes response bodies; one shared encoder configuration for the whole API.
 enum JSONBody {
     static func encode(_ value: some Encodable) -> ByteBuffer {
-        ByteBuffer(bytes: WireJSON.encode(value))
+        if let writable = value as? any JSONWritable { return ByteBuffer(bytes: WireJSON.bytes(writable)) }
+        return ByteBuffer(bytes: WireJSON.encode(value))
     }
 }
 

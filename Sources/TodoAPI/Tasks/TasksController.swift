@@ -8,7 +8,7 @@ struct TasksController {
     let store: any TaskStore
 
     /// A page of tasks; `next_cursor` is null on the last page.
-    struct TaskList: Encodable {
+    struct TaskList: JSONWritable {
         let tasks: [TodoTask]
         let nextCursor: String?
 
@@ -21,6 +21,14 @@ struct TasksController {
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(tasks, forKey: .tasks)
             try container.encode(nextCursor, forKey: .nextCursor)
+        }
+
+        func write(to json: inout JSONWriter) {
+            json.object { json in
+                if let nextCursor { json.field("next_cursor", nextCursor) } else { json.null("next_cursor") }
+                json.key("tasks")
+                tasks.write(to: &json)
+            }
         }
     }
 

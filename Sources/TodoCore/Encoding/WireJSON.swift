@@ -4,6 +4,19 @@ import Foundation
 /// change log so an event carries a task exactly as `GET /api/tasks` shows it.
 public enum WireJSON {
     public static func encode(_ value: some Encodable) -> Data {
+        if let writable = value as? any JSONWritable { return Data(bytes(writable)) }
+        return encodedByFoundation(value)
+    }
+
+    /// The bytes of a value that writes itself, sized for a page of tasks.
+    public static func bytes(_ value: some JSONWritable) -> [UInt8] {
+        var json = JSONWriter(capacity: 16 * 1024)
+        value.write(to: &json)
+        return json.bytes
+    }
+
+    /// `JSONEncoder` with the wire settings; `JSONWritable` types must match what it writes.
+    public static func encodedByFoundation(_ value: some Encodable) -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // The form Better Auth and JavaScript's Date.toJSON() produce.

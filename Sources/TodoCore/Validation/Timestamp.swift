@@ -84,6 +84,18 @@ public enum Timestamp {
     }
 
     static func format(_ date: Date, fractionDigits: Int) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(27)
+        write(date, fractionDigits: fractionDigits, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `format(date)` to `out` without a string in between, for writers of JSON.
+    public static func write(_ date: Date, into out: inout [UInt8]) {
+        write(date, fractionDigits: 3, into: &out)
+    }
+
+    static func write(_ date: Date, fractionDigits: Int, into out: inout [UInt8]) {
         let scale = fractionDigits == 6 ? 1_000_000 : 1000
         let total = Int((date.timeIntervalSince1970 * Double(scale)).rounded())
         let fraction = ((total % scale) + scale) % scale
@@ -91,16 +103,15 @@ public enum Timestamp {
         let secondsOfDay = ((totalSeconds % 86_400) + 86_400) % 86_400
         let days = (totalSeconds - secondsOfDay) / 86_400
         let (year, month, day) = civilFromDays(days)
-        var out = [UInt8]()
-        out.reserveCapacity(27)
         func append(_ value: Int, width: Int) {
-            var digits = [UInt8](repeating: 48, count: width)
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
             var rest = value
-            for position in stride(from: width - 1, through: 0, by: -1) {
-                digits[position] = UInt8(48 + rest % 10)
-                rest /= 10
+            while divisor > 0 {
+                out.append(UInt8(48 + (rest / divisor) % 10))
+                rest %= divisor
+                divisor /= 10
             }
-            out.append(contentsOf: digits)
         }
         append(year, width: 4); out.append(UInt8(ascii: "-"))
         append(month, width: 2); out.append(UInt8(ascii: "-"))
@@ -109,7 +120,6 @@ public enum Timestamp {
         append(secondsOfDay % 3600 / 60, width: 2); out.append(UInt8(ascii: ":"))
         append(secondsOfDay % 60, width: 2); out.append(UInt8(ascii: "."))
         append(fraction, width: fractionDigits); out.append(UInt8(ascii: "Z"))
-        return String(decoding: out, as: UTF8.self)
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -231,7 +231,13 @@ public final class PostgresBackend: SQLDatabase {
     static func run(_ connection: PostgresConnection, _ sql: String, _ binds: [SQLValue], _ logger: Logger) async throws -> [SQLRow] {
         let rows = try await connection.query(PostgresQuery(unsafeSQL: sql, binds: PostgresValues.bindings(binds)), logger: logger)
         var result: [SQLRow] = []
-        for try await row in rows { result.append(try PostgresValues.row(row)) }
+        // Every row has the same columns: one array of names, shared by all of them.
+        var names: [String]?
+        for try await row in rows {
+            let shared = names ?? row.map(\.columnName)
+            names = shared
+            result.append(try PostgresValues.row(row, names: shared))
+        }
         return result
     }
 }

@@ -51,15 +51,10 @@ enum PostgresValues {
         return bindings
     }
 
-    static func row(_ row: PostgresRow) throws -> SQLRow {
-        var names: [String] = []
+    static func row(_ row: PostgresRow, names: [String]) throws -> SQLRow {
         var values: [SQLValue] = []
-        names.reserveCapacity(row.count)
         values.reserveCapacity(row.count)
-        for cell in row {
-            names.append(cell.columnName)
-            values.append(try value(cell))
-        }
+        for cell in row { values.append(try value(cell)) }
         return SQLRow(names: names, values: values)
     }
 

@@ -238,7 +238,8 @@ extension SQLStore {
     }
 
     static func decodeTags(_ json: String?) -> [String] {
-        guard let json, let data = json.data(using: .utf8),
+        // Most tasks have none: skip the parser for them.
+        guard let json, json != "[]", let data = json.data(using: .utf8),
               let tags = try? JSONSerialization.jsonObject(with: data) as? [String]
         else { return [] }
         return tags
