@@ -10,22 +10,23 @@ import TodoTestSupport
     func oneTurnRunsPerConversationAndAnAbandonedOneIsTakenOver(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let user = try await makeUser(store).id
+            let run = UUID().uuidString.prefix(8)
             let conversation = try await store.createConversation(title: "t", userID: user)
             let now = Date()
-            _ = try await store.startTurn(id: "turn_a", conversationID: conversation.id, userID: user, message: "hi", replacing: nil, staleBefore: now.addingTimeInterval(-20))
+            _ = try await store.startTurn(id: "turn_a-\(run)", conversationID: conversation.id, userID: user, message: "hi", replacing: nil, staleBefore: now.addingTimeInterval(-20))
             await #expect(throws: TodoError.stateConflict(code: "TURN_RUNNING", message: "A reply is still being written in this conversation; stop it or wait for it to finish.")) {
-                _ = try await store.startTurn(id: "turn_b", conversationID: conversation.id, userID: user, message: "again", replacing: nil, staleBefore: now.addingTimeInterval(-20))
+                _ = try await store.startTurn(id: "turn_b-\(run)", conversationID: conversation.id, userID: user, message: "again", replacing: nil, staleBefore: now.addingTimeInterval(-20))
             }
             // Its replica stopped beating: the next turn takes the conversation over.
-            _ = try await store.startTurn(id: "turn_c", conversationID: conversation.id, userID: user, message: "later", replacing: nil, staleBefore: Date().addingTimeInterval(1))
-            #expect(try await store.stopRequested(among: ["turn_c"]).isEmpty)
+            _ = try await store.startTurn(id: "turn_c-\(run)", conversationID: conversation.id, userID: user, message: "later", replacing: nil, staleBefore: Date().addingTimeInterval(1))
+            #expect(try await store.stopRequested(among: ["turn_c-\(run)"]).isEmpty)
             let stop = try await store.requestStop(conversationID: conversation.id, userID: user, turnID: nil, staleBefore: now.addingTimeInterval(-20))
-            #expect(stop == StopRequest(turnID: "turn_c", wasAbandoned: false))
-            #expect(try await store.stopRequested(among: ["turn_a", "turn_c"]) == ["turn_c"])
-            try await store.heartbeat(["turn_c"])
+            #expect(stop == StopRequest(turnID: "turn_c-\(run)", wasAbandoned: false))
+            #expect(try await store.stopRequested(among: ["turn_a-\(run)", "turn_c-\(run)"]) == ["turn_c-\(run)"])
+            try await store.heartbeat(["turn_c-\(run)"])
             try await store.finishTurn(
-                id: "turn_c", conversationID: conversation.id, userID: user,
-                answer: NewMessage(role: .assistant, content: "partial", turnID: "turn_c", status: .stopped), status: .stopped
+                id: "turn_c-\(run)", conversationID: conversation.id, userID: user,
+                answer: NewMessage(role: .assistant, content: "partial", turnID: "turn_c-\(run)", status: .stopped), status: .stopped
             )
             await #expect(throws: TodoError.self) {
                 _ = try await store.requestStop(conversationID: conversation.id, userID: user, turnID: nil, staleBefore: now)
@@ -44,12 +45,13 @@ import TodoTestSupport
     func aStopForATurnWhoseReplicaIsGoneEndsItAtOnce(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let user = try await makeUser(store).id
+            let run = UUID().uuidString.prefix(8)
             let conversation = try await store.createConversation(title: "t", userID: user)
-            _ = try await store.startTurn(id: "turn_x", conversationID: conversation.id, userID: user, message: "hi", replacing: nil, staleBefore: Date().addingTimeInterval(-20))
-            let stop = try await store.requestStop(conversationID: conversation.id, userID: user, turnID: "turn_x", staleBefore: Date().addingTimeInterval(1))
+            _ = try await store.startTurn(id: "turn_x-\(run)", conversationID: conversation.id, userID: user, message: "hi", replacing: nil, staleBefore: Date().addingTimeInterval(-20))
+            let stop = try await store.requestStop(conversationID: conversation.id, userID: user, turnID: "turn_x-\(run)", staleBefore: Date().addingTimeInterval(1))
             #expect(stop.wasAbandoned)
             // The conversation is free again.
-            _ = try await store.startTurn(id: "turn_y", conversationID: conversation.id, userID: user, message: "again", replacing: nil, staleBefore: Date().addingTimeInterval(-20))
+            _ = try await store.startTurn(id: "turn_y-\(run)", conversationID: conversation.id, userID: user, message: "again", replacing: nil, staleBefore: Date().addingTimeInterval(-20))
         }
     }
 }
