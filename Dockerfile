@@ -43,10 +43,10 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 
 # A static Swift standard library, stripped; the resource bundle (the web UI) and the backtracer go beside it.
-# --no-export-dynamic undoes the static-stdlib default of exporting every symbol (5 MB of dynamic symbol table that
-# nothing looks up); crash backtraces then show addresses, which the unstripped binary in /build symbolicates.
-RUN swift build -c release --static-swift-stdlib -Xlinker --no-export-dynamic --product todo-chatbot \
-    && bin="$(swift build -c release --static-swift-stdlib --show-bin-path)" \
+# scripts/build-release.sh holds the compiler and linker flags (the benchmarks build the same binary) and says why.
+COPY scripts/build-release.sh ./scripts/build-release.sh
+RUN scripts/build-release.sh \
+    && bin="$(scripts/build-release.sh --show-bin-path)" \
     && mkdir -p /staging \
     && cp "$bin/todo-chatbot" /staging/ \
     && cp -R "$bin"/*.resources /staging/ \

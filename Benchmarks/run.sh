@@ -4,13 +4,13 @@
 #
 # Usage: Benchmarks/run.sh [--smoke]
 #   --smoke                              a few seconds per measurement (what CI runs so the suite never rots)
-#   BIN=.build/release/todo-chatbot      the binary (build it with: swift build -c release)
+#   BIN=.build/release/todo-chatbot      the binary (build it with scripts/build-release.sh, as the image does)
 #   BENCH_DATABASE_URL=postgresql://…    also measure on PostgreSQL (default: TEST_DATABASE_URL when set)
 # Needs wrk (apt-get install wrk) and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export BIN=${BIN:-.build/release/todo-chatbot}
-[ -x "$BIN" ] || { echo "run.sh: $BIN not found; run swift build -c release (or set BIN)" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "run.sh: $BIN not found; run scripts/build-release.sh (or set BIN)" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "run.sh: needs wrk (apt-get install wrk)" >&2; exit 2; }
 export BENCH_DATABASE_URL=${BENCH_DATABASE_URL:-${TEST_DATABASE_URL:-}}
 export BIN
