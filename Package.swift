@@ -206,7 +206,7 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            exclude: ["OfflineCorpus.json"],
+            exclude: ["OfflineCorpus.json", "Compatibility"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -21,6 +21,8 @@ public actor ScriptedLLM {
         case slow([String], every: Duration)
         /// SSE chunks, then the connection drops without `[DONE]`.
         case truncated([String])
+        /// A body exactly as a real server sent it (a recorded fixture), with its content type.
+        case raw(contentType: String, body: String)
     }
 
     private var script: [Reply]
@@ -75,6 +77,8 @@ public actor ScriptedLLM {
                 try await Task.sleep(for: .milliseconds(100))
                 throw CancellationError()
             })
+        case .raw(let contentType, let body):
+            return Response(status: .ok, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: body)))
         case .hang:
             return Response(status: .ok, headers: [.contentType: "text/event-stream"], body: ResponseBody { writer in
                 try await Task.sleep(for: .seconds(30))

@@ -33,10 +33,13 @@ public struct AgentTurn: Sendable {
 public struct AgentAnswer: Sendable, Equatable {
     public var text: String
     public var steps: [ToolStep]
+    /// The tokens the turn's model steps used, when the server reported them.
+    public var usage: TokenUsage?
 
-    public init(text: String, steps: [ToolStep]) {
+    public init(text: String, steps: [ToolStep], usage: TokenUsage? = nil) {
         self.text = text
         self.steps = steps
+        self.usage = usage
     }
 }
 

@@ -7,32 +7,69 @@ public struct ModelAgent: Agent {
     let model: any ChatModel
     let catalog: ToolCatalog
     let maxSteps: Int
+    let budget: ContextBudget
 
-    public init(model: any ChatModel, catalog: ToolCatalog, maxSteps: Int) {
+    public init(model: any ChatModel, catalog: ToolCatalog, maxSteps: Int, contextCharacters: Int = ContextBudget.defaultCharacters) {
         self.model = model
         self.catalog = catalog
         self.maxSteps = maxSteps
+        self.budget = ContextBudget(characters: contextCharacters)
     }
 
     public var label: String { model.label }
 
     public func run(_ turn: AgentTurn, emit: @escaping @Sendable (AgentEvent) async -> Void) async throws -> AgentAnswer {
-        var messages = [ChatMessage.system(SystemPrompt.text(now: turn.now, timeZone: turn.timeZone))] + turn.history + [.user(turn.message)]
+        var messages = budget.fit(
+            system: .system(SystemPrompt.text(now: turn.now, timeZone: turn.timeZone)),
+            history: turn.history,
+            latest: .user(SystemPrompt.timeNote(now: turn.now, timeZone: turn.timeZone) + "\n" + turn.message)
+        )
         var steps: [ToolStep] = []
         var text = ""
-        for _ in 0..<maxSteps {
+        var usage: TokenUsage?
+        // The step after the last allowed one may not call tools: it lets the model report the last results.
+        for step in 0...maxSteps {
+            let toolsAllowed = step < maxSteps
             let reply: ModelReply
             do {
-                reply = try await model.complete(messages, tools: catalog.definitions) { delta in await emit(.textDelta(delta)) }
+                reply = try await model.complete(messages, tools: catalog.definitions, toolsAllowed: toolsAllowed) { delta in
+                    await emit(.textDelta(delta))
+                }
             } catch let error as ModelError {
-                throw AgentFailure(code: "MODEL_UNAVAILABLE", message: error.message, partial: AgentAnswer(text: text, steps: steps))
+                throw AgentFailure(code: "MODEL_UNAVAILABLE", message: error.message, partial: AgentAnswer(text: text, steps: steps, usage: usage))
             }
             text += reply.text
-            guard !reply.toolCalls.isEmpty else { return AgentAnswer(text: text, steps: steps) }
+            if let used = reply.usage { usage = usage.map { $0 + used } ?? used }
+            switch reply.finishReason {
+            case .length?:
+                // A cut-off answer is not stored as whole, and calls whose arguments may be cut are not run.
+                throw AgentFailure(
+                    code: "MODEL_LENGTH",
+                    message: "The model's answer was cut off at its output limit. Ask for less at once, or raise the server's output limit.",
+                    partial: AgentAnswer(text: text, steps: steps, usage: usage)
+                )
+            case .contentFilter?:
+                throw AgentFailure(
+                    code: "MODEL_FILTERED", message: "The model server's content filter stopped this answer.",
+                    partial: AgentAnswer(text: text, steps: steps, usage: usage)
+                )
+            case .complete?, nil:
+                break
+            }
+            guard toolsAllowed, !reply.toolCalls.isEmpty else {
+                if !toolsAllowed, reply.text.isEmpty {
+                    let note = "I stopped after \(maxSteps) steps without finishing. Tell me what to do next."
+                    await emit(.textDelta(note))
+                    text += note
+                }
+                return AgentAnswer(text: text, steps: steps, usage: usage)
+            }
             messages.append(.assistant(reply.text, toolCalls: reply.toolCalls))
             for call in reply.toolCalls {
+                // After the turn's deadline or a stop, no further call may start.
+                try Task.checkCancellation()
                 await emit(.toolCall(call))
-                let result = await run(call, userID: turn.userID)
+                let result = await run(call, userID: turn.userID, timeZone: turn.timeZone)
                 let step = ToolStep(call: call, result: result)
                 steps.append(step)
                 await emit(.toolResult(step))
@@ -43,13 +80,11 @@ public struct ModelAgent: Agent {
                 await emit(.textDelta("\n"))
             }
         }
-        let note = "I stopped after \(maxSteps) steps without finishing. Tell me what to do next."
-        await emit(.textDelta(note))
-        return AgentAnswer(text: text + note, steps: steps)
+        return AgentAnswer(text: text, steps: steps, usage: usage)
     }
 
     /// Runs one call; arguments that are not a JSON object go back to the model as an error it can correct.
-    func run(_ call: ToolCall, userID: String) async -> ToolResult {
+    func run(_ call: ToolCall, userID: String, timeZone: TimeZone) async -> ToolResult {
         let raw = call.arguments.trimmingCharacters(in: .whitespacesAndNewlines)
         let arguments: JSONValue?
         if raw.isEmpty {
@@ -59,6 +94,6 @@ public struct ModelAgent: Agent {
         } else {
             return .failure("The arguments of \(call.name) are not valid JSON. Send a JSON object matching the tool's schema.")
         }
-        return await catalog.call(call.name, arguments: arguments, userID: userID)
+        return await catalog.call(call.name, arguments: arguments, userID: userID, timeZone: timeZone)
     }
 }

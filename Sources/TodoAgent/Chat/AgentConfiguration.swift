@@ -4,8 +4,10 @@ import TodoCore
 public struct AgentConfiguration: Sendable {
     /// The OpenAI-compatible server; nil runs the offline agent, which needs no key and no network.
     public var model: OpenAIConfiguration?
-    /// Model calls in one turn, tool rounds included.
+    /// Tool rounds in one turn; one more model call (without tools) reports the last round's results.
     public var maxSteps = 8
+    /// Characters of history the model sees besides its instructions and the latest message.
+    public var contextCharacters = ContextBudget.defaultCharacters
     /// Deadline of one chat turn.
     public var turnTimeout = Duration.seconds(60)
     /// Stored messages of a conversation the model sees again each turn.

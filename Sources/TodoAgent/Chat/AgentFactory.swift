@@ -10,6 +10,8 @@ public enum AgentFactory {
     ) -> (agent: any Agent, client: OpenAIChatClient?) {
         guard let model = configuration.model else { return (OfflineAgent(catalog: catalog), nil) }
         let client = OpenAIChatClient(model, logger: logger)
-        return (ModelAgent(model: client, catalog: catalog, maxSteps: configuration.maxSteps), client)
+        return (ModelAgent(
+            model: client, catalog: catalog, maxSteps: configuration.maxSteps, contextCharacters: configuration.contextCharacters
+        ), client)
     }
 }

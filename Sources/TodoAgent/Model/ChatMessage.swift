@@ -31,10 +31,21 @@ public struct ToolCall: Sendable, Equatable {
     public var id: String
     public var name: String
     public var arguments: String
+    /// Provider data that must go back with the call, unread: Gemini's `extra_content.google.thought_signature`.
+    public var extraContent: JSONValue?
 
-    public init(id: String, name: String, arguments: String) {
+    public init(id: String, name: String, arguments: String, extraContent: JSONValue? = nil) {
         self.id = id
         self.name = name
         self.arguments = arguments
+        self.extraContent = extraContent
+    }
+
+    /// The arguments as they may be sent back to a server: a JSON object, else `{}`. Ollama answers 400 to
+    /// malformed arguments in history and vLLM fails to parse them; the tool result already told the model
+    /// what was wrong with them.
+    public var replayableArguments: String {
+        if case .object? = JSONValue.parse(arguments) { return arguments }
+        return "{}"
     }
 }

@@ -48,6 +48,8 @@ public final class OpenAIChatClient: ChatModel, Service {
     let logger: Logger
     /// Waits between retries: exponential with full jitter, replaceable in tests.
     let backoff: @Sendable (Int) -> Duration
+    /// Set once the server refused `stream_options` (usage in the stream), so it is not sent again.
+    let usageRefused = OnceFlag()
 
     /// Exponential backoff with full jitter: up to 0.5 s, 1 s, 2 s, … capped at 8 s.
     public static let jitteredBackoff: @Sendable (Int) -> Duration = { attempt in
@@ -80,19 +82,28 @@ public final class OpenAIChatClient: ChatModel, Service {
     }
 
     public func complete(
-        _ messages: [ChatMessage], tools: [ToolDefinition], onText: @escaping @Sendable (String) async -> Void
+        _ messages: [ChatMessage], tools: [ToolDefinition], toolsAllowed: Bool, onText: @escaping @Sendable (String) async -> Void
     ) async throws -> ModelReply {
-        let body = OpenAIWire.requestBody(model: configuration.model, messages: messages, tools: tools, stream: true)
-        let bytes = ByteBuffer(string: body.text)
         var attempt = 0
         while true {
             let delivered = OnceFlag()
+            let includeUsage = !usageRefused.isSet
+            let body = OpenAIWire.requestBody(
+                model: configuration.model, messages: messages, tools: tools, toolsAllowed: toolsAllowed, stream: true,
+                includeUsage: includeUsage
+            )
             do {
-                return try await once(bytes, onText: { text in
+                return try await once(ByteBuffer(string: body.text), onText: { text in
                     delivered.set()
                     await onText(text)
                 })
             } catch let error as ModelError {
+                // Usage in the stream is an extension some servers refuse; ask once more without it, for good.
+                if includeUsage, case .refused(status: 400?) = error.kind, error.message.contains("stream_options") {
+                    usageRefused.set()
+                    logger.info("the model server refuses stream_options; token usage is read only where it is sent anyway")
+                    continue
+                }
                 // Text already shown cannot be taken back, so only a step that delivered nothing is retried.
                 guard error.isRetryable, !delivered.isSet, attempt < configuration.maxRetries, !Task.isCancelled else { throw error }
                 var wait = backoff(attempt)
@@ -149,13 +160,17 @@ public final class OpenAIChatClient: ChatModel, Service {
     }
 
     /// The error for a non-200 answer, with the server's own message where it is safe to show.
-    static func failure(_ response: HTTPClientResponse) async throws -> ModelError {
+    static func failure(_ response: HTTPClientResponse, now: Date = Date()) async throws -> ModelError {
         let status = Int(response.status.code)
         let text = (try? await response.body.collect(upTo: 64 << 10)).map { String(buffer: $0) } ?? ""
-        let detail = OpenAIWire.errorMessage(text).map { ": " + String($0.prefix(300)) } ?? ""
+        let error = OpenAIWire.serverError(text)
+        let detail = error.map { ": " + String($0.message.prefix(300)) } ?? ""
         switch status {
+        case 429 where error?.code == "insufficient_quota":
+            // Waiting does not refill a quota: only billing does.
+            return ModelError(.refused(status: status), "The model account's quota is used up (429 insufficient_quota); check its plan and billing")
         case 429:
-            return ModelError(.rateLimited(retryAfter: retryAfter(response.headers)), "The model server is rate limiting requests (429)\(detail)")
+            return ModelError(.rateLimited(retryAfter: retryAfter(response.headers, now: now)), "The model server is rate limiting requests (429)\(detail)")
         case 500...599:
             return ModelError(.serverError(status: status), "The model server failed (\(status))\(detail)")
         case 401, 403:
@@ -168,11 +183,13 @@ public final class OpenAIChatClient: ChatModel, Service {
         }
     }
 
-    /// `Retry-After` in seconds, or OpenAI's `retry-after-ms`.
-    static func retryAfter(_ headers: HTTPHeaders) -> Duration? {
-        if let millis = headers.first(name: "retry-after-ms").flatMap(Double.init) { return .milliseconds(Int64(millis)) }
-        if let seconds = headers.first(name: "retry-after").flatMap(Double.init) { return .milliseconds(Int64(seconds * 1000)) }
-        return nil
+    /// `Retry-After` in seconds or as an HTTP date, or OpenAI's `retry-after-ms`.
+    static func retryAfter(_ headers: HTTPHeaders, now: Date = Date()) -> Duration? {
+        if let millis = headers.first(name: "retry-after-ms").flatMap(Double.init), millis >= 0 { return .milliseconds(Int64(millis)) }
+        guard let value = headers.first(name: "retry-after") else { return nil }
+        if let seconds = Double(value), seconds >= 0 { return .milliseconds(Int64(seconds * 1000)) }
+        guard let date = HTTPDate.parse(value) else { return nil }
+        return .milliseconds(Int64(max(0, date.timeIntervalSince(now)) * 1000))
     }
 
     static func describe(_ error: any Error, timeout: Duration) -> ModelError {
@@ -192,15 +209,17 @@ public final class OpenAIChatClient: ChatModel, Service {
 }
 
 
-/// Turns the chunks of one reply into its text and tool calls.
+/// Turns the chunks of one reply into its text, tool calls, finish reason and usage.
 struct ReplyReader {
     enum Progress { case more, done }
 
     private var text = ""
     private var calls = ToolCallAccumulator()
+    private var finishReason: FinishReason?
+    private var usage: TokenUsage?
     private static let decoder = JSONDecoder()
 
-    var reply: ModelReply { ModelReply(text: text, toolCalls: calls.result) }
+    var reply: ModelReply { ModelReply(text: text, toolCalls: calls.result, finishReason: finishReason, usage: usage) }
 
     mutating func consume(_ data: String, onText: @Sendable (String) async -> Void) async throws -> Progress {
         let trimmed = data.trimmingCharacters(in: .whitespaces)
@@ -209,23 +228,35 @@ struct ReplyReader {
         guard let chunk = try? Self.decoder.decode(OpenAIWire.Chunk.self, from: Data(trimmed.utf8)) else {
             throw ModelError(.refused(status: nil), "The model server sent a reply that is not Chat Completions JSON")
         }
-        if let error = chunk.error {
-            throw ModelError(.serverError(status: 200), "The model server reported an error: \(String((error.message ?? "unknown").prefix(300)))")
+        if let error = chunk.failure {
+            throw ModelError(.serverError(status: 200), "The model server reported an error: \(String(error.message.prefix(300)))")
         }
+        if let reported = chunk.reportedUsage { usage = reported }
         for choice in chunk.choices ?? [] {
-            guard let delta = choice.delta ?? choice.message else { continue }
-            if let content = delta.content, !content.isEmpty {
-                text += content
-                await onText(content)
-            }
-            if let refusal = delta.refusal, !refusal.isEmpty {
-                text += refusal
-                await onText(refusal)
-            }
-            for call in delta.toolCalls ?? [] {
-                calls.add(index: call.index, id: call.id, name: call.function?.name, arguments: call.function?.arguments)
+            if let reason = choice.finishReason { finishReason = FinishReason(wire: reason) }
+            if let delta = choice.delta {
+                try await read(delta, onText: onText)
+                for call in delta.toolCalls ?? [] {
+                    calls.add(index: call.index, id: call.id, name: call.function?.name, arguments: call.function?.arguments, extraContent: call.extraContent)
+                }
+            } else if let message = choice.message {
+                try await read(message, onText: onText)
+                for call in message.toolCalls ?? [] {
+                    calls.addWhole(id: call.id, name: call.function?.name, arguments: call.function?.arguments, extraContent: call.extraContent)
+                }
             }
         }
         return .more
+    }
+
+    private mutating func read(_ delta: OpenAIWire.Delta, onText: @Sendable (String) async -> Void) async throws {
+        if let content = delta.content, !content.isEmpty {
+            text += content
+            await onText(content)
+        }
+        if let refusal = delta.refusal, !refusal.isEmpty {
+            text += refusal
+            await onText(refusal)
+        }
     }
 }

@@ -89,7 +89,7 @@ enum TaskTool: String, CaseIterable, Sendable {
         }
     }
 
-    func run(_ arguments: ToolArguments, store: any TaskStore, userID: String) async throws -> JSONValue {
+    func run(_ arguments: ToolArguments, store: any TaskStore, userID: String, timeZone: TimeZone?) async throws -> JSONValue {
         switch self {
         case .addTask:
             let task = try await store.createTask(
@@ -111,13 +111,13 @@ enum TaskTool: String, CaseIterable, Sendable {
                 sort: try Self.choice(arguments, "sort", TaskQuery.Sort.self) ?? .created,
                 limit: Int(try arguments.integer("limit") ?? Int64(TaskQuery.defaultLimit))
             )
-            return .array(try await store.tasks(matching: query, userID: userID).map(\.toolJSON))
+            return .array(try await store.tasks(matching: query, userID: userID).map { $0.toolJSON(timeZone) })
         case .completeTask:
             let completion = try await store.setTaskCompleted(id: try arguments.requiredInteger("task_id"), completed: true, userID: userID)
             var outcome = Self.outcome(completion.task, "completed")
             if let next = completion.nextOccurrence, case .object(var object) = outcome {
                 object["next_task_id"] = .int(next.id)
-                object["next_due_at"] = next.dueAt.map { .string(Timestamp.format($0)) } ?? .null
+                object["next_due_at"] = next.dueAt.map { .string(TodoTask.toolDate($0, timeZone)) } ?? .null
                 outcome = .object(object)
             }
             return outcome
@@ -171,9 +171,10 @@ enum TaskTool: String, CaseIterable, Sendable {
 }
 
 extension TodoTask {
-    /// The task as tools return it: every field but the owner, dates in ISO 8601.
-    var toolJSON: JSONValue {
-        func date(_ value: Date?) -> JSONValue { value.map { .string(Timestamp.format($0)) } ?? .null }
+    /// The task as tools return it: every field but the owner, dates in ISO 8601 (in `timeZone` with its offset
+    /// when given, else UTC).
+    func toolJSON(_ timeZone: TimeZone?) -> JSONValue {
+        func date(_ value: Date?) -> JSONValue { value.map { .string(Self.toolDate($0, timeZone)) } ?? .null }
         return [
             "id": .int(id), "title": .string(title), "description": .string(description), "completed": .bool(completed),
             "priority": .string(priority.rawValue), "tags": .array(tags.map(JSONValue.string)), "due_at": date(dueAt),
@@ -181,5 +182,9 @@ extension TodoTask {
             "remind_at": date(remindAt), "remind_before_minutes": remindBeforeMinutes.map { .int(Int64($0)) } ?? .null,
             "reminder_at": date(reminderAt), "created_at": date(createdAt), "updated_at": date(updatedAt),
         ]
+    }
+
+    static func toolDate(_ date: Date, _ timeZone: TimeZone?) -> String {
+        timeZone.map { Timestamp.format(date, in: $0) } ?? Timestamp.format(date)
     }
 }

@@ -22,7 +22,9 @@ public struct ToolCatalog: Sendable {
     /// The definitions, in a stable order.
     public var definitions: [ToolDefinition] { TaskTool.allCases.map(\.definition) }
 
-    public func call(_ name: String, arguments: JSONValue?, userID: String) async -> ToolResult {
+    /// Runs a tool as `userID`. Dates in the result are in `timeZone` with its offset when given (the agent's
+    /// view), else UTC (MCP clients).
+    public func call(_ name: String, arguments: JSONValue?, userID: String, timeZone: TimeZone? = nil) async -> ToolResult {
         guard let tool = tools[name] else {
             return .failure("Unknown tool '\(name)'. Available tools: \(TaskTool.allowedValues).")
         }
@@ -30,7 +32,7 @@ public struct ToolCatalog: Sendable {
             let arguments = try ToolArguments(arguments)
             let store = store
             return .success(try await withDeadline(timeout, Self.toolName(name)) {
-                try await tool.run(arguments, store: store, userID: userID)
+                try await tool.run(arguments, store: store, userID: userID, timeZone: timeZone)
             })
         } catch let error as ToolArgumentError {
             return .failure(error.message)

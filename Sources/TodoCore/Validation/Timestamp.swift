@@ -77,6 +77,20 @@ public enum Timestamp {
         format(date, fractionDigits: 3)
     }
 
+    /// Formats in `zone` to the second with its offset, e.g. `2026-12-01T09:00:00+13:00`: how the agent's tools
+    /// show dates, so a model that reasons in the user's local time reads them without converting.
+    public static func format(_ date: Date, in zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offset
+        let days = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
+        let secondsOfDay = local - days * 86_400
+        let (year, month, day) = civilFromDays(days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let minutes = abs(offset) / 60
+        return "\(year)-\(two(month))-\(two(day))T\(two(secondsOfDay / 3600)):\(two(secondsOfDay % 3600 / 60)):\(two(secondsOfDay % 60))"
+            + (offset < 0 ? "-" : "+") + two(minutes / 60) + ":" + two(minutes % 60)
+    }
+
     /// Formats as UTC with microseconds, e.g. `2026-11-29T20:40:23.123456Z`: the precision PostgreSQL keeps, for
     /// keyset cursors that must name a row's timestamp exactly.
     public static func formatMicroseconds(_ date: Date) -> String {

@@ -28,6 +28,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case llmTimeout = "LLM_TIMEOUT"
     case llmMaxRetries = "LLM_MAX_RETRIES"
     case chatHistoryLimit = "CHAT_HISTORY_LIMIT"
+    case agentContextChars = "AGENT_CONTEXT_CHARS"
     case chatHeartbeat = "CHAT_HEARTBEAT"
     case toolTimeout = "TOOL_TIMEOUT"
     case mcpUser = "MCP_USER"

@@ -58,6 +58,7 @@ extension Settings {
         agent.maxSteps = agentMaxSteps
         agent.turnTimeout = agentTimeout
         agent.historyLimit = chatHistoryLimit
+        agent.contextCharacters = agentContextChars
         agent.toolTimeout = toolTimeout
         return agent
     }

@@ -12,7 +12,7 @@ struct AgentOptions: SettingOptions {
     @Option(name: .long, help: "Model name. [env: OPENAI_MODEL] (default: gpt-4o-mini)")
     var openAIModel: String?
 
-    @Option(name: .long, help: "Most model calls in one chat turn. [env: AGENT_MAX_STEPS] (default: 8)")
+    @Option(name: .long, help: "Most tool rounds in one chat turn; one more model call reports their results. [env: AGENT_MAX_STEPS] (default: 8)")
     var agentMaxSteps: String?
 
     @Option(name: .long, help: "Deadline of one chat turn, e.g. 60s. [env: AGENT_TIMEOUT] (default: 60s)")
@@ -26,6 +26,9 @@ struct AgentOptions: SettingOptions {
 
     @Option(name: .long, help: "Stored messages the model sees again each turn. [env: CHAT_HISTORY_LIMIT] (default: 40)")
     var chatHistoryLimit: String?
+
+    @Option(name: .long, help: "Characters of history, tool results included, the model sees besides its instructions and the latest message. [env: AGENT_CONTEXT_CHARS] (default: 32000)")
+    var agentContextChars: String?
 
     @Option(name: .long, help: "Keep-alive comment interval of chat event streams. [env: CHAT_HEARTBEAT] (default: 15s)")
     var chatHeartbeat: String?
@@ -43,6 +46,7 @@ struct AgentOptions: SettingOptions {
             (.llmTimeout, llmTimeout),
             (.llmMaxRetries, llmMaxRetries),
             (.chatHistoryLimit, chatHistoryLimit),
+            (.agentContextChars, agentContextChars),
             (.chatHeartbeat, chatHeartbeat),
             (.chatTurnsPerUser, chatTurnsPerUser),
         ]
