@@ -27,6 +27,7 @@ public struct ModelAgent: Agent {
         var steps: [ToolStep] = []
         var text = ""
         var usage: TokenUsage?
+        var gate = DeleteGate(latest: turn.message, history: turn.history)
         // The step after the last allowed one may not call tools: it lets the model report the last results.
         for step in 0...maxSteps {
             let toolsAllowed = step < maxSteps
@@ -65,11 +66,16 @@ public struct ModelAgent: Agent {
                 return AgentAnswer(text: text, steps: steps, usage: usage)
             }
             messages.append(.assistant(reply.text, toolCalls: reply.toolCalls))
-            for call in reply.toolCalls {
+            let held = await heldDeletes(reply.toolCalls, gate: &gate, userID: turn.userID)
+            for (position, call) in reply.toolCalls.enumerated() {
                 // After the turn's deadline or a stop, no further call may start.
                 try Task.checkCancellation()
                 await emit(.toolCall(call))
-                let result = await run(call, userID: turn.userID, timeZone: turn.timeZone)
+                let result = if let task = held[position] {
+                    DeleteGate.held(task.id, title: task.title)
+                } else {
+                    await run(call, userID: turn.userID, timeZone: turn.timeZone)
+                }
                 let step = ToolStep(call: call, result: result)
                 steps.append(step)
                 await emit(.toolResult(step))
@@ -79,8 +85,31 @@ public struct ModelAgent: Agent {
                 text += "\n"
                 await emit(.textDelta("\n"))
             }
+            if !held.isEmpty {
+                // The turn ends with the question: the model gets no further step in which to act on its own.
+                let question = DeleteGate.question(held.sorted { $0.key < $1.key }.map(\.value.title))
+                await emit(.textDelta(question))
+                return AgentAnswer(text: text + question, steps: steps, usage: usage)
+            }
         }
         return AgentAnswer(text: text, steps: steps, usage: usage)
+    }
+
+    /// The deletes of a step the gate holds, by their position in the step. A delete of a task the user does not
+    /// have is not held: it runs and answers "no task", which says nothing about anyone else's tasks.
+    func heldDeletes(_ calls: [ToolCall], gate: inout DeleteGate, userID: String) async -> [Int: (id: Int64, title: String)] {
+        var deletes: [(position: Int, id: Int64, title: String)] = []
+        for (position, call) in calls.enumerated() where call.name == DeleteGate.tool {
+            // Read as the tool reads it (a string of digits or 5.0 is an id too), so no form of id slips past.
+            guard let id = try? ToolArguments(JSONValue.parse(call.arguments)).requiredInteger("task_id"),
+                  let title = await catalog.title(ofTask: id, userID: userID)
+            else { continue }
+            deletes.append((position, id, title))
+        }
+        let admitted = gate.admit(deletes.map { ($0.id, $0.title) })
+        var held: [Int: (id: Int64, title: String)] = [:]
+        for (delete, admit) in zip(deletes, admitted) where !admit { held[delete.position] = (delete.id, delete.title) }
+        return held
     }
 
     /// Runs one call; arguments that are not a JSON object go back to the model as an error it can correct.

@@ -85,6 +85,12 @@ enum OfflineIntent: Equatable {
     case help
     case unknown
 
+    /// Whether a reply (lowercased, as `Utterance` leaves it) says yes.
+    static func isYes(_ lower: String) -> Bool {
+        lower.range(of: #"^(?:y|yes|yeah|yep|yup|yess|sure|ok|okay|do it|go ahead|go for it|confirm|confirmed|absolutely|of course|please do|correct|right|affirmative|yes please|yes do it|yep go ahead|yes go ahead|sure go ahead|ok do it|yeah do it|yes,? delete (?:them|it|all)|yes,? (?:that's|that is) right)$"#, options: .regularExpression) != nil
+            || lower.range(of: #"^(?:yes|yeah|yep|yup|sure|ok|okay)\b[ ,!.]*(?:go ahead|do it|please|delete (?:them|it)|that's fine|sounds good|thanks)?[ ,!.]*(?:go ahead|do it|please|thanks)?$"#, options: .regularExpression) != nil
+    }
+
     static func parse(_ message: String, dates: DatePhrase) -> OfflineIntent {
         let utterance = Utterance(message)
         let text = utterance.text
@@ -95,10 +101,7 @@ enum OfflineIntent: Equatable {
         if lower.range(of: #"^(?:(?:no|nope|wait|oops|argh|ugh|damn|hmm)[,!.]* )*(?:undo|undo (?:that|it|this|the last (?:one|change|thing|action))|undo (?:that|the|my|this)(?: last)? (?:change|edit|action|one|thing|deletion|delete)|undo last|oops,? undo(?: that)?|oops.*(?:bring it back|put it back|undo|restore it)|bring (?:it|that) back|put (?:it|that) back|restore (?:it|that)|revert(?: that| it)?|take (?:that|it) back|ctrl\+?z|scratch that|cancel that|forget that|never mind that|delete that last one)$"#, options: .regularExpression) != nil {
             return .undo
         }
-        if lower.range(of: #"^(?:y|yes|yeah|yep|yup|yess|sure|ok|okay|do it|go ahead|go for it|confirm|confirmed|absolutely|of course|please do|correct|right|affirmative|yes please|yes do it|yep go ahead|yes go ahead|sure go ahead|ok do it|yeah do it|yes,? delete (?:them|it|all)|yes,? (?:that's|that is) right)$"#, options: .regularExpression) != nil
-            || lower.range(of: #"^(?:yes|yeah|yep|yup|sure|ok|okay)\b[ ,!.]*(?:go ahead|do it|please|delete (?:them|it)|that's fine|sounds good|thanks)?[ ,!.]*(?:go ahead|do it|please|thanks)?$"#, options: .regularExpression) != nil {
-            return .yes
-        }
+        if isYes(lower) { return .yes }
         if lower.range(of: #"^(?:n|no|nope|nah|cancel|stop|never ?mind|nevermind|forget it|don't|dont|do not|no thanks|no thank you|leave it|keep (?:them|it)|abort|not now|wait|hold on|no way)(?:[ ,!.]+(?:thanks|thank you|don't|dont|do not|cancel|stop|leave it|keep (?:them|it)|never ?mind|don't do (?:it|that)|don't delete (?:them|it|anything)|not now|forget it|wait|i changed my mind|changed my mind|not that one|neither))*$"#, options: .regularExpression) != nil {
             return .no
         }

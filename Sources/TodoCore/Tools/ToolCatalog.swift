@@ -52,6 +52,11 @@ public struct ToolCatalog: Sendable {
         }
     }
 
+    /// The title of one of the user's tasks, or nil when the user has no such task (or the store fails).
+    public func title(ofTask id: Int64, userID: String) async -> String? {
+        try? await store.task(id: id, userID: userID).title
+    }
+
     /// How a tool is named in its deadline message.
     static func toolName(_ name: String) -> String { "The tool '\(name)'" }
 }

@@ -24,6 +24,8 @@ public struct ToolResult: Sendable, Equatable {
 
     public static func success(_ content: JSONValue) -> ToolResult { ToolResult(content: content, isError: false) }
     public static func failure(_ message: String) -> ToolResult { ToolResult(content: .string(message), isError: true) }
+    /// An error with structured content, e.g. a delete held for the user's confirmation.
+    public static func failure(_ content: JSONValue) -> ToolResult { ToolResult(content: content, isError: true) }
 
     /// The text a transport sends: JSON for a success, the message itself for an error.
     public var text: String {
