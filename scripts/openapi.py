@@ -61,11 +61,14 @@ taskops = lambda legacy: {
           "responses": {"200": js(ref("Task")), **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}},
  "patch": {"summary": "Change some fields of a task (null clears one)", "operationId": "patchTask", "security": sec, "parameters": [idp_ref], "requestBody": body(ref("TaskPatch")),
           "responses": {"200": js(ref("Task")), **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}},
- "delete": {"summary": "Delete a task", "operationId": "deleteTask" + legacy, "security": sec, "parameters": ([uidp_ref] if legacy else []) + [idp_ref],
+ "delete": {"summary": "Delete a task (restorable for 7 days)", "operationId": "deleteTask" + legacy, "security": sec, "parameters": ([uidp_ref] if legacy else []) + [idp_ref],
           "responses": {"204": {"description": "Deleted"}, **errs("401", "403", "404", "422", "429", "503")}},
  "complete": {"summary": "Toggle completion, or set it with {\"completed\": bool}", "operationId": "completeTask" + legacy, "security": sec, "parameters": ([uidp_ref] if legacy else []) + [idp_ref],
           "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": {"completed": {"type": "boolean"}}}}}},
           "responses": {"200": js(ref("CompletedTask")), **errs("400", "401", "403", "404", "413", "415", "422", "429", "503")}},
+ "restore": {"summary": "Restore a task deleted in the last 7 days, with its id and every field (undo)", "operationId": "restoreTask" + legacy, "security": sec,
+          "parameters": ([uidp_ref] if legacy else []) + [idp_ref],
+          "responses": {"200": js(ref("Task")), **errs("401", "403", "404", "422", "429", "503")}},
 }
 t = taskops(""); l = taskops("Original")
 chat = lambda legacy: {
@@ -95,9 +98,11 @@ doc = {
   "/api/tasks": {"get": t["list"], "post": t["create"]},
   "/api/tasks/{id}": {"get": t["get"], "put": t["put"], "patch": t["patch"], "delete": t["delete"]},
   "/api/tasks/{id}/complete": {"patch": t["complete"]},
+  "/api/tasks/{id}/restore": {"post": t["restore"]},
   "/api/{user_id}/tasks": {"get": l["list"], "post": l["create"]},
   "/api/{user_id}/tasks/{id}": {"get": l["get"], "put": l["put"], "delete": l["delete"]},
   "/api/{user_id}/tasks/{id}/complete": {"patch": l["complete"]},
+  "/api/{user_id}/tasks/{id}/restore": {"post": l["restore"]},
   "/api/chat": {"post": chat("")},
   "/api/{user_id}/chat": {"post": chat("Original")},
   "/api/conversations": {"get": {"summary": "The caller's conversations, most recent first", "operationId": "listConversations", "security": sec,
@@ -135,7 +140,7 @@ doc = {
       "responses": {"200": {"description": "The answer", "content": {"application/json": {"schema": ref("ChatResponse")}, "text/event-stream": {"schema": {"type": "string"}}}},
                     **errs("400", "401", "403", "404", "409", "413", "415", "422", "429", "503")}}},
   "/api/events": {"get": {
-      "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
+      "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted|restored, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
       "operationId": "events", "security": sec,
       "parameters": [{"name": "Last-Event-ID", "in": "header", "schema": {"type": "string", "pattern": "^[0-9]+$"}},
                      {"name": "after", "in": "query", "description": "Like Last-Event-ID, for clients that cannot set headers", "schema": {"type": "integer", "minimum": 0}}],

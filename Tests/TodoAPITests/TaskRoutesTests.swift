@@ -284,4 +284,31 @@ struct TestAccount {
             }
         }
     }
+
+    /// The task panel's undo: a deleted task comes back with its id through the API; nobody else can bring it back.
+    @Test(arguments: StoreKind.available)
+    func aDeletedTaskIsRestoredByItsOwnerOnly(kind: StoreKind) async throws {
+        try await withAPI(try kind.location()) { client in
+            let ada = try await TestAccount.create(client, "restore")
+            let eve = try await TestAccount.create(client, "restore-eve")
+            let created = try json(try await client.execute(
+                uri: "/api/tasks", method: .post, headers: ada.bearer, body: Self.body(["title": "Water plants", "tags": ["home"]])
+            ).body)
+            let id = try #require(created["id"] as? Int)
+            #expect(try await client.execute(uri: "/api/tasks/\(id)", method: .delete, headers: ada.bearer).status == .noContent)
+            #expect(try await client.execute(uri: "/api/tasks/\(id)", method: .get, headers: ada.bearer).status == .notFound)
+            let foreign = try await client.execute(uri: "/api/tasks/\(id)/restore", method: .post, headers: eve.bearer)
+            #expect(foreign.status == .notFound)
+            let restored = try await client.execute(uri: "/api/tasks/\(id)/restore", method: .post, headers: ada.bearer)
+            #expect(restored.status == .ok)
+            let task = try json(restored.body)
+            #expect(task["id"] as? Int == id)
+            #expect(task["title"] as? String == "Water plants")
+            #expect(task["tags"] as? [String] == ["home"])
+            #expect(try await client.execute(uri: "/api/tasks/\(id)", method: .get, headers: ada.bearer).status == .ok)
+            #expect(try await client.execute(uri: "/api/tasks/\(id)/restore", method: .post, headers: ada.bearer).status == .notFound, "only a deleted task")
+            #expect(try await client.execute(uri: "/api/\(ada.id)/tasks/\(id)/restore", method: .post, headers: ada.bearer).status == .notFound)
+            #expect(try await client.execute(uri: "/api/tasks/\(id)/restore", method: .post).status == .unauthorized)
+        }
+    }
 }

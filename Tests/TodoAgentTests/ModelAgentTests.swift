@@ -71,7 +71,7 @@ import TodoTestSupport
             #expect(requests[0]["model"] == "test-model")
             #expect(requests[0]["stream"] == true)
             guard case .array(let tools)? = requests[0]["tools"] else { Issue.record("no tools sent"); return }
-            #expect(tools.count == 5)
+            #expect(tools.count == 6)
             #expect(tools[0]["function"]?["name"] == "add_task")
             guard case .array(let messages)? = requests[1]["messages"] else { Issue.record("no messages"); return }
             #expect(messages.first?["role"] == "system")

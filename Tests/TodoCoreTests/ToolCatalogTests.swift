@@ -7,7 +7,7 @@ import TodoTestSupport
 @Suite struct ToolCatalogTests {
     @Test func theFiveToolsAreDefinedWithSchemas() throws {
         let catalog = ToolCatalog(store: UnusedStore())
-        #expect(catalog.definitions.map(\.name) == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"])
+        #expect(catalog.definitions.map(\.name) == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task", "restore_task"])
         for definition in catalog.definitions {
             #expect(definition.inputSchema["type"] == "object")
             #expect(definition.inputSchema["properties"] != nil)
@@ -90,7 +90,7 @@ import TodoTestSupport
                 ("update_task", ["task_id": 1], "Nothing to update: give at least one of title, description, priority, tags, due_at, recurrence, completed, remind_at, remind_before_minutes."),
                 ("list_tasks", ["status": "done"], "Argument 'status' must be one of all, pending, completed."),
                 ("list_tasks", ["limit": 1000], "limit must be 1-200"),
-                ("drop_tables", [:], "Unknown tool 'drop_tables'. Available tools: add_task, list_tasks, complete_task, delete_task, update_task."),
+                ("drop_tables", [:], "Unknown tool 'drop_tables'. Available tools: add_task, list_tasks, complete_task, delete_task, update_task, restore_task."),
             ]
             for (name, arguments, message) in cases {
                 let result = await catalog.call(name, arguments: arguments, userID: user)
@@ -163,4 +163,6 @@ private struct UnusedStore: TaskStore {
     func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask { throw TodoError.unavailable("unused") }
     func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion { throw TodoError.unavailable("unused") }
     func deleteTask(id: Int64, userID: String) async throws -> TodoTask { throw TodoError.unavailable("unused") }
+    func restoreTask(id: Int64, userID: String) async throws -> TodoTask { throw TodoError.unavailable("unused") }
+    func purgeDeletedTasks(before date: Date) async throws -> Int { 0 }
 }

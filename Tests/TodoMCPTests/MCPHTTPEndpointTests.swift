@@ -30,7 +30,7 @@ import TodoTestSupport
 
             let listed = try await client.request("tools/list")
             guard case .array(let tools)? = listed["result"]?["tools"] else { Issue.record("no tools: \(listed.text)"); return }
-            #expect(tools.compactMap { $0["name"] } == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task"])
+            #expect(tools.compactMap { $0["name"] } == ["add_task", "list_tasks", "complete_task", "delete_task", "update_task", "restore_task"])
             #expect(tools[0]["inputSchema"]?["required"] == ["title"])
             #expect(tools[1]["annotations"]?["readOnlyHint"] == true)
             #expect(tools[3]["annotations"]?["destructiveHint"] == true)
@@ -45,7 +45,10 @@ import TodoTestSupport
             #expect(try await client.call("update_task", ["task_id": .int(id), "title": "Buy food"]).1.contains(#""status":"updated""#))
             #expect(try await client.call("complete_task", ["task_id": .int(id)]).1.contains(#""status":"completed""#))
             #expect(try await store.task(id: id, userID: user).completed)
-            #expect(try await client.call("delete_task", ["task_id": .int(id)]).1.contains(#""status":"deleted""#))
+            let unconfirmed = try await client.call("delete_task", ["task_id": .int(id)])
+            #expect(unconfirmed.0 && unconfirmed.1.contains("needs the user's confirmation") && unconfirmed.1.contains(#""confirm": true"#))
+            #expect(try await store.task(id: id, userID: user).title == "Buy food", "nothing deleted without confirm")
+            #expect(try await client.call("delete_task", ["task_id": .int(id), "confirm": true]).1.contains(#""status":"deleted""#))
             let missing = try await client.call("complete_task", ["task_id": .int(id)])
             #expect(missing == (true, "No task \(id). Call list_tasks to see the ids."))
             await registry.closeAll()

@@ -39,7 +39,7 @@ import TodoTestSupport
                 "verification": ["id", "identifier", "value", "expiresAt", "createdAt", "updatedAt"],
                 "jwks": ["id", "publicKey", "privateKey", "createdAt", "expiresAt"],
                 "tasks": ["id", "user_id", "title", "description", "completed", "priority", "tags", "due_at", "recurrence",
-                          "completed_at", "created_at", "updated_at", "remind_at", "remind_before_minutes", "reminder_at", "reminded_at"],
+                          "completed_at", "created_at", "updated_at", "remind_at", "remind_before_minutes", "reminder_at", "reminded_at", "deleted_at"],
                 "conversations": ["id", "user_id", "title", "created_at", "updated_at"],
                 "messages": ["id", "conversation_id", "user_id", "role", "content", "tool_calls", "created_at", "turn_id", "status"],
                 "chat_turns": ["id", "conversation_id", "user_id", "status", "stop_requested", "started_at", "heartbeat_at", "ended_at"],

@@ -109,7 +109,8 @@ def connect(mode, token):
 
 async def check_tools(session):
     tools = {tool.name: tool for tool in await session.list_tools()}
-    check(set(tools) == {"add_task", "list_tasks", "complete_task", "delete_task", "update_task"}, "the five tools are listed")
+    check(set(tools) == {"add_task", "list_tasks", "complete_task", "delete_task", "update_task", "restore_task"},
+          "the five tools and restore_task are listed")
     for name, tool in tools.items():
         schema = field(tool, "input_schema", "inputSchema")
         check(schema.get("type") == "object" and "properties" in schema, f"{name} has an object input schema")
@@ -154,8 +155,15 @@ async def check_calls(session, token, label):
     failed, text, _ = await session.call("add_task", {"title": f"Old task {label}"})
     doomed = json.loads(text)["task_id"]
     failed, text, _ = await session.call("delete_task", {"task_id": doomed})
+    check(failed and "needs the user's confirmation" in text and f"Old task {label}" in text and '"confirm": true' in text,
+          "delete_task without confirm says what to confirm and deletes nothing")
+    check(rest("GET", f"/api/tasks/{doomed}", token)[0] == 200, "the task is still there")
+    failed, text, _ = await session.call("delete_task", {"task_id": doomed, "confirm": True})
     check(not failed and json.loads(text) == {"task_id": doomed, "status": "deleted", "title": f"Old task {label}"}, "delete_task")
     check(rest("GET", f"/api/tasks/{doomed}", token)[0] == 404, "the REST API no longer has the deleted task")
+    failed, text, _ = await session.call("restore_task", {"task_id": doomed})
+    check(not failed and json.loads(text)["status"] == "restored", "restore_task brings it back")
+    check(rest("GET", f"/api/tasks/{doomed}", token)[0] == 200, "the REST API shows the restored task with its id")
 
     failed, text, _ = await session.call("complete_task", {"task_id": 2_000_000_000})
     check(failed and "No task 2000000000" in text and "list_tasks" in text, "an unknown id is a tool error a model can act on")
@@ -184,10 +192,11 @@ async def main(mode):
         async with connect(mode, token_b) as (session_b, _, _):
             failed, text, _ = await session_b.call("list_tasks", {"status": "all", "limit": 200})
             check(not failed and task_a not in [task["id"] for task in json.loads(text)], "user B does not see user A's tasks")
-            for tool, arguments in [("complete_task", {"task_id": task_a}), ("delete_task", {"task_id": task_a}),
+            for tool, arguments in [("complete_task", {"task_id": task_a}), ("delete_task", {"task_id": task_a, "confirm": True}),
+                                    ("restore_task", {"task_id": task_a}),
                                     ("update_task", {"task_id": task_a, "title": "stolen"})]:
                 failed, text, _ = await session_b.call(tool, arguments)
-                check(failed and f"No task {task_a}" in text, f"user B cannot {tool} user A's task")
+                check(failed and (f"No task {task_a}" in text or f"No deleted task {task_a}" in text), f"user B cannot {tool} user A's task")
         status, stored = rest("GET", f"/api/tasks/{task_a}", token_a)
         check(status == 200 and stored["title"].startswith("Buy oat milk"), "user A's task is unchanged")
     print(f"mcp {version('mcp')} over {mode}: all checks passed")

@@ -272,7 +272,7 @@ enum OpenAPIDocument {
         }
       },
       "delete": {
-        "summary": "Delete a task",
+        "summary": "Delete a task (restorable for 7 days)",
         "operationId": "deleteTask",
         "security": [{"bearer": []}, {"cookie": []}],
         "parameters": [{"$ref": "#/components/parameters/id"}],
@@ -308,6 +308,23 @@ enum OpenAPIDocument {
           "404": {"$ref": "#/components/responses/NotFound"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/tasks/{id}/restore": {
+      "post": {
+        "summary": "Restore a task deleted in the last 7 days, with its id and every field (undo)",
+        "operationId": "restoreTask",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/id"}],
+        "responses": {
+          "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
           "429": {"$ref": "#/components/responses/TooManyRequests"},
           "503": {"$ref": "#/components/responses/Unavailable"}
@@ -403,7 +420,7 @@ enum OpenAPIDocument {
         }
       },
       "delete": {
-        "summary": "Delete a task",
+        "summary": "Delete a task (restorable for 7 days)",
         "operationId": "deleteTaskOriginal",
         "security": [{"bearer": []}, {"cookie": []}],
         "parameters": [{"$ref": "#/components/parameters/user_id"}, {"$ref": "#/components/parameters/id"}],
@@ -439,6 +456,23 @@ enum OpenAPIDocument {
           "404": {"$ref": "#/components/responses/NotFound"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/{user_id}/tasks/{id}/restore": {
+      "post": {
+        "summary": "Restore a task deleted in the last 7 days, with its id and every field (undo)",
+        "operationId": "restoreTaskOriginal",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "parameters": [{"$ref": "#/components/parameters/user_id"}, {"$ref": "#/components/parameters/id"}],
+        "responses": {
+          "200": {"description": "OK", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Task"}}}},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "404": {"$ref": "#/components/responses/NotFound"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
           "429": {"$ref": "#/components/responses/TooManyRequests"},
           "503": {"$ref": "#/components/responses/Unavailable"}
@@ -725,7 +759,7 @@ enum OpenAPIDocument {
     },
     "/api/events": {
       "get": {
-        "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
+        "summary": "Live updates (SSE): ready, task.created|updated|completed|deleted|restored, conversation.created|updated|deleted, reminder; resumes after Last-Event-ID",
         "operationId": "events",
         "security": [{"bearer": []}, {"cookie": []}],
         "parameters": [

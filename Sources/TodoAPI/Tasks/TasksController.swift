@@ -60,6 +60,7 @@ struct TasksController {
         current.patch(":id", use: patch)
         current.delete(":id", use: delete)
         current.patch(":id/complete", use: complete)
+        current.post(":id/restore", use: restore)
 
         let original = router.group("api/:user_id/tasks").add(middleware: authentication).add(middleware: PathUserMiddleware())
         original.get(use: listArray)
@@ -68,6 +69,7 @@ struct TasksController {
         original.put(":id", use: replace)
         original.delete(":id", use: delete)
         original.patch(":id/complete", use: complete)
+        original.post(":id/restore", use: restore)
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
@@ -109,6 +111,11 @@ struct TasksController {
     @Sendable func delete(_ request: Request, context: APIRequestContext) async throws -> Response {
         _ = try await store.deleteTask(id: try Self.id(context), userID: try context.requireUserID())
         return Response(status: .noContent)
+    }
+
+    /// Brings back a task deleted in the last 7 days, with its id and fields (the task panel's and chat's undo).
+    @Sendable func restore(_ request: Request, context: APIRequestContext) async throws -> Response {
+        .json(.ok, try await store.restoreTask(id: try Self.id(context), userID: try context.requireUserID()))
     }
 
     /// Toggles, or sets `{"completed": bool}` when given; completing a recurring task schedules its next occurrence.

@@ -400,7 +400,7 @@ struct OfflineSession {
 
     // MARK: - Undo
 
-    /// Reverts the conversation's latest change: a deletion is added back, a completion reopened (and its next
+    /// Reverts the conversation's latest change: a deletion is restored, a completion reopened (and its next
     /// occurrence removed), an addition deleted, an update set back to the fields listed before it.
     mutating func undo() async -> String {
         guard let change = memory.lastChange else { return "There's nothing to undo yet." }
@@ -418,11 +418,9 @@ struct OfflineSession {
                 lines.append(result.isError ? result.text : "“\(title)” is open again")
                 if case .int(let next)? = step.result["next_task_id"] { _ = await call("delete_task", ["task_id": .int(next)]) }
             case "delete_task":
-                guard let old = memory.seen(id, in: change) else {
-                    lines.append("I can't restore “\(title)”")
-                    continue
-                }
-                lines.append(await restore(old))
+                // Deleted tasks are kept for a while: the task comes back with its id and every field.
+                let result = await call("restore_task", ["task_id": .int(id)])
+                lines.append(result.isError ? result.text : "restored “\(title)”")
             case "update_task":
                 guard let old = memory.seen(id, in: change) else { continue }
                 var arguments: [String: JSONValue] = ["task_id": .int(id)]
@@ -446,18 +444,5 @@ struct OfflineSession {
             }
         }
         return lines.isEmpty ? "There's nothing I can undo there." : "Undone: " + lines.reversed().joined(separator: "; ") + "."
-    }
-
-    mutating func restore(_ old: JSONValue) async -> String {
-        var arguments: [String: JSONValue] = [:]
-        for key in ["title", "description", "priority", "tags", "due_at", "remind_at", "remind_before_minutes"] {
-            if let value = old[key], value != .null { arguments[key] = value }
-        }
-        // A finished repeating task already made its next occurrence; restoring the repeat would make another.
-        if old["completed"] != true, let recurrence = old["recurrence"], recurrence != .null { arguments["recurrence"] = recurrence }
-        let result = await call("add_task", .object(arguments))
-        guard !result.isError, let id = result.content["task_id"] else { return result.text }
-        if old["completed"] == true { _ = await call("update_task", ["task_id": id, "completed": true]) }
-        return "restored “\(old["title"]?.stringValue ?? "")” as #\(id.text)"
     }
 }

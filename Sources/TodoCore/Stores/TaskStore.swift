@@ -1,3 +1,5 @@
+import Foundation
+
 /// The outcome of completing or reopening a task.
 public struct TaskCompletion: Sendable, Equatable {
     /// The task after the change.
@@ -21,6 +23,10 @@ public protocol TaskStore: Sendable {
     func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask
     /// Sets the completion state; completing a recurring task also creates its next occurrence atomically.
     func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion
-    /// Deletes the task and returns it as it was.
+    /// Deletes the task and returns it as it was. It stays restorable for `TaskRules.restorableFor`.
     func deleteTask(id: Int64, userID: String) async throws -> TodoTask
+    /// Brings back a task deleted within `TaskRules.restorableFor`, with its id and every field; `notFound` else.
+    func restoreTask(id: Int64, userID: String) async throws -> TodoTask
+    /// Removes for good the tasks deleted before `date`; returns how many.
+    func purgeDeletedTasks(before date: Date) async throws -> Int
 }

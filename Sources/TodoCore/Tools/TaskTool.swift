@@ -1,12 +1,13 @@
 import Foundation
 
-/// The original spec's five task tools, extended with our task fields.
+/// The original spec's five task tools, extended with our task fields, and the undo of a delete.
 enum TaskTool: String, CaseIterable, Sendable {
     case addTask = "add_task"
     case listTasks = "list_tasks"
     case completeTask = "complete_task"
     case deleteTask = "delete_task"
     case updateTask = "update_task"
+    case restoreTask = "restore_task"
 
     static let taskID: JSONValue = ["type": "integer", "description": "The task's id, as list_tasks shows it."]
     static let fields: [String: JSONValue] = [
@@ -61,9 +62,24 @@ enum TaskTool: String, CaseIterable, Sendable {
             )
         case .deleteTask:
             return ToolDefinition(
-                name: rawValue, description: "Delete a task for good.",
-                inputSchema: ["type": "object", "properties": ["task_id": Self.taskID], "required": ["task_id"]],
+                name: rawValue,
+                description: "Delete a task. It can be restored with restore_task for 7 days. Deleting needs the user's confirmation "
+                    + "unless they asked for exactly this task in their latest message.",
+                inputSchema: [
+                    "type": "object",
+                    "properties": [
+                        "task_id": Self.taskID,
+                        "confirm": ["type": "boolean", "description": "true once the user has confirmed deleting this task."],
+                    ],
+                    "required": ["task_id"],
+                ],
                 destructive: true
+            )
+        case .restoreTask:
+            return ToolDefinition(
+                name: rawValue,
+                description: "Restore a task deleted in the last 7 days, with its id and every field: the undo of delete_task.",
+                inputSchema: ["type": "object", "properties": ["task_id": Self.taskID], "required": ["task_id"]]
             )
         case .updateTask:
             var properties = Self.fields
@@ -123,6 +139,8 @@ enum TaskTool: String, CaseIterable, Sendable {
             return outcome
         case .deleteTask:
             return Self.outcome(try await store.deleteTask(id: try arguments.requiredInteger("task_id"), userID: userID), "deleted")
+        case .restoreTask:
+            return Self.outcome(try await store.restoreTask(id: try arguments.requiredInteger("task_id"), userID: userID), "restored")
         case .updateTask:
             let id = try arguments.requiredInteger("task_id")
             let patch = try TaskPatch(

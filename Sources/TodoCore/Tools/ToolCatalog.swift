@@ -40,6 +40,8 @@ public struct ToolCatalog: Sendable {
             switch error {
             case .notFound(let resource, let id) where resource == "task":
                 return .failure("No task \(id). Call list_tasks to see the ids.")
+            case .notFound(let resource, let id) where resource == "deleted task":
+                return .failure("No deleted task \(id) to restore: it was not deleted in the last 7 days.")
             case .deadlineExceeded(Self.toolName(name), timeout):
                 return .failure("\(error.message). Try again shortly.")
             case .unavailable:

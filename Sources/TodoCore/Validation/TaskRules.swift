@@ -3,6 +3,8 @@ import Foundation
 /// The validation rules of a task's fields, shared by the REST API, the tools and the stores.
 public enum TaskRules {
     public static let titleLimit = 200
+    /// How long a deleted task can be restored (undo) before the purge removes it for good: 7 days.
+    public static let restorableFor: TimeInterval = 7 * 86_400
     public static let descriptionLimit = 1000
     public static let tagLimit = 10
     public static let tagLengthLimit = 32

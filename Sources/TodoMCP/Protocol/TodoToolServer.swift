@@ -25,7 +25,8 @@ public struct TodoToolServer: Sendable {
 
     static let instructions = """
         Tools for the signed-in user's todo list. Call list_tasks to find a task's id before changing it; \
-        never guess ids. Dates are ISO 8601 with a time zone.
+        never guess ids. Dates are ISO 8601 with a time zone. delete_task needs confirm: true, sent only after the \
+        user agreed; restore_task undoes a delete for 7 days.
         """
 
     /// The answer to a request, or nil for a notification or a response (which get none).
@@ -51,7 +52,12 @@ public struct TodoToolServer: Sendable {
             guard catalog.has(name) else {
                 return JSONRPCMessage.error(.invalidParams, "Unknown tool '\(name)'. Call tools/list to see the tools.", id: id)
             }
-            let result = await catalog.call(name, arguments: message.params?["arguments"], userID: userID)
+            let arguments = message.params?["arguments"]
+            let result = if let held = await unconfirmedDelete(name, arguments, userID: userID) {
+                held
+            } else {
+                await catalog.call(name, arguments: arguments, userID: userID)
+            }
             var body: [String: JSONValue] = [
                 "content": [["type": "text", "text": .string(result.text)]], "isError": .bool(result.isError),
             ]
@@ -60,5 +66,18 @@ public struct TodoToolServer: Sendable {
         default:
             return JSONRPCMessage.error(.methodNotFound, "Method not found: \(method)", id: id)
         }
+    }
+
+    /// A delete without `confirm: true` is not run: the client is told what to confirm, in words a model relays to
+    /// its user. A task the user does not have is not described; the call runs and answers "no task".
+    func unconfirmedDelete(_ name: String, _ arguments: JSONValue?, userID: String) async -> ToolResult? {
+        guard name == "delete_task", arguments?["confirm"] != .bool(true),
+              let id = try? ToolArguments(arguments).requiredInteger("task_id"),
+              let title = await catalog.title(ofTask: id, userID: userID)
+        else { return nil }
+        return .failure(
+            "Not deleted: deleting task \(id) “\(title)” needs the user's confirmation. Ask them, and once they agree call "
+                + "delete_task again with {\"task_id\": \(id), \"confirm\": true}. A deleted task can be restored with restore_task for 7 days."
+        )
     }
 }

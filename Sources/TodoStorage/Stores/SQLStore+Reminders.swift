@@ -7,7 +7,7 @@ extension SQLStore: ReminderStore {
             let rows = try await executor.query(
                 """
                 UPDATE tasks SET reminded_at = $1 WHERE id IN (
-                    SELECT id FROM tasks WHERE reminder_at <= $1 AND reminded_at IS NULL AND completed = false
+                    SELECT id FROM tasks WHERE reminder_at <= $1 AND reminded_at IS NULL AND completed = false AND deleted_at IS NULL
                     ORDER BY reminder_at LIMIT $2\(executor.claimLock)
                 ) RETURNING \(Self.taskColumns)
                 """,

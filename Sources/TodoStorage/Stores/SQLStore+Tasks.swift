@@ -20,7 +20,7 @@ extension SQLStore {
 
     public func task(id: Int64, userID: String) async throws -> TodoTask {
         let rows = try await database.query(
-            "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2", [.int(id), .text(userID)]
+            "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL", [.int(id), .text(userID)]
         )
         guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
         return try Self.task(from: row)
@@ -31,7 +31,7 @@ extension SQLStore {
     }
 
     public func taskPage(matching query: TaskQuery, userID: String) async throws -> TaskPage {
-        var conditions = ["user_id = $1"]
+        var conditions = ["user_id = $1", "deleted_at IS NULL"]
         var binds: [SQLValue] = [.text(userID)]
         func bind(_ value: SQLValue) -> String {
             binds.append(value)
@@ -121,8 +121,10 @@ extension SQLStore {
     public func deleteTask(id: Int64, userID: String) async throws -> TodoTask {
         let stamp = now()
         return try await database.transaction { executor in
+            // Kept for undo until the purge (`purgeDeletedTasks`); every read skips it from now on.
             let rows = try await executor.query(
-                "DELETE FROM tasks WHERE id = $1 AND user_id = $2 RETURNING \(Self.taskColumns)", [.int(id), .text(userID)]
+                "UPDATE tasks SET deleted_at = $1 WHERE id = $2 AND user_id = $3 AND deleted_at IS NULL RETURNING \(Self.taskColumns)",
+                [.date(stamp), .int(id), .text(userID)]
             )
             guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
             let deleted = try Self.task(from: row)
@@ -131,13 +133,35 @@ extension SQLStore {
         }
     }
 
+    public func restoreTask(id: Int64, userID: String) async throws -> TodoTask {
+        let stamp = now()
+        return try await database.transaction { executor in
+            let rows = try await executor.query(
+                """
+                UPDATE tasks SET deleted_at = NULL, updated_at = $1
+                WHERE id = $2 AND user_id = $3 AND deleted_at IS NOT NULL AND deleted_at >= $4 RETURNING \(Self.taskColumns)
+                """,
+                [.date(stamp), .int(id), .text(userID), .date(stamp.addingTimeInterval(-TaskRules.restorableFor))]
+            )
+            guard let row = rows.first else { throw TodoError.notFound(resource: "deleted task", id: String(id)) }
+            let restored = try Self.task(from: row)
+            try await Self.record(executor, "task.restored", task: restored, stamp: stamp)
+            return restored
+        }
+    }
+
+    public func purgeDeletedTasks(before date: Date) async throws -> Int {
+        let rows = try await database.query("DELETE FROM tasks WHERE deleted_at IS NOT NULL AND deleted_at < $1 RETURNING id", [.date(date)])
+        return rows.count
+    }
+
     /// Reads the task under a row lock, applies the patch in Swift, writes the whole row back, and
     /// creates the next occurrence when a recurring task becomes completed: all in one transaction.
     private func change(id: Int64, userID: String, patch: TaskPatch) async throws -> TaskCompletion {
         let stamp = now()
         return try await database.transaction { executor in
             let rows = try await executor.query(
-                "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2\(executor.rowLock)",
+                "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL\(executor.rowLock)",
                 [.int(id), .text(userID)]
             )
             guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }

@@ -34,6 +34,7 @@ function listen() {
   openEvents({
     "task.created": task("task.created"), "task.updated": task("task.updated"),
     "task.completed": task("task.completed"), "task.deleted": task("task.deleted"),
+    "task.restored": task("task.restored"),
     "conversation.created": conversation("conversation.created"), "conversation.updated": conversation("conversation.updated"),
     "conversation.deleted": conversation("conversation.deleted"),
     reminder: (data) => { showReminder(data); applyTaskEvent("task.updated", data.task); },

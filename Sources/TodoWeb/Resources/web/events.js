@@ -1,6 +1,6 @@
 // The signed-in user's live changes (GET /api/events): one EventSource while signed in; it reconnects by itself
 // and resumes from the last event id.
-const types = ["task.created", "task.updated", "task.completed", "task.deleted",
+const types = ["task.created", "task.updated", "task.completed", "task.deleted", "task.restored",
   "conversation.created", "conversation.updated", "conversation.deleted", "reminder"];
 let source = null;
 

@@ -16,23 +16,9 @@ export function deleteTask(task) {
   return call("DELETE", `/api/tasks/${task.id}`);
 }
 
-/**
- * Creates a deleted task again with all its fields. A completed recurring task is ticked before its repeat is set,
- * so bringing it back schedules no new occurrence.
- */
-export async function recreate(task) {
-  const body = {
-    title: task.title, description: task.description ?? "", priority: task.priority ?? "medium", tags: task.tags ?? [],
-    due_at: task.due_at ?? null, recurrence: task.completed ? null : task.recurrence ?? null,
-  };
-  if (task.remind_at) body.remind_at = task.remind_at;
-  else if (task.remind_before_minutes && task.due_at) body.remind_before_minutes = task.remind_before_minutes;
-  const created = await call("POST", "/api/tasks", body);
-  if (task.completed) {
-    await call("PATCH", `/api/tasks/${created.id}`, { completed: true });
-    if (task.recurrence) await call("PATCH", `/api/tasks/${created.id}`, { recurrence: task.recurrence });
-  }
-  return created;
+/** Brings a deleted task back with its id and every field (the server keeps deleted tasks for 7 days). */
+export function restoreTask(task) {
+  return call("POST", `/api/tasks/${task.id}/restore`);
 }
 
 /** Every completed task of the user, page by page. */

@@ -4,7 +4,7 @@ import { call } from "./api.js";
 import { $, h, showError, formatDue, isOverdue, debounce } from "./dom.js";
 import { setUpFilters, taskQuery, isFiltered, rememberTags } from "./taskFilters.js";
 import { taskEditor } from "./taskEditor.js";
-import { setCompleted, undoComplete, deleteTask, recreate, completedTasks, deleteAll } from "./taskActions.js";
+import { setCompleted, undoComplete, deleteTask, restoreTask, completedTasks, deleteAll } from "./taskActions.js";
 import { showToast } from "./toast.js";
 
 let editing = null;
@@ -168,7 +168,7 @@ async function remove(task) {
   const index = [...rows].findIndex((item) => item.dataset.taskId === String(task.id));
   await act(async () => {
     await deleteTask(task);
-    showToast(`Deleted “${task.title}”.`, { label: "Undo", run: () => act(() => recreate(task)) });
+    showToast(`Deleted “${task.title}”.`, { label: "Undo", run: () => act(() => restoreTask(task)) });
   });
   // The keyboard moves on to the next task's Delete (or the previous one's, or the add box).
   if (document.activeElement === document.body) {
@@ -203,7 +203,7 @@ function clear(tasks) {
     const { deleted, error } = await deleteAll(tasks);
     if (deleted.length > 0) {
       showToast(`Deleted ${deleted.length} completed task${deleted.length === 1 ? "" : "s"}.`, {
-        label: "Undo", run: () => act(async () => { for (const task of deleted) await recreate(task); }),
+        label: "Undo", run: () => act(async () => { for (const task of deleted) await restoreTask(task); }),
       });
     }
     if (error) throw error;
