@@ -82,7 +82,7 @@ import TodoTestSupport
         let cli = try CLI()
         let first = try await cli.run(["migrate"])
         #expect(first.status == 0)
-        #expect(first.stdout == "database: sqlite:./data/todo.sqlite\napplied 1 initial schema\napplied 2 rate limits\napplied 3 task order index\napplied 4 shared mcp sessions\napplied 5 reminders, turns and the change log\napplied 6 deleted tasks kept for undo\nschema is at version 6\n")
+        #expect(first.stdout == "database: sqlite:./data/todo.sqlite\napplied 1 initial schema\napplied 2 rate limits\napplied 3 task order index\napplied 4 shared mcp sessions\napplied 5 reminders, turns and the change log\napplied 6 deleted tasks kept for undo, token usage\nschema is at version 6\n")
         let second = try await cli.run(["migrate"])
         #expect(second.stdout.hasSuffix("schema is up to date (version 6)\n"))
         let status = try await cli.run(["migrate", "--status", "--database-url", "sqlite:data/todo.sqlite"])

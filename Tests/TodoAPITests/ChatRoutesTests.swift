@@ -156,6 +156,31 @@ import TodoTestSupport
         }
     }
 
+    /// Token usage by model in /metrics, and the daily budget over HTTP: 429 with Retry-After and a reason.
+    @Test func tokensShowInMetricsAndASpentBudgetIs429() async throws {
+        let llm = ScriptedLLM([.stream([ScriptedLLM.text("Hello."), ScriptedLLM.usage(300, 20)])])
+        try await llm.serve { baseURL in
+            try await withAPI(mode: .live, configure: {
+                $0.agent.model = .scripted(baseURL, maxRetries: 0)
+                $0.agent.dailyTokensPerUser = 100
+            }) { client in
+                let ada = try await TestAccount.create(client, "tokens")
+                let first = try await client.execute(uri: "/api/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "hi"]))
+                #expect(try json(first.body)["response"] as? String == "Hello.")
+                let metrics = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
+                #expect(metrics.contains(#"llm_tokens_total{model="openai:gpt-4o-mini",kind="prompt"} 300"#), "\(metrics)")
+                #expect(metrics.contains(#"llm_tokens_total{model="openai:gpt-4o-mini",kind="completion"} 20"#))
+                let refused = try await client.execute(uri: "/api/chat", method: .post, headers: ada.bearer, body: Self.chat(["message": "again"]))
+                #expect(refused.status == .tooManyRequests)
+                #expect(Int(refused.headers[.retryAfter] ?? "") ?? 0 > 0)
+                let error = try #require(try json(refused.body)["error"] as? [String: Any])
+                #expect(error["code"] as? String == "TOKEN_BUDGET_EXCEEDED")
+                #expect((error["message"] as? String)?.contains("renews at midnight UTC") == true)
+                #expect(try await client.execute(uri: "/api/tasks", method: .get, headers: ada.bearer).status == .ok, "tasks stay usable")
+            }
+        }
+    }
+
     @Test func aModelStreamCutHalfwayIsAClearErrorAndOthersAreStillServed() async throws {
         let llm = ScriptedLLM([
             .truncated([ScriptedLLM.text("Let me add "), ScriptedLLM.text("that")]),

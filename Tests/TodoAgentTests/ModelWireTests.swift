@@ -176,10 +176,9 @@ import TodoTestSupport
     }
 
     @Test func usageOfEveryStepIsAddedUp() async throws {
-        let usage = { (p: Int64, c: Int64) in JSONValue.object(["choices": [], "usage": ["prompt_tokens": .int(p), "completion_tokens": .int(c)]]).text }
         try await Agent.withAgent([
-            .stream([ScriptedLLM.toolCall(id: "l", name: "list_tasks", arguments: "{}"), usage(300, 10)]),
-            .stream([ScriptedLLM.text("None."), usage(350, 4)]),
+            .stream([ScriptedLLM.toolCall(id: "l", name: "list_tasks", arguments: "{}"), ScriptedLLM.usage(300, 10)]),
+            .stream([ScriptedLLM.text("None."), ScriptedLLM.usage(350, 4)]),
         ]) { agent, _, user, _ async throws in
             #expect(try await Agent.run(agent, "list", user: user).0.usage == TokenUsage(prompt: 650, completion: 14))
         }

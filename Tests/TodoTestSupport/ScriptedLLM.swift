@@ -101,6 +101,11 @@ public actor ScriptedLLM {
         return JSONValue.object(["choices": [["index": 0, "delta": ["tool_calls": [.object(call)]]]]]).text
     }
 
+    /// The last chunk of a stream with `stream_options.include_usage`: no choices, the step's token counts.
+    public static func usage(_ prompt: Int64, _ completion: Int64) -> String {
+        JSONValue.object(["choices": [], "usage": ["prompt_tokens": .int(prompt), "completion_tokens": .int(completion)]]).text
+    }
+
     public static func finish(_ reason: String) -> String {
         JSONValue.object(["choices": [["index": 0, "delta": [:], "finish_reason": .string(reason)]]]).text
     }

@@ -58,7 +58,10 @@ public struct APIDependencies: Sendable {
         )
         let (agent, client) = AgentFactory.make(configuration.agent, catalog: catalog, logger: logger)
         self.modelClient = client
-        self.chat = ChatService(agent: agent, store: store, configuration: configuration.agent, logger: logger)
+        var chat = ChatService(agent: agent, store: store, configuration: configuration.agent, logger: logger)
+        let model = agent.label
+        chat.usageObserver = { usage in metrics.tokensUsed(model: model, usage) }
+        self.chat = chat
         self.events = EventHub(store: store, interval: configuration.eventsPollInterval, logger: logger)
     }
 

@@ -33,10 +33,11 @@ struct ErrorMiddleware: RouterMiddleware {
                 case .unauthorized: .unauthorized
                 case .forbidden: .forbidden
                 case .unavailable: .serviceUnavailable
-                case .rateLimited: .tooManyRequests
+                case .rateLimited, .quotaExceeded: .tooManyRequests
                 }
             var problem = APIProblem(status: status, code: error.code, message: error.message, field: error.field)
             if case .rateLimited(let seconds) = error { problem.retryAfter = seconds }
+            if case .quotaExceeded(_, _, let seconds) = error { problem.retryAfter = seconds }
             return problem
         case let error as HTTPError:
             return APIProblem(

@@ -1,6 +1,7 @@
 import Hummingbird
 import Prometheus
 import Synchronization
+import TodoAgent
 import TodoStorage
 
 /// The Prometheus metrics of serve-api, kept in a registry owned by the app (no global metrics system).
@@ -41,7 +42,12 @@ public final class APIMetrics: Sendable {
         MetricNameDescriptor(metricName: "agent_tool_calls", unitName: "total", helpText: "Tool calls of the agent by tool and outcome.")
     }
 
+    static var tokensName: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "llm_tokens", unitName: "total", helpText: "Model tokens the server reported, by model and kind (prompt, completion).")
+    }
+
     private let chatTurns = Mutex<[String: Counter]>([:])
+    private let tokens = Mutex<[String: Counter]>([:])
     private let toolCalls = Mutex<[String: Counter]>([:])
     private let chatDurations = Mutex<DurationHistogram?>(nil)
 
@@ -55,6 +61,14 @@ public final class APIMetrics: Sendable {
             return created
         }
         histogram.record(duration)
+    }
+
+    /// Records the tokens of one model step.
+    func tokensUsed(model: String, _ usage: TokenUsage) {
+        counter(in: tokens, key: model + "/prompt", descriptor: Self.tokensName, labels: [("model", model), ("kind", "prompt")])
+            .increment(by: Int64(usage.prompt))
+        counter(in: tokens, key: model + "/completion", descriptor: Self.tokensName, labels: [("model", model), ("kind", "completion")])
+            .increment(by: Int64(usage.completion))
     }
 
     /// Records one tool call of the agent.

@@ -19,13 +19,19 @@ public struct AgentTurn: Sendable {
     public var userID: String
     public var now: Date
     public var timeZone: TimeZone
+    /// Called with the tokens of each model step the server reports, as the turn runs (a failed turn's too).
+    public var onUsage: @Sendable (TokenUsage) async -> Void
 
-    public init(history: [ChatMessage], message: String, userID: String, now: Date = Date(), timeZone: TimeZone = .gmt) {
+    public init(
+        history: [ChatMessage], message: String, userID: String, now: Date = Date(), timeZone: TimeZone = .gmt,
+        onUsage: @escaping @Sendable (TokenUsage) async -> Void = { _ in }
+    ) {
         self.history = history
         self.message = message
         self.userID = userID
         self.now = now
         self.timeZone = timeZone
+        self.onUsage = onUsage
     }
 }
 

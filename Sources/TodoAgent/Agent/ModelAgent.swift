@@ -40,7 +40,10 @@ public struct ModelAgent: Agent {
                 throw AgentFailure(code: "MODEL_UNAVAILABLE", message: error.message, partial: AgentAnswer(text: text, steps: steps, usage: usage))
             }
             text += reply.text
-            if let used = reply.usage { usage = usage.map { $0 + used } ?? used }
+            if let used = reply.usage {
+                usage = usage.map { $0 + used } ?? used
+                await turn.onUsage(used)
+            }
             switch reply.finishReason {
             case .length?:
                 // A cut-off answer is not stored as whole, and calls whose arguments may be cut are not run.

@@ -12,6 +12,8 @@ public struct AgentConfiguration: Sendable {
     public var turnTimeout = Duration.seconds(60)
     /// Stored messages of a conversation the model sees again each turn.
     public var historyLimit = 40
+    /// Model tokens one user may spend per day (UTC); 0 is unlimited.
+    public var dailyTokensPerUser = 0
     /// Deadline of one tool call.
     public var toolTimeout = Duration.seconds(15)
 

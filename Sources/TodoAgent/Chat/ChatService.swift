@@ -15,6 +15,10 @@ public struct ChatService: Sendable {
     public let turns: RunningTurns
     /// The moment a turn happens, for words such as "tomorrow"; tests fix it.
     let now: @Sendable () -> Date
+    /// The daily model tokens per user; nil counts nothing (the offline agent).
+    let budget: TokenBudget?
+    /// Told the tokens of every model step, for metrics; set by the app.
+    public var usageObserver: @Sendable (TokenUsage) -> Void = { _ in }
 
     /// The longest message a user may send, in characters.
     public static let messageLimit = 4000
@@ -25,9 +29,10 @@ public struct ChatService: Sendable {
 
     public init(
         agent: any Agent, store: any ChatStore, historyLimit: Int, turnTimeout: Duration,
-        turns: RunningTurns = RunningTurns(), logger: Logger, now: @escaping @Sendable () -> Date = Date.init
+        turns: RunningTurns = RunningTurns(), budget: TokenBudget? = nil, logger: Logger, now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.agent = agent
+        self.budget = budget
         self.now = now
         self.turns = turns
         self.store = store
@@ -39,7 +44,8 @@ public struct ChatService: Sendable {
     /// A service with the history window and deadline of `configuration`.
     public init(agent: any Agent, store: any ChatStore, configuration: AgentConfiguration, logger: Logger) {
         self.init(
-            agent: agent, store: store, historyLimit: configuration.historyLimit, turnTimeout: configuration.turnTimeout, logger: logger
+            agent: agent, store: store, historyLimit: configuration.historyLimit, turnTimeout: configuration.turnTimeout,
+            budget: configuration.model == nil ? nil : TokenBudget(dailyTokens: configuration.dailyTokensPerUser, store: store), logger: logger
         )
     }
 
@@ -90,6 +96,7 @@ public struct ChatService: Sendable {
         if replacing != nil, conversationID == nil {
             throw TodoError.validation(field: "replace_turn_id", message: "replace_turn_id needs the conversation_id of its conversation")
         }
+        try await budget?.check(userID: userID, now: now())
         let conversation = if let conversationID {
             try await store.conversation(id: conversationID, userID: userID)
         } else {
@@ -105,7 +112,10 @@ public struct ChatService: Sendable {
         let history = StoredTurn.history(stored.filter { $0.id != question.id }.suffix(historyLimit))
         return StartedTurn(
             conversationID: conversation.id, turnID: turnID,
-            agentTurn: AgentTurn(history: history, message: text, userID: userID, now: now(), timeZone: timeZone), ticket: ticket
+            agentTurn: AgentTurn(
+                history: history, message: text, userID: userID, now: now(), timeZone: timeZone, onUsage: usageRecorder(userID: userID)
+            ),
+            ticket: ticket
         )
     }
 
@@ -176,6 +186,20 @@ public struct ChatService: Sendable {
         )
         turns.stop(turnID: request.turnID)
         return request
+    }
+
+    /// Counts a step's tokens for the user's day and for metrics. A store that fails here costs the count, never
+    /// the turn.
+    func usageRecorder(userID: String) -> @Sendable (TokenUsage) async -> Void {
+        let (budget, observer, now, logger) = (budget, usageObserver, now, logger)
+        return { usage in
+            observer(usage)
+            do {
+                try await budget?.record(usage, userID: userID, now: now())
+            } catch {
+                logger.warning("token usage not recorded", metadata: ["user_id": "\(userID)", "error": "\(error)"])
+            }
+        }
     }
 
     /// The agent under the turn's deadline. Events of a turn that timed out are not passed on after the error.

@@ -18,6 +18,8 @@ public enum TodoError: Error, Equatable, Sendable {
     case unavailable(String)
     /// Too many requests; the client may try again after `retryAfter` seconds.
     case rateLimited(retryAfter: Int)
+    /// A budget is used up until `retryAfter` seconds from now (e.g. the day's model tokens); HTTP 429.
+    case quotaExceeded(code: String, message: String, retryAfter: Int)
 
     /// A stable machine-readable code for clients.
     public var code: String {
@@ -30,6 +32,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .forbidden: "FORBIDDEN"
         case .unavailable: "SERVICE_UNAVAILABLE"
         case .rateLimited: "TOO_MANY_REQUESTS"
+        case .quotaExceeded(let code, _, _): code
         }
     }
 
@@ -44,6 +47,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .forbidden(let message): message
         case .unavailable(let message): message
         case .rateLimited(let seconds): "Too many requests. Try again in \(seconds) s."
+        case .quotaExceeded(_, let message, _): message
         }
     }
 

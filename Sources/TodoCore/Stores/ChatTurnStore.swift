@@ -37,4 +37,4 @@ public protocol ChatTurnStore: Sendable {
 }
 
 /// The store a chat service needs.
-public typealias ChatStore = ConversationStore & ChatTurnStore
+public typealias ChatStore = ConversationStore & ChatTurnStore & TokenUsageStore

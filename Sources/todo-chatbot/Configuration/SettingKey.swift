@@ -29,6 +29,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case llmMaxRetries = "LLM_MAX_RETRIES"
     case chatHistoryLimit = "CHAT_HISTORY_LIMIT"
     case agentContextChars = "AGENT_CONTEXT_CHARS"
+    case agentDailyTokensPerUser = "AGENT_DAILY_TOKENS_PER_USER"
     case chatHeartbeat = "CHAT_HEARTBEAT"
     case toolTimeout = "TOOL_TIMEOUT"
     case mcpUser = "MCP_USER"

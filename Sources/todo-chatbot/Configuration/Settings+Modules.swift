@@ -59,6 +59,7 @@ extension Settings {
         agent.turnTimeout = agentTimeout
         agent.historyLimit = chatHistoryLimit
         agent.contextCharacters = agentContextChars
+        agent.dailyTokensPerUser = agentDailyTokensPerUser
         agent.toolTimeout = toolTimeout
         return agent
     }

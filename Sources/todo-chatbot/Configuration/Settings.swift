@@ -63,6 +63,8 @@ public struct Settings: Sendable {
     public var chatHistoryLimit = 40
     /// Characters of history the model sees besides its instructions and the latest message.
     public var agentContextChars = 32_000
+    /// Model tokens one user may spend per day (UTC); 0 is unlimited.
+    public var agentDailyTokensPerUser = 0
     /// How often an idle chat stream gets an SSE comment, so proxies keep it open.
     public var chatHeartbeat = Duration.seconds(15)
     /// Deadline of one tool call, for the agent and MCP clients alike.
@@ -169,6 +171,7 @@ public struct Settings: Sendable {
         settings.llmMaxRetries = try reader.integer(.llmMaxRetries, in: 0...10) ?? settings.llmMaxRetries
         settings.chatHistoryLimit = try reader.integer(.chatHistoryLimit, in: 1...1000) ?? settings.chatHistoryLimit
         settings.agentContextChars = try reader.integer(.agentContextChars, in: 4000...4_000_000) ?? settings.agentContextChars
+        settings.agentDailyTokensPerUser = try reader.integer(.agentDailyTokensPerUser, in: 0...1_000_000_000) ?? settings.agentDailyTokensPerUser
         settings.chatHeartbeat = try reader.duration(.chatHeartbeat) ?? settings.chatHeartbeat
         settings.toolTimeout = try reader.duration(.toolTimeout) ?? settings.toolTimeout
         settings.mcpUser = reader.raw(.mcpUser).flatMap { $0.isEmpty ? nil : $0 }

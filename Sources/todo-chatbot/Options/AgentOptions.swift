@@ -30,6 +30,9 @@ struct AgentOptions: SettingOptions {
     @Option(name: .long, help: "Characters of history, tool results included, the model sees besides its instructions and the latest message. [env: AGENT_CONTEXT_CHARS] (default: 32000)")
     var agentContextChars: String?
 
+    @Option(name: .long, help: "Model tokens one user may spend per day (UTC); 0 is unlimited. [env: AGENT_DAILY_TOKENS_PER_USER] (default: 0)")
+    var agentDailyTokensPerUser: String?
+
     @Option(name: .long, help: "Keep-alive comment interval of chat event streams. [env: CHAT_HEARTBEAT] (default: 15s)")
     var chatHeartbeat: String?
 
@@ -47,6 +50,7 @@ struct AgentOptions: SettingOptions {
             (.llmMaxRetries, llmMaxRetries),
             (.chatHistoryLimit, chatHistoryLimit),
             (.agentContextChars, agentContextChars),
+            (.agentDailyTokensPerUser, agentDailyTokensPerUser),
             (.chatHeartbeat, chatHeartbeat),
             (.chatTurnsPerUser, chatTurnsPerUser),
         ]
