@@ -67,4 +67,47 @@ import TodoTestSupport
         #expect(refused.status == 1)
         #expect(refused.stderr == "todo-chatbot: chat failed: 401: Sign in first.\n")
     }
+
+    /// Held deletes: without a terminal the command says how to answer yes and deletes nothing; on a terminal it
+    /// asks "[y/N]" and sends the answer.
+    @Test func heldDeletesAreAskedOnATerminalAndExplainedWithoutOne() async throws {
+        let delete = { (ids: [Int64]) in
+            ScriptedLLM.Reply.stream(ids.enumerated().map { position, id in
+                ScriptedLLM.toolCall(index: Int64(position), id: "d\(id)-\(position)", name: "delete_task", arguments: #"{"task_id":\#(id)}"#)
+            })
+        }
+        let llm = ScriptedLLM([
+            .stream(["Pay rent", "Buy milk", "Call mum"].enumerated().map { position, title in
+                ScriptedLLM.toolCall(index: Int64(position), id: "a\(position)", name: "add_task", arguments: #"{"title":"\#(title)"}"#)
+            }),
+            .stream([ScriptedLLM.text("Added.")]),
+            delete([1, 2]),
+            delete([1, 2]), .stream([ScriptedLLM.text("Deleted two.")]),
+            delete([3]),
+            delete([3]), .stream([ScriptedLLM.text("Deleted.")]),
+        ])
+        try await llm.serve { baseURL in
+            let cli = try CLI(environment: ["DATABASE_URL": "sqlite:./todo.sqlite", "OPENAI_BASE_URL": baseURL, "OPENAI_API_KEY": "sk-test"])
+            #expect(try await cli.run(["chat", "add three tasks"]).status == 0)
+            let held = try await cli.run(["chat", "--conversation", "1", "tidy up my list"])
+            #expect(held.status == 0, "\(held.stderr)")
+            #expect(held.stdout.contains("? not deleted yet #1 Pay rent: waiting for your yes"))
+            #expect(held.stderr.contains("Nothing was deleted. To delete, answer yes: todo-chatbot chat --conversation 1 yes"))
+            let yes = try await cli.run(["chat", "--conversation", "1", "yes"])
+            #expect(yes.stdout.contains("- deleted #1 Pay rent") && yes.stdout.contains("- deleted #2 Buy milk"), "\(yes.stdout)")
+
+            // On a terminal (script(1) gives the command one), the question is asked and "y" answers it.
+            let command = ([CLI.binary.path, "chat", "--conversation", "1", "tidy up again"]).map { "'\($0)'" }.joined(separator: " ")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+            process.arguments = ["-qec", command, "/dev/null"]
+            process.currentDirectoryURL = cli.folder
+            process.environment = cli.environment
+            let onTerminal = try await Subprocess.run(process, input: "y\n")
+            #expect(onTerminal.status == 0, "\(onTerminal.stdout)")
+            #expect(onTerminal.stdout.contains("Delete it? [y/N]"), "\(onTerminal.stdout)")
+            #expect(onTerminal.stdout.contains("- deleted #3 Call mum"))
+            #expect(await llm.requests.count == 8, "every scripted step was asked for, no more")
+        }
+    }
 }

@@ -19,7 +19,8 @@ struct Chat: AsyncParsableCommand {
             local@todo-chatbot.local. With --api-url and --token the message goes to a running serve-api instead. \
             The reply prints as it streams, followed by one line per change (+ added, ✓ completed, ~ updated, \
             - deleted, ! failed). Without a message, a terminal on standard input gets an interactive prompt \
-            (exit with Ctrl-D or "exit"); otherwise standard input is the message.
+            (exit with Ctrl-D or "exit"); otherwise standard input is the message. When the agent holds deletes for \
+            your confirmation, a terminal is asked "Delete …? [y/N]"; otherwise the command says how to answer yes.
 
             Examples:
               todo-chatbot chat "add buy milk tomorrow #home"
@@ -99,7 +100,7 @@ struct Chat: AsyncParsableCommand {
                         if !asJSON, case .textDelta(let delta) = event { ChatPrinter.write(delta) }
                     }
                     ChatPrinter.write(asJSON ? summary.wire.text + "\n" : ChatPrinter.footer(summary.wire))
-                    return summary.conversationID
+                    return ChatOutcome(conversation: summary.conversationID, held: ChatPrinter.held(summary.wire))
                 }
                 if let client { try? await client.shutdown() }
             }
@@ -117,10 +118,10 @@ struct Chat: AsyncParsableCommand {
     }
 
     /// Sends one message, or prompts until end of input; `send` returns the conversation to continue.
-    func converse(first: String?, send: (String, Int64?) async throws -> Int64) async throws {
+    func converse(first: String?, send: (String, Int64?) async throws -> ChatOutcome) async throws {
         var conversation = self.conversation
         if let first {
-            _ = try await send(first, conversation)
+            try await confirm(try await send(first, conversation), send: send)
             return
         }
         FileHandle.standardError.write(Data("Chatting with the todo agent. Ctrl-D or \"exit\" ends.\n".utf8))
@@ -131,7 +132,9 @@ struct Chat: AsyncParsableCommand {
             if text.isEmpty { continue }
             if ["exit", "quit"].contains(text.lowercased()) { break }
             do {
-                conversation = try await send(text, conversation)
+                let outcome = try await send(text, conversation)
+                conversation = outcome.conversation
+                try await confirm(outcome, send: send)
             } catch {
                 FileHandle.standardError.write(Data("error: \(Startup.describe(error))\n".utf8))
             }
@@ -147,4 +150,25 @@ struct Chat: AsyncParsableCommand {
         let hash = try await PasswordHasher().hash(password)
         return try await store.createUser(name: "Local user", email: normalized, passwordHash: hash).id
     }
+
+    /// Asks on the terminal whether the deletes the agent held should run, and answers the agent "yes" or "no". Without
+    /// a terminal nothing is asked: the command says how to answer yes later.
+    func confirm(_ outcome: ChatOutcome, send: (String, Int64?) async throws -> ChatOutcome) async throws {
+        guard outcome.held > 0 else { return }
+        guard isatty(STDIN_FILENO) == 1 else {
+            FileHandle.standardError.write(Data(
+                "Nothing was deleted. To delete, answer yes: todo-chatbot chat --conversation \(outcome.conversation) yes\n".utf8
+            ))
+            return
+        }
+        FileHandle.standardError.write(Data("Delete \(outcome.held == 1 ? "it" : "these \(outcome.held) tasks")? [y/N] ".utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        _ = try await send(["y", "yes"].contains(answer) ? "yes" : "no", outcome.conversation)
+    }
+}
+
+/// What one turn of `chat` left: the conversation to continue and how many deletes wait for the user's yes.
+struct ChatOutcome {
+    let conversation: Int64
+    let held: Int
 }

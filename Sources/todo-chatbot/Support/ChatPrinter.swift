@@ -13,17 +13,29 @@ enum ChatPrinter {
         toolCalls.compactMap { call in
             let name = call["name"]?.stringValue ?? "tool"
             let result = call["result"] ?? .null
-            if call["is_error"] == true { return "! \(name): \(result.stringValue ?? result.text)" }
             let id = result["task_id"].map { "#\($0.text)" } ?? ""
             let title = result["title"]?.stringValue ?? ""
+            if isHeld(call) { return "? not deleted yet \(id) \(title): waiting for your yes" }
+            if call["is_error"] == true { return "! \(name): \(result.stringValue ?? result.text)" }
             switch name {
             case "add_task": return "+ added \(id) \(title)"
             case "complete_task": return "✓ completed \(id) \(title)"
             case "delete_task": return "- deleted \(id) \(title)"
             case "update_task": return "~ updated \(id) \(title)"
+            case "restore_task": return "+ restored \(id) \(title)"
             default: return nil
             }
         }
+    }
+
+    /// A delete the agent held for the user's confirmation.
+    static func isHeld(_ call: JSONValue) -> Bool {
+        call["is_error"] == true && call["result"]?["status"] == "confirmation_required"
+    }
+
+    /// How many deletes of a finished turn (`done`) wait for the user's yes.
+    static func held(_ done: JSONValue) -> Int {
+        done["tool_calls"]?.arrayValue?.filter(isHeld).count ?? 0
     }
 
     /// The lines after an answer: a blank line and the changes, if any.

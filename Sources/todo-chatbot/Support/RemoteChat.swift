@@ -14,8 +14,8 @@ struct RemoteChat {
         let description: String
     }
 
-    /// Sends the message and prints the reply; returns the conversation id.
-    func send(_ message: String, conversationID: Int64?, timeZone: TimeZone, json: Bool) async throws -> Int64 {
+    /// Sends the message and prints the reply; returns the conversation and how many deletes wait for a yes.
+    func send(_ message: String, conversationID: Int64?, timeZone: TimeZone, json: Bool) async throws -> ChatOutcome {
         var request = HTTPClientRequest(url: (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL) + "/api/chat")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
@@ -37,6 +37,7 @@ struct RemoteChat {
         }
         var parser = SSEParser()
         var conversation = conversationID
+        var held = 0
         for try await chunk in response.body {
             for event in parser.feed(chunk.readableBytesView) {
                 guard let data = JSONValue.parse(event.data) else { continue }
@@ -47,6 +48,7 @@ struct RemoteChat {
                     if !json { ChatPrinter.write(data["delta"]?.stringValue ?? "") }
                 case "done":
                     ChatPrinter.write(json ? data.text + "\n" : ChatPrinter.footer(data))
+                    held = ChatPrinter.held(data)
                 case "error":
                     if !json { ChatPrinter.write("\n") }
                     throw Failure(description: data["message"]?.stringValue ?? "the turn failed")
@@ -56,6 +58,6 @@ struct RemoteChat {
             }
         }
         guard let conversation else { throw Failure(description: "the server ended the answer early") }
-        return conversation
+        return ChatOutcome(conversation: conversation, held: held)
     }
 }

@@ -67,7 +67,10 @@ async function openConversation(id) {
   document.body.classList.remove("show-conversations");
 }
 
-/** Edit under the last user message and Regenerate under the last answer, when no answer is being written. */
+/**
+ * Edit under the last user message and Regenerate under the last answer, when no answer is being written. An answer
+ * that asks to confirm deletes gets Delete and Keep, which answer it with "yes" or "no".
+ */
 function showTurnActions() {
   const messages = $("#messages");
   for (const old of messages.querySelectorAll(".turn-actions")) old.remove();
@@ -80,7 +83,12 @@ function showTurnActions() {
   const text = question.querySelector(".text").textContent;
   question.after(h("div", { class: "turn-actions user" },
     h("button", { type: "button", class: "quiet small", onclick: () => startEdit(question, text, turnId) }, "Edit")));
-  answer?.after(h("div", { class: "turn-actions assistant" },
+  const held = answer ? answer.querySelectorAll(".card.confirm").length : 0;
+  const confirm = held
+    ? [h("button", { type: "button", class: "danger small", onclick: () => send("yes") }, held === 1 ? "Delete it" : `Delete ${held} tasks`),
+       h("button", { type: "button", class: "small", onclick: () => send("no") }, "Keep")]
+    : [];
+  answer?.after(h("div", { class: "turn-actions assistant" }, ...confirm,
     h("button", { type: "button", class: "quiet small", onclick: () => send(text, { replaceTurnId: turnId }) }, "Regenerate")));
 }
 

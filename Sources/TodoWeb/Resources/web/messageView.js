@@ -33,12 +33,16 @@ export function markStatus(reply, status) {
 export function describe(step) {
   const result = step.result ?? {};
   const args = step.arguments && typeof step.arguments === "object" ? step.arguments : {};
+  if (step.is_error && result && result.status === "confirmation_required") {
+    return { text: `Waiting for your confirmation: delete “${result.title}”`, kind: "confirm" };
+  }
   if (step.is_error) return { text: `${label(step.name)} failed: ${typeof result === "string" ? result : JSON.stringify(result)}`, kind: "error" };
   switch (step.name) {
     case "add_task": return { text: `Added: ${result.title}${args.due_at ? ", due " + formatDue(args.due_at) : ""}`, kind: "added" };
     case "complete_task": return { text: `Completed: ${result.title}`, kind: "completed" };
     case "delete_task": return { text: `Deleted: ${result.title}`, kind: "deleted" };
     case "update_task": return { text: `Updated: ${result.title}`, kind: "updated" };
+    case "restore_task": return { text: `Restored: ${result.title}`, kind: "added" };
     case "list_tasks": return { text: `Looked at ${Array.isArray(result) ? result.length : 0} task${Array.isArray(result) && result.length === 1 ? "" : "s"}`, kind: "listed" };
     default: return { text: label(step.name), kind: "listed" };
   }
