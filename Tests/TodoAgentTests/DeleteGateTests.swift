@@ -101,6 +101,17 @@ import TodoTestSupport
         }
     }
 
+    @Test func aNegatedDeleteIsNotAnAsk() async throws {
+        try await Agent.withAgent([Self.delete(1), Self.delete(1, from: 1)]) { agent, store, user, _ async throws in
+            try await Self.seed(store, user)
+            for message in ["don't delete the milk task, just rename it", "please do not ever remove buy milk"] {
+                let (answer, _) = try await Agent.run(agent, message, user: user)
+                #expect(answer.text.contains("Do you want me to delete “Buy milk”?"), "\(message)")
+            }
+            #expect(try await Self.titles(store, user).count == 3)
+        }
+    }
+
     @Test func idsInAnyFormAreHeldAndAnotherUsersTaskIsNotDescribed() async throws {
         let quoted = ScriptedLLM.Reply.stream([ScriptedLLM.toolCall(id: "q", name: "delete_task", arguments: #"{"task_id":" 2 "}"#)])
         try await Agent.withAgent([quoted, .stream([ScriptedLLM.toolCall(id: "o", name: "delete_task", arguments: #"{"task_id":4}"#)]), .stream([ScriptedLLM.text("No such task.")])]) { agent, store, user, _ async throws in

@@ -19,10 +19,12 @@ struct DeleteGate {
 
     init(latest message: String, history: [ChatMessage]) {
         let lower = Utterance(message).lower
-        asksToDelete = lower.range(
-            of: #"\b(?:delete|deleting|deleted|remove|removing|erase|trash|bin|drop|scrap|discard|wipe|purge|get rid of|clear out|take off|cross off)\b"#,
-            options: .regularExpression
+        let verbs = "delete|deleting|deleted|remove|removing|erase|trash|bin|drop|scrap|discard|wipe|purge|get rid of|clear out|take off|cross off"
+        // "don't delete the milk task" names the task and a delete word, and asks for the opposite.
+        let negated = lower.range(
+            of: #"\b(?:don't|dont|do not|never|not|no need to|without|stop)\s+(?:\w+\s+){0,2}(?:"# + verbs + #")\b"#, options: .regularExpression
         ) != nil
+        asksToDelete = !negated && lower.range(of: #"\b(?:"# + verbs + #")\b"#, options: .regularExpression) != nil
         words = Set(TaskMatcher.meaningWords(lower).map(TaskMatcher.stem))
         numbers = Set(lower.split { !$0.isNumber }.compactMap { Int64($0) })
         approved = OfflineIntent.isYes(lower) ? Self.pending(in: history) : []
