@@ -171,7 +171,9 @@ doc = {
    "cookie": {"type": "apiKey", "in": "cookie", "name": "better-auth.session_token"},
   },
   "schemas": {
-   "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
+   "Error": {"type": "object", "required": ["error"], "description": "code and message are also at the top, where Better Auth's clients read them", "properties": {
+      "code": {"type": "string"}, "message": {"type": "string"},
+      "error": {"type": "object", "required": ["code", "message"], "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}},
    "Health": {"type": "object", "required": ["status", "role", "version", "agent"], "properties": {"status": {"type": "string"}, "role": {"type": "string"}, "version": {"type": "string"},
       "agent": {"type": "string", "description": "offline, or openai:<model>"}}},
    "Readiness": {"type": "object", "required": ["status", "database"], "properties": {"status": {"type": "string", "enum": ["ready", "unavailable"]}, "database": {"type": "string"}, "reason": {"type": "string"}}},

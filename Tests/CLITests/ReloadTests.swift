@@ -89,8 +89,8 @@ import TodoTestSupport
         let new = "reload-new-secret-0123456789-abcdefghijkl"
         let cli = try CLI(environment: ["DATABASE_URL": "sqlite::memory:"])
         let secretFile = cli.folder.appendingPathComponent("auth-secret").path
-        try old.write(toFile: secretFile, atomically: true, encoding: .utf8)
-        let server = try await cli.startServer(environment: ["BETTER_AUTH_SECRET_FILE": secretFile, "ACCEPT_HS256_TOKENS": "1"])
+        try "1:\(old)".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let server = try await cli.startServer(environment: ["BETTER_AUTH_SECRETS_FILE": secretFile, "ACCEPT_HS256_TOKENS": "1"])
         defer { server.stop() }
         let base = server.base
         let jar = cli.folder.appendingPathComponent("cookies").path
@@ -105,7 +105,7 @@ import TodoTestSupport
         #expect(try await status(["-H", "authorization: Bearer \(newToken)"]) == "401")
 
         // Rotation: the new secret first, the old one kept for what it signed.
-        try "\(new),\(old)".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try "2:\(new),1:\(old)".write(toFile: secretFile, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
         try await Self.waitForLog(server, "configuration reloaded")
         #expect(try await status(["-H", "authorization: Bearer \(newToken)"]) == "200")
@@ -113,13 +113,13 @@ import TodoTestSupport
         #expect(try await status(["-b", jar]) == "200", "an old cookie keeps working")
 
         // The old secret removed: what it signed stops working.
-        try new.write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try "2:\(new)".write(toFile: secretFile, atomically: true, encoding: .utf8)
         server.signal(SIGHUP)
         try await Self.waitForLog(server, "configuration reloaded", count: 2)
         #expect(try await status(["-H", "authorization: Bearer \(oldToken)"]) == "401")
         #expect(try await status(["-b", jar]) == "401")
         #expect(try await status(["-H", "authorization: Bearer \(newToken)"]) == "200")
-        #expect(server.logText.contains("BETTER_AUTH_SECRET"), "the log names what changed")
+        #expect(server.logText.contains("BETTER_AUTH_SECRETS"), "the log names what changed")
         #expect(!server.logText.contains(old) && !server.logText.contains(new), "but never the values")
 
         // A reload that fails to read its files keeps the running configuration.

@@ -50,6 +50,8 @@ import TodoCore
         ("TRUSTED_ORIGINS", "https://a.example, nope", "configuration error: TRUSTED_ORIGINS: 'nope' is not an origin like https://app.example.com"),
         ("AGENT_MAX_STEPS", "100", "configuration error: AGENT_MAX_STEPS: '100' is not a whole number in 1-50"),
         ("ROLE", "worker", "configuration error: ROLE: 'worker' is not one of api, web, serve"),
+        ("COOKIE_SAME_SITE", "sideways", "configuration error: COOKIE_SAME_SITE: 'sideways' is not one of lax, strict, none"),
+        ("COOKIE_SAME_SITE", "none", "configuration error: COOKIE_SAME_SITE: none needs an https BETTER_AUTH_URL: browsers drop a SameSite=None cookie that is not Secure"),
     ])
     func anInvalidValueIsOneLineNamingTheKey(key: String, value: String, message: String) {
         let error = #expect(throws: ConfigError.self) { try Settings.load(from: ConfigSources(environment: [key: value])) }
@@ -89,7 +91,7 @@ import TodoCore
     @Test func everyKeyHasAFlagSpelling() {
         #expect(SettingKey.databaseURL.flag == "--database-url")
         #expect(SettingKey.allCases.allSatisfy { $0.flag.hasPrefix("--") && $0.flag == $0.flag.lowercased() })
-        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET"])
+        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET"])
     }
 
     @Test func secretsCanComeFromFilesButNotFromBothPlaces() throws {
@@ -124,8 +126,8 @@ import TodoCore
             try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": secret]))
         }
         // A good secret beside a weak one does not make the weak one acceptable.
-        #expect(throws: ConfigError.self) {
-            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "good-secret-0123456789-abcdefghijklmnop,\(secret)"]))
+        #expect(throws: ConfigError(key: "BETTER_AUTH_SECRETS", problem: "\(problem) (generate one with: openssl rand -base64 32)")) {
+            try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRETS": "2:good-secret-0123456789-abcdefghijklmnop,1:\(secret)"]))
         }
     }
 
@@ -139,11 +141,30 @@ import TodoCore
         }
     }
 
-    @Test func theSecretIsAListNewestFirst() throws {
+    /// As Better Auth reads them: `BETTER_AUTH_SECRET` is one secret, commas included; `BETTER_AUTH_SECRETS` is the
+    /// versioned list whose first entry signs, and `BETTER_AUTH_SECRET` beside it is the legacy secret (verify only).
+    @Test func oneSecretOrBetterAuthsVersionedList() throws {
         let newer = "newer-secret-0123456789-abcdefghijklm"
         let older = "older-secret-0123456789-abcdefghijklmnopq"
-        let settings = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer), \(older)"]))
-        #expect(settings.betterAuthSecrets == [newer, older])
-        #expect(throws: ConfigError.self) { try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer),short"])) }
+        let comma = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRET": "\(newer),\(older)"]))
+        #expect(comma.betterAuthSecrets == ["\(newer),\(older)"], "a comma is part of the secret, as in Better Auth")
+        let versioned = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRETS": " 2:\(newer) , 1:\(older)"]))
+        #expect(versioned.betterAuthSecrets == [newer, older])
+        #expect(versioned.betterAuthSecretVersions.map(\.version) == [2, 1])
+        let legacy = "legacy-secret-0123456789-abcdefghijklmn"
+        let both = try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRETS": "2:\(newer)", "BETTER_AUTH_SECRET": legacy]))
+        #expect(both.betterAuthSecrets == [newer, legacy], "the versioned current secret signs; the legacy one still verifies")
+        for (list, problem) in [
+            (newer, "an entry is not <version>:<secret> (e.g. 2:newsecret,1:oldsecret)"),
+            ("x:\(newer)", "a version is not a non-negative whole number"),
+            ("-1:\(newer)", "a version is not a non-negative whole number"),
+            ("2:", "version 2 has an empty secret"),
+            ("2:\(newer),2:\(older)", "version 2 appears twice"),
+        ] {
+            #expect(throws: ConfigError(key: "BETTER_AUTH_SECRETS", problem: problem)) {
+                try Settings.load(from: ConfigSources(environment: ["BETTER_AUTH_SECRETS": list]))
+            }
+        }
+        #expect(!String(describing: versioned).contains(newer), "the values never print")
     }
 }

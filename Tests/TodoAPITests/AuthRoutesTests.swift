@@ -70,6 +70,10 @@ import TodoTestSupport
             #expect(user["name"] as? String == "Ada Lovelace")
             #expect(user["emailVerified"] as? Bool == false)
             #expect((user["createdAt"] as? String).flatMap(Timestamp.parse) != nil)
+            #expect(user["image"] is NSNull, "a missing image is null, as Better Auth sends it")
+            let session = try json(try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.authorization: "Bearer \(token)"]).body)
+            #expect((session["session"] as? [String: Any])?.keys.contains("ipAddress") == true)
+            #expect((session["session"] as? [String: Any])?.keys.contains("userAgent") == true, "null, not left out")
             let setCookie = try #require(response.headers[.setCookie])
             #expect(setCookie.hasPrefix("better-auth.session_token="))
             #expect(setCookie.hasSuffix("; Max-Age=604800; Path=/; HttpOnly; SameSite=Lax"))
@@ -137,14 +141,32 @@ import TodoTestSupport
         try await withAPI(try kind.location()) { client in
             let ada = Self.uniqueEmail()
             _ = try await Self.signUp(client, email: ada)
+            // Better Auth's statuses, codes and words, flat at the top where better-fetch reads them.
             let duplicate = try await Self.signUp(client, email: " \(ada.capitalized) ")
             #expect(duplicate.status == .unprocessableContent)
-            let duplicateError = try json(duplicate.body)["error"] as? [String: Any]
-            #expect(duplicateError?["code"] as? String == "USER_ALREADY_EXISTS")
-            let short = try await Self.signUp(client, email: Self.uniqueEmail("bob"), password: "short")
-            #expect(short.status == .unprocessableContent)
-            let shortError = try json(short.body)["error"] as? [String: Any]
-            #expect(shortError?["field"] as? String == "password")
+            let duplicateBody = try json(duplicate.body)
+            #expect(duplicateBody["code"] as? String == "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
+            #expect(duplicateBody["message"] as? String == "User already exists. Use another email.")
+            #expect((duplicateBody["error"] as? [String: Any])?["code"] as? String == "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
+            for (password, code, message) in [("short", "PASSWORD_TOO_SHORT", "Password too short"), (String(repeating: "p", count: 129), "PASSWORD_TOO_LONG", "Password too long")] {
+                let refused = try await Self.signUp(client, email: Self.uniqueEmail("bob"), password: password)
+                #expect(refused.status == .badRequest)
+                let body = try json(refused.body)
+                #expect(body["code"] as? String == code && body["message"] as? String == message)
+                #expect((body["error"] as? [String: Any])?["field"] as? String == "password")
+            }
+            for email in ["not-an-email", "a@b"] {
+                let refused = try await Self.signUp(client, email: email)
+                #expect(refused.status == .badRequest)
+                #expect(try json(refused.body)["code"] as? String == "INVALID_EMAIL")
+            }
+            let wrong = try await client.execute(
+                uri: "/api/auth/sign-in/email", method: .post, headers: Self.jsonHeaders,
+                body: ByteBuffer(string: #"{"email":"\#(ada)","password":"wrong password!"}"#)
+            )
+            #expect(wrong.status == .unauthorized)
+            #expect(try json(wrong.body)["code"] as? String == "INVALID_EMAIL_OR_PASSWORD")
+            #expect(try json(wrong.body)["message"] as? String == "Invalid email or password")
             try await client.execute(
                 uri: "/api/auth/sign-up/email", method: .post, headers: Self.jsonHeaders, body: ByteBuffer(string: "{not json")
             ) { response in
@@ -168,7 +190,10 @@ import TodoTestSupport
                 #expect(response.status == .ok)
                 let body = try json(response.body)
                 #expect(body["success"] as? Bool == true)
-                #expect(response.headers[.setCookie]?.contains("Max-Age=0") == true)
+                let cleared = response.headers[values: .setCookie]
+                #expect(cleared.map { String($0.split(separator: "=")[0]) }.sorted()
+                    == ["better-auth.dont_remember", "better-auth.session_data", "better-auth.session_token"], "every Better Auth cookie goes")
+                #expect(cleared.allSatisfy { $0.contains("Max-Age=0") })
             }
             try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.cookie: cookie]) { response in
                 #expect(String(buffer: response.body) == "null", "the old cookie no longer works")
@@ -281,6 +306,35 @@ import TodoTestSupport
             #expect(limited.status == .tooManyRequests)
             #expect(limited.headers[.retryAfter] != nil)
             #expect(try await client.execute(uri: "/api/tasks", method: .get, headers: eve.bearer).status == .ok, "per user")
+        }
+    }
+}
+
+extension AuthRoutesTests {
+    /// An active user stays signed in: when a request extends the day-old session, the cookie comes again with the
+    /// full lifetime (as Better Auth sends it), on get-session and on any cookie-authenticated route; once.
+    @Test func aSessionExtendedByUseRenewsItsCookie() async throws {
+        let clock = ManualClock(start: Date())
+        try await withAPI(now: clock.now) { client in
+            let signedUp = try await Self.signUp(client, email: Self.uniqueEmail())
+            let cookie = try Self.cookiePair(signedUp)
+            let token = try #require(try json(signedUp.body)["token"] as? String)
+            let early = try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.cookie: cookie])
+            #expect(early.headers[.setCookie] == nil, "a fresh session is not renewed")
+
+            clock.advance(by: 86_400 + 60)
+            let renewed = try await client.execute(uri: "/api/tasks", method: .get, headers: [.cookie: cookie])
+            #expect(renewed.status == .ok)
+            let setCookie = try #require(renewed.headers[.setCookie], "the extended session's cookie is sent again")
+            #expect(setCookie.hasPrefix(cookie + ";") && setCookie.contains("Max-Age=604800"), "\(setCookie)")
+            let again = try await client.execute(uri: "/api/tasks", method: .get, headers: [.cookie: cookie])
+            #expect(again.headers[.setCookie] == nil, "only the request that extended it")
+            let bearer = try await client.execute(uri: "/api/tasks", method: .get, headers: [.authorization: "Bearer \(token)"])
+            #expect(bearer.headers[.setCookie] == nil, "a bearer client gets no cookie")
+
+            clock.advance(by: 86_400 + 60)
+            let session = try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.cookie: cookie])
+            #expect(session.headers[.setCookie]?.contains("Max-Age=604800") == true, "get-session renews it too")
         }
     }
 }

@@ -30,10 +30,10 @@ import TodoTestSupport
         try await withStore(kind) { store in
             let auth = AuthService(store: store, hasher: cheapHasher)
             let email = Self.email()
-            await #expect(throws: TodoError.validation(field: "password", message: "password must be at least 8 characters")) {
+            await #expect(throws: TodoError.badInput(code: "PASSWORD_TOO_SHORT", message: "Password too short", field: "password")) {
                 try await auth.signUp(name: "Ada", email: email, password: "short", ipAddress: nil, userAgent: nil)
             }
-            await #expect(throws: TodoError.validation(field: "email", message: "email must be a valid address, e.g. ada@example.com")) {
+            await #expect(throws: TodoError.badInput(code: "INVALID_EMAIL", message: "Invalid email", field: "email")) {
                 try await auth.signUp(name: "Ada", email: "not-an-email", password: "long enough", ipAddress: nil, userAgent: nil)
             }
             await #expect(throws: TodoError.validation(field: "name", message: "name must be 1-100 characters")) {
@@ -44,7 +44,7 @@ import TodoTestSupport
             let duplicate = await #expect(throws: TodoError.self) {
                 try await auth.signUp(name: "Eve", email: email.uppercased(), password: "other password", ipAddress: nil, userAgent: nil)
             }
-            #expect(duplicate?.code == "USER_ALREADY_EXISTS")
+            #expect(duplicate?.code == "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
         }
     }
 

@@ -43,10 +43,10 @@ import TodoTestSupport
     }
 
     @Test func passwordsMustBeEightToOneHundredTwentyEightCharacters() throws {
-        #expect(throws: TodoError.validation(field: "password", message: "password must be at least 8 characters")) {
+        #expect(throws: TodoError.badInput(code: "PASSWORD_TOO_SHORT", message: "Password too short", field: "password")) {
             try PasswordHasher.validate("short")
         }
-        #expect(throws: TodoError.validation(field: "password", message: "password must be at most 128 characters")) {
+        #expect(throws: TodoError.badInput(code: "PASSWORD_TOO_LONG", message: "Password too long", field: "password")) {
             try PasswordHasher.validate(String(repeating: "p", count: 129))
         }
         try PasswordHasher.validate(String(repeating: "p", count: 8))

@@ -45,6 +45,17 @@ import TodoTestSupport
             #expect(claims["iss"] as? String == Self.issuer)
             let lifetime = try #require(claims["exp"] as? Double) - (try #require(claims["iat"] as? Double))
             #expect(lifetime == 900)
+            // As Better Auth's JWT plugin: whole seconds, and the user with every field (image null when absent).
+            let raw = try #require(Base64URL.decode(parts[1]).map { String(decoding: $0, as: UTF8.self) })
+            #expect(raw.range(of: #""(iat|exp)":\d+[,}]"#, options: .regularExpression) != nil, "\(raw)")
+            #expect(raw.range(of: #""(iat|exp)":\d+\."#, options: .regularExpression) == nil, "no fraction: \(raw)")
+            #expect(claims["id"] as? String == user.id)
+            #expect(claims["email"] as? String == user.email)
+            #expect(claims["name"] as? String == user.name)
+            #expect(claims["emailVerified"] as? Bool == false)
+            #expect(claims["image"] is NSNull)
+            #expect(claims["createdAt"] as? String == Timestamp.format(user.createdAt))
+            #expect(claims["updatedAt"] as? String == Timestamp.format(user.updatedAt))
 
             // Another replica on the same database signs with the same key and accepts the token.
             let replica = TokenService(store: store, secrets: [Self.secret], issuer: Self.issuer)
@@ -298,4 +309,20 @@ final class CountingKeyStore: SigningKeyStore, @unchecked Sendable {
     }
     func retireSigningKeys(except id: String, expiresAt: Date) async throws { try await base.retireSigningKeys(except: id, expiresAt: expiresAt) }
     func deleteSigningKeys(expiredBefore date: Date) async throws { try await base.deleteSigningKeys(expiredBefore: date) }
+}
+
+extension TokenServiceTests {
+    /// `iss` and `aud` are the origin of `BETTER_AUTH_URL`, as Better Auth sets them.
+    @Test func theIssuerIsThePublicURLsOrigin() {
+        var configuration = AuthConfiguration()
+        for (url, origin) in [
+            ("https://Todo.Example.com/api/auth", "https://todo.example.com"), ("http://127.0.0.1:8000/", "http://127.0.0.1:8000"),
+            ("https://todo.example.com:443/x", "https://todo.example.com"), ("http://[::1]:3000/a?b=c", "http://[::1]:3000"),
+        ] {
+            configuration.publicURL = url
+            #expect(configuration.issuer == origin, "\(url)")
+        }
+        configuration.publicURL = nil
+        #expect(configuration.issuer == "todo-chatbot")
+    }
 }

@@ -26,7 +26,7 @@ import TodoTestSupport
         try await withStore(kind) { store in
             let email = "\(UUID().uuidString.lowercased())@example.com"
             _ = try await store.createUser(name: "First", email: email, passwordHash: "aa:bb")
-            await #expect(throws: TodoError.conflict(code: "USER_ALREADY_EXISTS", message: "User already exists. Use another email.")) {
+            await #expect(throws: TodoError.conflict(code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", message: "User already exists. Use another email.")) {
                 try await store.createUser(name: "Second", email: email.uppercased(), passwordHash: "cc:dd")
             }
             let count = try await store.database.query(#"SELECT count(*) AS n FROM "user" WHERE "email" = $1"#, [.text(email)])

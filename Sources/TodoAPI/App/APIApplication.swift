@@ -43,7 +43,9 @@ public struct APIDependencies: Sendable {
         self.database = database
         self.store = SQLStore(database: database)
         self.requestLimiter = ReplicaRateLimiter(store: store, now: now)
-        self.auth = AuthService(store: store, hasher: hasher, sessionCache: VerifiedSessionCache(timeToLive: configuration.sessionCacheTTL))
+        self.auth = AuthService(
+            store: store, hasher: hasher, sessionCache: VerifiedSessionCache(timeToLive: configuration.sessionCacheTTL), now: now
+        )
         self.authSecrets = Reloadable(authSecrets)
         self.tokens = TokenService(
             store: store, secrets: self.authSecrets, issuer: configuration.auth.issuer, external: configuration.auth.externalKeys(),
@@ -67,7 +69,10 @@ public struct APIDependencies: Sendable {
 
     /// Cookies are `Secure` with the `__Secure-` prefix when the public URL is https.
     var sessionCookie: SessionCookie {
-        SessionCookie(secure: configuration.auth.publicURL?.lowercased().hasPrefix("https://") ?? false, secrets: authSecrets)
+        SessionCookie(
+            secure: configuration.auth.publicURL?.lowercased().hasPrefix("https://") ?? false, secrets: authSecrets,
+            sameSite: configuration.cookieSameSite
+        )
     }
 }
 
@@ -80,8 +85,11 @@ public func buildAPIRouter(
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: AccessLogMiddleware())
     router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
-    router.add(middleware: ErrorMiddleware())
     let configuration = dependencies.configuration
+    let origins = OriginPolicy(publicURL: configuration.auth.publicURL, trusted: configuration.trustedOrigins)
+    // Outside the error middleware, so error answers carry the CORS headers too (a script can read the reason).
+    router.add(middleware: CORSMiddleware(origins: origins))
+    router.add(middleware: ErrorMiddleware())
     if configuration.servesTLS { router.add(middleware: StrictTransportSecurityMiddleware()) }
     extend(router)
     OperationsController(
@@ -92,7 +100,6 @@ public func buildAPIRouter(
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
     let limiter = RateLimiter(store: dependencies.store, now: dependencies.now)
-    let origins = OriginPolicy(publicURL: configuration.auth.publicURL, trusted: configuration.trustedOrigins)
     AuthController(
         auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
         attemptsPerMinute: configuration.authRateLimitPerMinute, origins: origins,

@@ -15,8 +15,11 @@ public struct APIConfiguration: Sendable {
     public var migrateOnStart = true
     public var databaseTimeout = Duration.seconds(5)
     public var auth = AuthConfiguration()
-    /// Origins besides the public URL's that may send cookie-authenticated writes.
+    /// Origins besides the public URL's that may send cookie-authenticated writes, and call the API from a browser
+    /// (CORS with credentials).
     public var trustedOrigins: [String] = []
+    /// The session cookie's `SameSite`: `none` lets a frontend on another site send it (it needs an https public URL).
+    public var cookieSameSite = CookieSameSite.lax
     /// Peers whose `X-Forwarded-For` is believed, read right to left.
     public var trustedProxies = IPNetwork.loopback
     /// Requests a minute per signed-in user, with bursts up to the same number.
@@ -42,4 +45,12 @@ public struct APIConfiguration: Sendable {
     public var mcpSessionIdleTimeout = Duration.seconds(30 * 60)
 
     public init() {}
+}
+
+/// The `SameSite` attribute of the session cookie.
+public enum CookieSameSite: String, CaseIterable, Sendable {
+    case lax, strict, none
+
+    /// As the attribute is written: `Lax`, `Strict`, `None`.
+    var attribute: String { rawValue.prefix(1).uppercased() + rawValue.dropFirst() }
 }

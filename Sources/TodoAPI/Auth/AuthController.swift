@@ -93,14 +93,21 @@ struct AuthController {
 
     @Sendable func signOut(_ request: Request, context: APIRequestContext) async throws -> Response {
         guard let (credential, _) = resolver.credential(request), let token = credential.sessionToken else {
-            return .json(.ok, SignOutResponse(), setCookie: cookie.clearing())
+            return signedOut()
         }
         // Another site must not be able to sign a browser out.
         if case .cookie = credential, !origins.allows(request) {
             throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
         }
         try await auth.signOut(token: token)
-        return .json(.ok, SignOutResponse(), setCookie: cookie.clearing())
+        return signedOut()
+    }
+
+    /// `{"success":true}` with every Better Auth cookie removed.
+    func signedOut() -> Response {
+        var response = Response.json(.ok, SignOutResponse())
+        for clearing in cookie.clearingAll() { response.headers.append(HTTPField(name: .setCookie, value: clearing)) }
+        return response
     }
 
     /// `{session, user}` for a live session, or JSON `null`, as Better Auth answers.
@@ -108,7 +115,8 @@ struct AuthController {
         guard let caller = try await resolver.resolve(request), let session = caller.session else {
             return .json(.ok, Optional<SessionResponse>.none)
         }
-        return .json(.ok, SessionResponse(session: session, user: caller.user))
+        // Better Auth's clients call get-session on every page load: the usual place a day-old session is extended.
+        return .json(.ok, SessionResponse(session: session, user: caller.user), setCookie: caller.renewal(cookie))
     }
 
     /// A 15-minute EdDSA JWT for the signed-in user, for services that verify it with `/api/auth/jwks`.

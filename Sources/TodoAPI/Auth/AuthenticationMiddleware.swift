@@ -29,7 +29,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.user = caller.user
         context.logger[metadataKey: "user_id"] = .string(caller.user.id)
-        return try await next(request, context)
+        var response = try await next(request, context)
+        if let renewal = caller.renewal(resolver.cookie) { response.headers.append(HTTPField(name: .setCookie, value: renewal)) }
+        return response
     }
 }
 
@@ -40,13 +42,13 @@ struct OriginPolicy: Sendable {
     let trusted: Set<String>
 
     init(publicURL: String?, trusted: [String]) {
-        publicOrigin = publicURL.flatMap(Self.origin(of:))
-        self.trusted = Set(trusted.compactMap(Self.origin(of:)))
+        publicOrigin = publicURL.flatMap(WebOrigin.of)
+        self.trusted = Set(trusted.compactMap(WebOrigin.of))
     }
 
     func allows(_ request: Request) -> Bool {
-        let claimed = request.headers[.origin] ?? request.headers[.referer].flatMap(Self.origin(of:))
-        guard let claimed, let origin = Self.origin(of: claimed) else { return false }
+        let claimed = request.headers[.origin] ?? request.headers[.referer].flatMap(WebOrigin.of)
+        guard let claimed, let origin = WebOrigin.of(claimed) else { return false }
         if trusts(origin) { return true }
         guard let host = request.head.authority else { return false }
         return origin == "http://\(host.lowercased())" || origin == "https://\(host.lowercased())"
@@ -55,16 +57,6 @@ struct OriginPolicy: Sendable {
     /// Whether a normalised origin is the public URL's or listed in `TRUSTED_ORIGINS`.
     func trusts(_ origin: String) -> Bool {
         origin == publicOrigin || trusted.contains(origin)
-    }
-
-    /// `scheme://host[:port]` in lower case, without a default port; nil for anything else (including `null`).
-    static func origin(of url: String) -> String? {
-        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", let host = components.host?.lowercased(), !host.isEmpty
-        else { return nil }
-        let defaultPort = scheme == "https" ? 443 : 80
-        let port = components.port.flatMap { $0 == defaultPort ? nil : ":\($0)" } ?? ""
-        return "\(scheme)://\(host)\(port)"
     }
 }
 

@@ -8,6 +8,8 @@ struct SessionCookie: Sendable {
     let secure: Bool
     /// Newest first; SIGHUP may replace the list, so it is read on every use.
     let secrets: Reloadable<[String]>
+    /// `Lax` unless a frontend on another site needs the cookie (`None`, with `Secure`).
+    var sameSite = CookieSameSite.lax
 
     static let baseName = "better-auth.session_token"
     var name: String { secure ? "__Secure-" + Self.baseName : Self.baseName }
@@ -20,8 +22,15 @@ struct SessionCookie: Sendable {
     /// The `Set-Cookie` value that removes the cookie.
     func clearing() -> String { attributes("", maxAge: 0) }
 
-    private func attributes(_ value: String, maxAge: Int) -> String {
-        "\(name)=\(value); Max-Age=\(maxAge); Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "")
+    /// What sign-out sends: the session cookie removed, and the two others Better Auth may have set in the browser
+    /// (`session_data`, its cookie cache, and `dont_remember`), so none outlives the session.
+    func clearingAll() -> [String] {
+        let prefix = secure ? "__Secure-" : ""
+        return [clearing()] + ["better-auth.session_data", "better-auth.dont_remember"].map { attributes("", maxAge: 0, name: prefix + $0) }
+    }
+
+    private func attributes(_ value: String, maxAge: Int, name: String? = nil) -> String {
+        "\(name ?? self.name)=\(value); Max-Age=\(maxAge); Path=/; HttpOnly; SameSite=\(sameSite.attribute)" + (secure ? "; Secure" : "")
     }
 
     /// The session token in a `Cookie` header, if the cookie is present and its signature holds. Only the expected

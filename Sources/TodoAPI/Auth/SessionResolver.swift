@@ -27,6 +27,14 @@ struct Caller {
     let user: User
     let session: Session?
     let credential: Credential
+    /// The session was extended by this request: a cookie caller gets the cookie again with the new lifetime.
+    var refreshed = false
+
+    /// The `Set-Cookie` that renews a cookie caller's cookie when its session was extended, else nil.
+    func renewal(_ cookie: SessionCookie) -> String? {
+        guard refreshed, case .cookie(let token) = credential else { return nil }
+        return cookie.setting(token)
+    }
 }
 
 /// Finds who a request is: a bearer JWT or session token (plain or signed) first, then the session cookie.
@@ -72,7 +80,7 @@ struct SessionResolver: Sendable {
             guard let user = try await users.user(id: userID) else { return nil }
             return Caller(user: user, session: nil, credential: credential)
         }
-        guard let found = try await auth.authenticate(token: value) else { return nil }
-        return Caller(user: found.user, session: found.session, credential: credential)
+        guard let (found, refreshed) = try await auth.authenticateRefreshing(token: value) else { return nil }
+        return Caller(user: found.user, session: found.session, credential: credential, refreshed: refreshed)
     }
 }

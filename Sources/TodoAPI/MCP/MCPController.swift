@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import ServiceLifecycle
+import TodoCore
 import TodoMCP
 
 /// `/mcp`: the Streamable HTTP endpoint of the MCP server, for bearer-authenticated clients only.
@@ -71,7 +72,7 @@ struct MCPOriginMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if let claimed = request.headers[.origin] {
-            let origin = OriginPolicy.origin(of: claimed)
+            let origin = WebOrigin.of(claimed)
             guard let origin, policy.trusts(origin) || Self.isLoopback(origin) else {
                 return MCPController.response(.forbiddenOrigin)
             }

@@ -27,6 +27,7 @@ struct ErrorMiddleware: RouterMiddleware {
             let status: HTTPResponse.Status =
                 switch error {
                 case .validation: .unprocessableContent
+                case .badInput: .badRequest
                 case .notFound: .notFound
                 case .conflict: .unprocessableContent
                 case .duplicate, .stateConflict: .conflict
@@ -55,6 +56,13 @@ struct ErrorMiddleware: RouterMiddleware {
 }
 
 /// An error response body.
+/// The JSON of an error answer.
+struct ErrorBody: Encodable {
+    let code: String
+    let message: String
+    let error: [String: String]
+}
+
 struct APIProblem: Sendable {
     var status: HTTPResponse.Status
     var code: String
@@ -62,10 +70,12 @@ struct APIProblem: Sendable {
     var field: String?
     var retryAfter: Int?
 
+    /// `{"code", "message", "error": {"code", "message", "field"}}`: our shape, with the code and message also at the
+    /// top, where Better Auth puts them and its client (better-fetch) reads them.
     func response() -> Response {
         var error: [String: String] = ["code": code, "message": message]
         if let field { error["field"] = field }
-        var response = Response.json(status, ["error": error])
+        var response = Response.json(status, ErrorBody(code: code, message: message, error: error))
         if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
         return response
     }

@@ -1004,7 +1004,10 @@ enum OpenAPIDocument {
       "Error": {
         "type": "object",
         "required": ["error"],
+        "description": "code and message are also at the top, where Better Auth's clients read them",
         "properties": {
+          "code": {"type": "string"},
+          "message": {"type": "string"},
           "error": {
             "type": "object",
             "required": ["code", "message"],

@@ -11,7 +11,8 @@ public enum AccountRules {
         guard email.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
               !parts[1].hasPrefix("."), !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace)
         else {
-            throw .validation(field: "email", message: "email must be a valid address, e.g. ada@example.com")
+            // Better Auth's code, status (400) and words, which its clients look for.
+            throw .badInput(code: "INVALID_EMAIL", message: "Invalid email", field: "email")
         }
         return email
     }

@@ -48,21 +48,29 @@ public struct AuthService: Sendable {
     /// The live session for `token`: nil when unknown or expired (an expired one is deleted); extended when a day old.
     /// A session verified within the cache's time to live is answered from memory.
     public func authenticate(token: String) async throws -> AuthenticatedSession? {
+        try await authenticateRefreshing(token: token)?.session
+    }
+
+    /// Like `authenticate`, and says whether this call extended the session: then the cookie must be sent again
+    /// with the new lifetime (as Better Auth does), or the browser drops it 7 days after sign-in however active.
+    public func authenticateRefreshing(token: String) async throws -> (session: AuthenticatedSession, refreshed: Bool)? {
         let now = self.now()
-        if let cached = verified.session(token: token, now: now) { return cached }
+        if let cached = verified.session(token: token, now: now) { return (cached, false) }
         guard var found = try await store.session(token: token) else { return nil }
         guard found.session.expiresAt > now else {
             try await store.deleteSession(token: token)
             return nil
         }
+        var refreshed = false
         if now.timeIntervalSince(found.session.updatedAt) >= Self.refreshAge {
             let expiresAt = now.addingTimeInterval(Self.sessionLifetime)
             try await store.extendSession(id: found.session.id, expiresAt: expiresAt)
             found.session.expiresAt = expiresAt
             found.session.updatedAt = now
+            refreshed = true
         }
         verified.store(found, token: token, now: now)
-        return found
+        return (found, refreshed)
     }
 
     /// Ends the session: the token stops working at once on this replica, and on the others within the session

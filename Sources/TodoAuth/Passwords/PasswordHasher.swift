@@ -28,13 +28,13 @@ public struct PasswordHasher: Sendable {
         self.threadPool = threadPool
     }
 
-    /// Checks the length rule: 8–128 characters.
+    /// Checks the length rule: 8–128 characters, refused with Better Auth's codes and words (400).
     public static func validate(_ password: String) throws(TodoError) {
         guard password.count >= minimumLength else {
-            throw .validation(field: "password", message: "password must be at least \(minimumLength) characters")
+            throw .badInput(code: "PASSWORD_TOO_SHORT", message: "Password too short", field: "password")
         }
         guard password.count <= maximumLength else {
-            throw .validation(field: "password", message: "password must be at most \(maximumLength) characters")
+            throw .badInput(code: "PASSWORD_TOO_LONG", message: "Password too long", field: "password")
         }
     }
 

@@ -1,3 +1,5 @@
+import TodoCore
+
 /// How the API signs and checks tokens: its public URL (issuer and audience of the JWTs it issues), an external
 /// Better Auth's key set, and whether the hackathon backends' HS256 tokens are accepted.
 public struct AuthConfiguration: Sendable {
@@ -13,8 +15,9 @@ public struct AuthConfiguration: Sendable {
 
     public init() {}
 
-    /// The `iss` (and `aud`) of the tokens this server issues.
-    public var issuer: String { publicURL ?? "todo-chatbot" }
+    /// The `iss` (and `aud`) of the tokens this server issues: the public URL's origin, as Better Auth's JWT plugin
+    /// sets them (`https://todo.example.com`, whatever path `BETTER_AUTH_URL` has).
+    public var issuer: String { publicURL.map { WebOrigin.of($0) ?? $0 } ?? "todo-chatbot" }
 
     /// The key set of the external Better Auth, when one is configured.
     public func externalKeys() -> ExternalKeySet? {

@@ -2,15 +2,60 @@ import Foundation
 import JWTKit
 import TodoCore
 
-/// The claims of the access tokens we issue: who (`sub`), for whom (`iss` = `aud` = the public URL), until when.
+/// The claims of the access tokens we issue, shaped as Better Auth's JWT plugin issues them: the whole user (`id`,
+/// `name`, `email`, `emailVerified`, `image` — null when absent — `createdAt`, `updatedAt`), then `sub`, `iss` = `aud`
+/// = the public URL's origin, and `iat`/`exp` in whole seconds (joserfc refuses a fractional `iat` as "issued in
+/// the future" within its first second).
 struct AccessClaims: JWTPayload {
     var sub: SubjectClaim
     var iss: IssuerClaim
     var aud: AudienceClaim
     var exp: ExpirationClaim
     var iat: IssuedAtClaim
-    var email: String?
-    var name: String?
+    /// The user as Better Auth's session shows it; absent from tokens issued before it was added.
+    var user: User?
+
+    init(user: User, issuer: String, issuedAt: Date, lifetime: TimeInterval) {
+        let whole = Date(timeIntervalSince1970: issuedAt.timeIntervalSince1970.rounded(.down))
+        sub = .init(value: user.id)
+        iss = .init(value: issuer)
+        aud = .init(value: [issuer])
+        iat = .init(value: whole)
+        exp = .init(value: whole.addingTimeInterval(lifetime.rounded(.down)))
+        self.user = user
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sub, iss, aud, exp, iat, id, name, email, emailVerified, image, createdAt, updatedAt
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sub = try container.decode(SubjectClaim.self, forKey: .sub)
+        iss = try container.decode(IssuerClaim.self, forKey: .iss)
+        aud = try container.decode(AudienceClaim.self, forKey: .aud)
+        exp = try container.decode(ExpirationClaim.self, forKey: .exp)
+        iat = try container.decode(IssuedAtClaim.self, forKey: .iat)
+        user = nil
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        if let user {
+            try container.encode(user.id, forKey: .id)
+            try container.encode(user.name, forKey: .name)
+            try container.encode(user.email, forKey: .email)
+            try container.encode(user.emailVerified, forKey: .emailVerified)
+            if let image = user.image { try container.encode(image, forKey: .image) } else { try container.encodeNil(forKey: .image) }
+            try container.encode(Timestamp.format(user.createdAt), forKey: .createdAt)
+            try container.encode(Timestamp.format(user.updatedAt), forKey: .updatedAt)
+        }
+        try container.encode(sub, forKey: .sub)
+        try container.encode(iss, forKey: .iss)
+        try container.encode(aud, forKey: .aud)
+        try container.encode(Int64(exp.value.timeIntervalSince1970), forKey: .exp)
+        try container.encode(Int64(iat.value.timeIntervalSince1970), forKey: .iat)
+    }
 
     /// Signature checks happen before this; here the time and audience must hold too.
     func verify(using algorithm: some JWTAlgorithm) async throws {

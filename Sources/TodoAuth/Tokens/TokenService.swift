@@ -26,7 +26,7 @@ public actor TokenService {
     var lastUnknownKeyReread = Date.distantPast
 
     /// - Parameters:
-    ///   - issuer: `BETTER_AUTH_URL`; it is both `iss` and `aud` of our tokens.
+    ///   - issuer: the origin of `BETTER_AUTH_URL` (`AuthConfiguration.issuer`); both `iss` and `aud` of our tokens.
     ///   - secrets: `BETTER_AUTH_SECRET` values, newest first; a reload may replace them.
     ///   - external: the key set of an external Better Auth whose tokens are accepted too.
     ///   - hs256: whether HS256 tokens signed with the secret are accepted (`ACCEPT_HS256_TOKENS`), and for whom.
@@ -54,11 +54,7 @@ public actor TokenService {
     public func issue(for user: User) async throws -> String {
         let ring = try await currentRing(creatingIfMissing: true)
         let issued = now()
-        let claims = AccessClaims(
-            sub: .init(value: user.id), iss: .init(value: issuer), aud: .init(value: [issuer]),
-            exp: .init(value: issued.addingTimeInterval(Self.lifetime)), iat: .init(value: issued),
-            email: user.email, name: user.name
-        )
+        let claims = AccessClaims(user: user, issuer: issuer, issuedAt: issued, lifetime: Self.lifetime)
         guard let kid = ring.signingKid else { throw TodoError.unavailable("no JWT signing key is available") }
         return try await ring.keys.sign(claims, kid: JWKIdentifier(string: kid))
     }

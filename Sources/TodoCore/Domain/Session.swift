@@ -32,6 +32,21 @@ public struct Session: Sendable, Equatable, Codable {
     }
 }
 
+extension Session {
+    /// As Better Auth answers: a missing IP address or user agent is `null`, not left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(token, forKey: .token)
+        try container.encode(userID, forKey: .userID)
+        try container.encode(expiresAt, forKey: .expiresAt)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+        try container.encode(ipAddress, forKey: .ipAddress)
+        try container.encode(userAgent, forKey: .userAgent)
+    }
+}
+
 /// A session together with its user, what every authenticated request resolves to.
 public struct AuthenticatedSession: Sendable, Equatable {
     public var session: Session

@@ -23,3 +23,19 @@ public struct User: Sendable, Equatable, Codable {
         self.updatedAt = updatedAt
     }
 }
+
+extension User {
+    private enum CodingKeys: String, CodingKey { case id, name, email, emailVerified, image, createdAt, updatedAt }
+
+    /// As Better Auth answers: a missing image is `null`, not left out.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(name, forKey: .name)
+        try container.encode(email, forKey: .email)
+        try container.encode(emailVerified, forKey: .emailVerified)
+        try container.encode(image, forKey: .image)
+        try container.encode(createdAt, forKey: .createdAt)
+        try container.encode(updatedAt, forKey: .updatedAt)
+    }
+}

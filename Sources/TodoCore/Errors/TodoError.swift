@@ -2,6 +2,9 @@
 public enum TodoError: Error, Equatable, Sendable {
     /// Input broke a rule; `field` names the offending input when there is one.
     case validation(field: String?, message: String)
+    /// Input refused with a code of its own and HTTP 400, where a client expects exactly that (Better Auth's
+    /// `INVALID_EMAIL`, `PASSWORD_TOO_SHORT`, `PASSWORD_TOO_LONG`).
+    case badInput(code: String, message: String, field: String?)
     /// The resource does not exist for this user (another user's resource looks the same).
     case notFound(resource: String, id: String)
     /// The request conflicts with existing data, e.g. a duplicate email.
@@ -25,6 +28,7 @@ public enum TodoError: Error, Equatable, Sendable {
     public var code: String {
         switch self {
         case .validation: "VALIDATION_FAILED"
+        case .badInput(let code, _, _): code
         case .notFound: "NOT_FOUND"
         case .conflict(let code, _), .stateConflict(let code, _): code
         case .duplicate: "CONFLICT"
@@ -40,6 +44,7 @@ public enum TodoError: Error, Equatable, Sendable {
     public var message: String {
         switch self {
         case .validation(_, let message): message
+        case .badInput(_, let message, _): message
         case .notFound(let resource, let id): "No \(resource) \(id)."
         case .conflict(_, let message), .stateConflict(_, let message): message
         case .duplicate(let message): message
@@ -53,8 +58,10 @@ public enum TodoError: Error, Equatable, Sendable {
 
     /// The input field at fault, for validation errors.
     public var field: String? {
-        if case .validation(let field, _) = self { return field }
-        return nil
+        switch self {
+        case .validation(let field, _), .badInput(_, _, let field): field
+        default: nil
+        }
     }
 }
 

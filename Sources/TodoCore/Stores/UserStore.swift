@@ -12,7 +12,7 @@ public struct UserCredential: Sendable, Equatable {
 
 /// Persistence of accounts in Better Auth's schema.
 public protocol UserStore: Sendable {
-    /// Creates the user and its credential account in one transaction; a taken email is `conflict(USER_ALREADY_EXISTS)`.
+    /// Creates the user and its credential account in one transaction; a taken email is `conflict(USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL)`, Better Auth's code.
     func createUser(name: String, email: String, passwordHash: String) async throws -> User
     func user(id: String) async throws -> User?
     /// The user with this (normalised) email and its password hash, if it has a credential account.

@@ -28,7 +28,7 @@ extension SQLStore {
                 return try Self.user(from: rows[0])
             }
         } catch let error as TodoError where error == SQLError.uniqueViolation {
-            throw TodoError.conflict(code: "USER_ALREADY_EXISTS", message: "User already exists. Use another email.")
+            throw TodoError.conflict(code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", message: "User already exists. Use another email.")
         }
     }
 

@@ -14,6 +14,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case tlsKeyFile = "TLS_KEY_FILE"
     case apiCAFile = "API_CA_FILE"
     case betterAuthSecret = "BETTER_AUTH_SECRET"
+    case betterAuthSecrets = "BETTER_AUTH_SECRETS"
     case betterAuthURL = "BETTER_AUTH_URL"
     case trustedOrigins = "TRUSTED_ORIGINS"
     case rateLimitPerMinute = "RATE_LIMIT_PER_MINUTE"
@@ -47,6 +48,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case proxyConnections = "PROXY_CONNECTIONS"
     case trustedProxies = "TRUSTED_PROXIES"
     case acceptHS256Tokens = "ACCEPT_HS256_TOKENS"
+    case cookieSameSite = "COOKIE_SAME_SITE"
     case authJWKSIssuer = "AUTH_JWKS_ISSUER"
     case authJWKSAudience = "AUTH_JWKS_AUDIENCE"
     case chatTurnsPerUser = "CHAT_TURNS_PER_USER"
@@ -59,7 +61,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     /// Secret values are never printed, not even in error messages.
     public var isSecret: Bool {
         switch self {
-        case .databaseURL, .betterAuthSecret, .openAIAPIKey, .reminderWebhookSecret: true
+        case .databaseURL, .betterAuthSecret, .betterAuthSecrets, .openAIAPIKey, .reminderWebhookSecret: true
         default: false
         }
     }

@@ -18,6 +18,7 @@ extension Settings {
         api.databaseTimeout = databaseTimeout
         api.auth = authConfiguration
         api.trustedOrigins = trustedOrigins
+        api.cookieSameSite = cookieSameSite
         api.trustedProxies = trustedProxies
         api.rateLimitPerMinute = rateLimitPerMinute
         api.authRateLimitPerMinute = authRateLimitPerMinute

@@ -1,4 +1,5 @@
 import Foundation
+import TodoAPI
 import TodoCore
 
 /// The validated configuration of every role, read from flags, environment, `.env` and defaults.
@@ -34,12 +35,17 @@ public struct Settings: Sendable {
     public var apiCAFile: String?
     /// Whether the server roles terminate TLS themselves.
     public var servesTLS: Bool { tlsCertFile != nil && tlsKeyFile != nil }
-    /// `BETTER_AUTH_SECRET`: one secret, or several separated by commas, newest first. The newest signs; all verify,
-    /// so a secret can be rotated without signing anyone out.
+    /// `BETTER_AUTH_SECRET`: one secret, as Better Auth reads it (a comma is part of it).
     public var betterAuthSecret: String?
-    /// The secrets of `BETTER_AUTH_SECRET`, newest first.
+    /// `BETTER_AUTH_SECRETS`: Better Auth 1.7's versioned list, `2:new,1:old`, the current one first.
+    public var betterAuthSecretVersions: [VersionedSecret] = []
+    /// The secrets, the one that signs first; all of them verify, so a secret can be rotated without signing anyone
+    /// out. With `BETTER_AUTH_SECRETS`, its values in order (its first signs, as in Better Auth), then
+    /// `BETTER_AUTH_SECRET` (Better Auth's legacy secret) when it is not among them; otherwise `BETTER_AUTH_SECRET`.
     public var betterAuthSecrets: [String] {
-        betterAuthSecret?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } ?? []
+        let versioned = betterAuthSecretVersions.map(\.value)
+        guard let single = betterAuthSecret else { return versioned }
+        return versioned.contains(single) ? versioned : versioned + [single]
     }
     public var betterAuthURL: String?
     public var trustedOrigins: [String] = []
@@ -96,6 +102,8 @@ public struct Settings: Sendable {
     public var trustedProxies = IPNetwork.loopback
     /// Whether HS256 tokens signed with `BETTER_AUTH_SECRET` are accepted (the hackathon backends' tokens).
     public var acceptHS256Tokens = false
+    /// The session cookie's `SameSite`; `none` needs an https `BETTER_AUTH_URL`.
+    public var cookieSameSite = CookieSameSite.lax
     /// `iss` and `aud` that tokens of the external Better Auth (`AUTH_JWKS_URL`) must carry.
     public var authJWKSIssuer: String?
     public var authJWKSAudience: String?
@@ -152,9 +160,16 @@ public struct Settings: Sendable {
         }
         settings.apiCAFile = try reader.readableFile(.apiCAFile)
         settings.betterAuthSecret = try reader.secret(.betterAuthSecret)
-        if settings.betterAuthSecret != nil {
-            let problem = settings.betterAuthSecrets.isEmpty ? "is empty" : settings.betterAuthSecrets.lazy.compactMap(Self.weakness(ofSecret:)).first
-            if let problem { throw reader.fail(.betterAuthSecret, "\(problem) (generate one with: openssl rand -base64 32)") }
+        if let secret = settings.betterAuthSecret, let problem = Self.weakness(ofSecret: secret) {
+            throw reader.fail(.betterAuthSecret, "\(problem) (generate one with: openssl rand -base64 32)")
+        }
+        if let list = try reader.secret(.betterAuthSecrets) {
+            settings.betterAuthSecretVersions = try VersionedSecret.parse(list) { problem throws(ConfigError) in
+                throw reader.fail(.betterAuthSecrets, problem)
+            }
+            if let problem = settings.betterAuthSecretVersions.lazy.compactMap({ Self.weakness(ofSecret: $0.value) }).first {
+                throw reader.fail(.betterAuthSecrets, "\(problem) (generate one with: openssl rand -base64 32)")
+            }
         }
         settings.betterAuthURL = try reader.httpURL(.betterAuthURL)
         settings.trustedOrigins = try reader.origins(.trustedOrigins)
@@ -189,6 +204,10 @@ public struct Settings: Sendable {
         settings.proxyConnections = try reader.integer(.proxyConnections, in: 1...100_000) ?? settings.proxyConnections
         settings.trustedProxies = try reader.networks(.trustedProxies) ?? settings.trustedProxies
         settings.acceptHS256Tokens = try reader.bool(.acceptHS256Tokens) ?? settings.acceptHS256Tokens
+        settings.cookieSameSite = try reader.choice(.cookieSameSite) ?? settings.cookieSameSite
+        if settings.cookieSameSite == .none, settings.betterAuthURL?.lowercased().hasPrefix("https://") != true {
+            throw reader.fail(.cookieSameSite, "none needs an https BETTER_AUTH_URL: browsers drop a SameSite=None cookie that is not Secure")
+        }
         settings.authJWKSIssuer = reader.raw(.authJWKSIssuer)
         settings.authJWKSAudience = reader.raw(.authJWKSAudience)
         settings.chatTurnsPerUser = try reader.integer(.chatTurnsPerUser, in: 1...1000) ?? settings.chatTurnsPerUser
@@ -213,6 +232,7 @@ extension Settings: CustomStringConvertible, CustomDebugStringConvertible, Custo
     public var description: String {
         "Settings(role: \(role.rawValue), host: \(host), port: \(effectivePort), database: \(database.redacted), "
             + "betterAuthSecret: \(betterAuthSecret == nil ? "nil" : "<redacted>"), "
+            + "betterAuthSecrets: \(betterAuthSecretVersions.map { "\($0.version):<redacted>" }), "
             + "openAIAPIKey: \(openAIAPIKey == nil ? "nil" : "<redacted>"), "
             + "reminderWebhookSecret: \(reminderWebhookSecret == nil ? "nil" : "<redacted>"), tls: \(servesTLS))"
     }
@@ -221,5 +241,27 @@ extension Settings: CustomStringConvertible, CustomDebugStringConvertible, Custo
 
     public var customMirror: Mirror {
         Mirror(self, children: ["description": description], displayStyle: .struct)
+    }
+}
+
+/// One entry of `BETTER_AUTH_SECRETS`.
+public struct VersionedSecret: Sendable, Equatable {
+    public let version: Int
+    public let value: String
+
+    /// `2:new,1:old` as Better Auth parses it: non-negative versions, each once, no empty value.
+    static func parse(_ text: String, fail: (String) throws(ConfigError) -> Never) throws(ConfigError) -> [VersionedSecret] {
+        var secrets: [VersionedSecret] = []
+        for entry in text.split(separator: ",", omittingEmptySubsequences: false).map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            guard let colon = entry.firstIndex(of: ":") else {
+                try fail("an entry is not <version>:<secret> (e.g. 2:newsecret,1:oldsecret)")
+            }
+            guard let version = Int(entry[..<colon]), version >= 0 else { try fail("a version is not a non-negative whole number") }
+            let value = entry[entry.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !value.isEmpty else { try fail("version \(version) has an empty secret") }
+            guard !secrets.contains(where: { $0.version == version }) else { try fail("version \(version) appears twice") }
+            secrets.append(VersionedSecret(version: version, value: value))
+        }
+        return secrets
     }
 }

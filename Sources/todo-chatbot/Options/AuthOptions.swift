@@ -6,6 +6,9 @@ struct AuthOptions: SettingOptions {
     @Option(name: .long, help: "Secret (32+ characters) for cookies and HS256 tokens; prefer the environment, flags are visible in ps. [env: BETTER_AUTH_SECRET]")
     var betterAuthSecret: String?
 
+    @Option(name: .long, help: "Versioned secrets for rotation, current first, as Better Auth 1.7 reads them: 2:new,1:old. [env: BETTER_AUTH_SECRETS]")
+    var betterAuthSecrets: String?
+
     @Option(name: .long, help: ArgumentHelp("Public URL of the service: token issuer and audience. [env: BETTER_AUTH_URL]", valueName: "url"))
     var betterAuthURL: String?
 
@@ -20,6 +23,9 @@ struct AuthOptions: SettingOptions {
 
     @Option(name: .long, help: "A value the external JWTs' aud must include. [env: AUTH_JWKS_AUDIENCE] (default: the issuer)")
     var authJWKSAudience: String?
+
+    @Option(name: .long, help: "SameSite of the session cookie: lax, strict, or none for a frontend on another site (needs an https public URL). [env: COOKIE_SAME_SITE] (default: lax)")
+    var cookieSameSite: String?
 
     @Option(name: .long, help: "Accept HS256 tokens signed with the secret (1/0). [env: ACCEPT_HS256_TOKENS] (default: 0)")
     var acceptHS256Tokens: String?
@@ -36,11 +42,13 @@ struct AuthOptions: SettingOptions {
     var settingValues: [(SettingKey, String?)] {
         [
             (.betterAuthSecret, betterAuthSecret),
+            (.betterAuthSecrets, betterAuthSecrets),
             (.betterAuthURL, betterAuthURL),
             (.trustedOrigins, trustedOrigins),
             (.authJWKSURL, authJWKSURL),
             (.authJWKSIssuer, authJWKSIssuer),
             (.authJWKSAudience, authJWKSAudience),
+            (.cookieSameSite, cookieSameSite),
             (.acceptHS256Tokens, acceptHS256Tokens),
             (.rateLimitPerMinute, rateLimitPerMinute),
             (.authRateLimitPerMinute, authRateLimitPerMinute),

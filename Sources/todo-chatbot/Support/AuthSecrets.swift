@@ -2,7 +2,7 @@ import Foundation
 import TodoAuth
 import TodoCore
 
-/// Where the signing secrets come from: `BETTER_AUTH_SECRET` when set; otherwise the embedded store keeps one in
+/// Where the signing secrets come from: `BETTER_AUTH_SECRETS` and `BETTER_AUTH_SECRET` when set; otherwise the embedded store keeps one in
 /// `auth-secret` beside its SQLite file (a fresh one for `:memory:`). PostgreSQL needs the setting, since every
 /// replica must sign with the same secret; this is the one place that says so.
 enum AuthSecrets {

@@ -46,7 +46,7 @@ struct HangupReload: Service, CustomStringConvertible {
             }
         }
         if let authSecrets, !fresh.betterAuthSecrets.isEmpty, authSecrets.replace(with: fresh.betterAuthSecrets) {
-            changed.append(SettingKey.betterAuthSecret.rawValue)
+            changed.append(fresh.betterAuthSecretVersions.isEmpty ? SettingKey.betterAuthSecret.rawValue : SettingKey.betterAuthSecrets.rawValue)
         }
         if let modelKey, modelKey.replace(with: fresh.openAIAPIKey) {
             changed.append(SettingKey.openAIAPIKey.rawValue)

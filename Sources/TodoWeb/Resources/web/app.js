@@ -75,6 +75,15 @@ function setMode(next) {
   showError($("#auth-error"), "");
 }
 
+/** Better Auth's refusal codes in words for the form; anything else shows the server's own message. */
+const authMessages = {
+  INVALID_EMAIL: "Enter a valid email address, such as ada@example.com.",
+  PASSWORD_TOO_SHORT: "The password needs at least 8 characters.",
+  PASSWORD_TOO_LONG: "The password may have at most 128 characters.",
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "An account with this email already exists. Sign in instead.",
+  INVALID_EMAIL_OR_PASSWORD: "Invalid email or password.",
+};
+
 async function submitAuth(event) {
   event.preventDefault();
   const form = new FormData(event.target);
@@ -90,7 +99,7 @@ async function submitAuth(event) {
       : await call("POST", "/api/auth/sign-in/email", { email, password });
     await showMain(result.user);
   } catch (error) {
-    showError($("#auth-error"), error.message);
+    showError($("#auth-error"), authMessages[error.code] ?? error.message);
   } finally {
     $("#auth-submit").disabled = false;
   }
