@@ -100,11 +100,13 @@ public func buildAPIRouter(
     let cookie = dependencies.sessionCookie
     let resolver = SessionResolver(auth: dependencies.auth, tokens: dependencies.tokens, users: dependencies.store, cookie: cookie)
     let limiter = RateLimiter(store: dependencies.store, now: dependencies.now)
-    AuthController(
+    let authController = AuthController(
         auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
         attemptsPerMinute: configuration.authRateLimitPerMinute, origins: origins,
         clientAddresses: ClientAddressResolver(trusted: configuration.trustedProxies)
-    ).register(on: router)
+    )
+    authController.register(on: router)
+    AccountController(auth: dependencies.auth, resolver: resolver, cookie: cookie, origins: origins, signIn: authController).register(on: router)
     let authentication = AuthenticationMiddleware(
         resolver: resolver, origins: origins, limiter: dependencies.requestLimiter, requestsPerMinute: configuration.rateLimitPerMinute
     )

@@ -106,7 +106,7 @@ struct AuthController {
     /// `{"success":true}` with every Better Auth cookie removed.
     func signedOut() -> Response {
         var response = Response.json(.ok, SignOutResponse())
-        for clearing in cookie.clearingAll() { response.headers.append(HTTPField(name: .setCookie, value: clearing)) }
+        cookie.clearAll(in: &response.headers)
         return response
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import TodoAuth
 import TodoCore
 
@@ -27,6 +28,11 @@ struct SessionCookie: Sendable {
     func clearingAll() -> [String] {
         let prefix = secure ? "__Secure-" : ""
         return [clearing()] + ["better-auth.session_data", "better-auth.dont_remember"].map { attributes("", maxAge: 0, name: prefix + $0) }
+    }
+
+    /// Adds `clearingAll()` to a response's headers.
+    func clearAll(in headers: inout HTTPFields) {
+        for clearing in clearingAll() { headers.append(HTTPField(name: .setCookie, value: clearing)) }
     }
 
     private func attributes(_ value: String, maxAge: Int, name: String? = nil) -> String {

@@ -165,6 +165,199 @@ enum OpenAPIDocument {
         }
       }
     },
+    "/api/auth/ok": {
+      "get": {
+        "summary": "Better Auth's liveness answer",
+        "operationId": "authOk",
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {"schema": {"type": "object", "required": ["ok"], "properties": {"ok": {"type": "boolean"}}}}
+            }
+          }
+        }
+      }
+    },
+    "/api/auth/update-user": {
+      "post": {
+        "summary": "Change the name or image (null removes it)",
+        "operationId": "updateUser",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {"type": "object", "properties": {"name": {"type": "string"}, "image": {"type": ["string", "null"]}}}
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/change-password": {
+      "post": {
+        "summary": "Change the password; revokeOtherSessions ends every session and returns a new one",
+        "operationId": "changePassword",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["currentPassword", "newPassword"],
+                "properties": {
+                  "currentPassword": {"type": "string"},
+                  "newPassword": {"type": "string"},
+                  "revokeOtherSessions": {"type": "boolean"}
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["token", "user"],
+                  "properties": {"token": {"type": ["string", "null"]}, "user": {"$ref": "#/components/schemas/User"}}
+                }
+              }
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/list-sessions": {
+      "get": {
+        "summary": "The caller's live sessions, newest first",
+        "operationId": "listSessions",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"type": "array", "items": {"$ref": "#/components/schemas/Session"}}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/revoke-session": {
+      "post": {
+        "summary": "End one of the caller's sessions by its token",
+        "operationId": "revokeSession",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {"schema": {"type": "object", "required": ["token"], "properties": {"token": {"type": "string"}}}}
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/revoke-other-sessions": {
+      "post": {
+        "summary": "End every session of the caller but this one",
+        "operationId": "revokeOtherSessions",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/revoke-sessions": {
+      "post": {
+        "summary": "End every session of the caller, this one included",
+        "operationId": "revokeSessions",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/delete-user": {
+      "post": {
+        "summary": "Delete the account and all its data; needs the password",
+        "operationId": "deleteUser",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "requestBody": {
+          "required": true,
+          "content": {"application/json": {"schema": {"type": "object", "properties": {"password": {"type": "string"}}}}}
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["success", "message"],
+                  "properties": {"success": {"type": "boolean"}, "message": {"type": "string"}}
+                }
+              }
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
     "/api/tasks": {
       "get": {
         "summary": "List the caller's tasks",
@@ -1085,6 +1278,7 @@ enum OpenAPIDocument {
           "user": {"$ref": "#/components/schemas/User"}
         }
       },
+      "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "boolean"}}},
       "SessionResult": {
         "type": "object",
         "required": ["session", "user"],

@@ -80,7 +80,7 @@ public struct AuthService: Sendable {
         verified.remove(token: token)
     }
 
-    private func startSession(for user: User, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+    func startSession(for user: User, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
         let session = try await store.createSession(
             userID: user.id, token: RandomID.make(), expiresAt: now().addingTimeInterval(Self.sessionLifetime),
             ipAddress: ipAddress, userAgent: userAgent.map { String($0.prefix(512)) }

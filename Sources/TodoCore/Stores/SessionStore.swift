@@ -11,4 +11,8 @@ public protocol SessionStore: Sendable {
     func extendSession(id: String, expiresAt: Date) async throws
     /// Deletes the session; deleting an unknown token is not an error.
     func deleteSession(token: String) async throws
+    /// The user's sessions, newest first, expired ones left out.
+    func sessions(userID: String, now: Date) async throws -> [Session]
+    /// Deletes the user's sessions, all but `keeping` when given; returns the tokens it deleted.
+    func deleteSessions(userID: String, keeping token: String?) async throws -> [String]
 }

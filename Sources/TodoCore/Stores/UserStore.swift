@@ -17,4 +17,10 @@ public protocol UserStore: Sendable {
     func user(id: String) async throws -> User?
     /// The user with this (normalised) email and its password hash, if it has a credential account.
     func credential(email: String) async throws -> UserCredential?
+    /// Changes the name, the image (`.some(nil)` removes it), or both; returns the user as it is now.
+    func updateUser(id: String, name: String?, image: String??) async throws -> User
+    /// Replaces the password of the user's credential account.
+    func setPassword(userID: String, passwordHash: String) async throws
+    /// Deletes the user; everything that is theirs goes with them (sessions, accounts, tasks, conversations).
+    func deleteUser(id: String) async throws
 }

@@ -51,6 +51,22 @@ extension SQLStore {
         try await database.execute(#"DELETE FROM "session" WHERE "token" = $1"#, [.text(token)])
     }
 
+    public func sessions(userID: String, now: Date) async throws -> [Session] {
+        try await database.query(
+            #"SELECT \#(Self.sessionColumns) FROM "session" WHERE "userId" = $1 AND "expiresAt" > $2 ORDER BY "createdAt" DESC, "id""#,
+            [.text(userID), .date(now)]
+        ).map(Self.session(from:))
+    }
+
+    public func deleteSessions(userID: String, keeping token: String?) async throws -> [String] {
+        let rows = if let token {
+            try await database.query(#"DELETE FROM "session" WHERE "userId" = $1 AND "token" <> $2 RETURNING "token""#, [.text(userID), .text(token)])
+        } else {
+            try await database.query(#"DELETE FROM "session" WHERE "userId" = $1 RETURNING "token""#, [.text(userID)])
+        }
+        return try rows.map { try $0.string("token") }
+    }
+
     static func session(from row: SQLRow) throws -> Session {
         Session(
             id: try row.string("id"), token: try row.string("token"), userID: try row.string("userId"),

@@ -37,6 +37,37 @@ extension SQLStore {
         return try rows.first.map(Self.user(from:))
     }
 
+    public func updateUser(id: String, name: String?, image: String??) async throws -> User {
+        var sets = [#""updatedAt" = $1"#]
+        var binds: [SQLValue] = [.date(now())]
+        if let name {
+            binds.append(.text(name))
+            sets.append(#""name" = $\#(binds.count)"#)
+        }
+        if let image {
+            binds.append(.optional(image, SQLValue.text))
+            sets.append(#""image" = $\#(binds.count)"#)
+        }
+        binds.append(.text(id))
+        let rows = try await database.query(
+            #"UPDATE "user" SET \#(sets.joined(separator: ", ")) WHERE "id" = $\#(binds.count) RETURNING \#(Self.userColumns())"#, binds
+        )
+        guard let row = rows.first else { throw TodoError.notFound(resource: "user", id: id) }
+        return try Self.user(from: row)
+    }
+
+    public func setPassword(userID: String, passwordHash: String) async throws {
+        try await database.execute(
+            #"UPDATE "account" SET "password" = $1, "updatedAt" = $2 WHERE "userId" = $3 AND "providerId" = 'credential'"#,
+            [.text(passwordHash), .date(now()), .text(userID)]
+        )
+    }
+
+    public func deleteUser(id: String) async throws {
+        // Every table of the user's refers to it ON DELETE CASCADE (SQLite runs with foreign_keys on).
+        try await database.execute(#"DELETE FROM "user" WHERE "id" = $1"#, [.text(id)])
+    }
+
     public func credential(email: String) async throws -> UserCredential? {
         let normalized = EmailAddress.normalized(email)
         let rows = try await database.query(
