@@ -337,4 +337,33 @@ extension AuthRoutesTests {
             #expect(session.headers[.setCookie]?.contains("Max-Age=604800") == true, "get-session renews it too")
         }
     }
+
+    /// Sign-in's callbackURL, as Better Auth's client sends it: a path or a trusted origin's URL comes back as
+    /// `url` with `redirect: true`; anywhere else is 403 before any password is checked.
+    @Test func aCallbackURLMustStayOnTrustedGround() async throws {
+        try await withAPI(configure: {
+            $0.auth.publicURL = "https://todo.example.com"
+            $0.trustedOrigins = ["https://app.example.com"]
+        }) { client in
+            let email = Self.uniqueEmail()
+            _ = try await Self.signUp(client, email: email)
+            func signIn(_ callback: String?) async throws -> TestResponse {
+                var body: [String: String] = ["email": email, "password": "correct horse"]
+                if let callback { body["callbackURL"] = callback }
+                return try await client.execute(uri: "/api/auth/sign-in/email", method: .post, headers: Self.jsonHeaders, body: Self.body(body))
+            }
+            let plain = try json(try await signIn(nil).body)
+            #expect(plain["redirect"] as? Bool == false && plain["url"] == nil)
+            for good in ["/dashboard?tab=today", "https://app.example.com/welcome", "https://todo.example.com/"] {
+                let answer = try json(try await signIn(good).body)
+                #expect(answer["redirect"] as? Bool == true && answer["url"] as? String == good, "\(good)")
+            }
+            for bad in ["https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)", "https://app.example.com.evil.example/"] {
+                let refused = try await signIn(bad)
+                #expect(refused.status == .forbidden, "\(bad)")
+                #expect(try json(refused.body)["message"] as? String == "Invalid callbackURL")
+                #expect(refused.headers[.setCookie] == nil, "no session for a refused sign-in")
+            }
+        }
+    }
 }

@@ -34,6 +34,8 @@ struct AuthController {
     struct SignInRequest: Decodable {
         let email: String
         let password: String
+        /// Where Better Auth's client goes after signing in: a path here, or a URL of a trusted origin.
+        let callbackURL: String?
     }
 
     struct SignUpResponse: Encodable {
@@ -41,10 +43,34 @@ struct AuthController {
         let user: User
     }
 
+    /// `{"redirect", "token", "url"?, "user"}`: with a callbackURL, `redirect` is true and `url` is it.
     struct SignInResponse: Encodable {
-        let redirect = false
         let token: String
         let user: User
+        let url: String?
+
+        var redirect: Bool { url != nil }
+
+        enum CodingKeys: String, CodingKey { case redirect, token, url, user }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(redirect, forKey: .redirect)
+            try container.encode(token, forKey: .token)
+            try container.encodeIfPresent(url, forKey: .url)
+            try container.encode(user, forKey: .user)
+        }
+    }
+
+    /// A callbackURL is a path on this site or a URL of a trusted origin, never anywhere else (an open redirect
+    /// after sign-in is a phishing tool); Better Auth answers 403 "Invalid callbackURL" too.
+    func checkedCallback(_ url: String?) throws -> String? {
+        guard let url, !url.isEmpty else { return nil }
+        let isPath = url.hasPrefix("/") && !url.hasPrefix("//") && !url.contains("\\") && !url.contains(where: \.isNewline)
+        guard isPath || WebOrigin.of(url).map(origins.trusts) == true else {
+            throw TodoError.forbidden("Invalid callbackURL")
+        }
+        return url
     }
 
     struct SessionResponse: Encodable {
@@ -83,12 +109,15 @@ struct AuthController {
 
     @Sendable func signIn(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(SignInRequest.self, context: context)
+        let callback = try checkedCallback(body.callbackURL)
         try await limitAttempts(request, context: context, email: body.email)
         let started = try await auth.signIn(
             email: body.email, password: body.password, ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress),
             userAgent: request.headers[.userAgent]
         )
-        return .json(.ok, SignInResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
+        return .json(
+            .ok, SignInResponse(token: started.session.token, user: started.user, url: callback), setCookie: cookie.setting(started.session.token)
+        )
     }
 
     @Sendable func signOut(_ request: Request, context: APIRequestContext) async throws -> Response {
