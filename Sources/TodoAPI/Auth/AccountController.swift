@@ -82,9 +82,7 @@ struct AccountController {
         guard let caller = try await resolver.resolve(request), caller.session != nil else {
             throw TodoError.unauthorized(message: "Sign in first.")
         }
-        if changing, case .cookie = caller.credential, !origins.allows(request) {
-            throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
-        }
+        if changing { try origins.check(request, credential: caller.credential) }
         return caller
     }
 

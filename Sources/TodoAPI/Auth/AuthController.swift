@@ -125,9 +125,7 @@ struct AuthController {
             return signedOut()
         }
         // Another site must not be able to sign a browser out.
-        if case .cookie = credential, !origins.allows(request) {
-            throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
-        }
+        try origins.check(request, credential: credential)
         try await auth.signOut(token: token)
         return signedOut()
     }
