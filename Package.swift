@@ -62,6 +62,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "TodoMail",
+            dependencies: [
+                "TodoCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "TodoAgent",
             dependencies: [
                 "TodoCore",
@@ -131,6 +143,7 @@ let package = Package(
                 "TodoAgent",
                 "TodoMCP",
                 "TodoHTTP",
+                "TodoMail",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -153,6 +166,7 @@ let package = Package(
                 "TodoMCP",
                 "TodoWeb",
                 "TodoHTTP",
+                "TodoMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -222,6 +236,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TodoMailTests",
+            dependencies: ["TodoCore", "TodoMail", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "TodoMCPTests",
             dependencies: ["TodoCore", "TodoStorage", "TodoMCP", "TodoTestSupport"],
             swiftSettings: swiftSettings
@@ -235,6 +254,7 @@ let package = Package(
                 "TodoAgent",
                 "TodoAuth",
                 "TodoMCP",
+                "TodoMail",
                 "TodoTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "JWTKit", package: "jwt-kit"),
@@ -243,7 +263,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CLITests",
-            dependencies: ["todo-chatbot", "TodoCore", "TodoStorage", "TodoAPI", "TodoTestSupport"],
+            dependencies: ["todo-chatbot", "TodoCore", "TodoStorage", "TodoAPI", "TodoMail", "TodoTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

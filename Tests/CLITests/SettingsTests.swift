@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import todo_chatbot
 import TodoCore
+import TodoMail
 
 @Suite struct SettingsTests {
     @Test func defaultsNeedNoConfiguration() throws {
@@ -91,7 +92,24 @@ import TodoCore
     @Test func everyKeyHasAFlagSpelling() {
         #expect(SettingKey.databaseURL.flag == "--database-url")
         #expect(SettingKey.allCases.allSatisfy { $0.flag.hasPrefix("--") && $0.flag == $0.flag.lowercased() })
-        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET"])
+        #expect(SettingKey.allCases.filter(\.isSecret).map(\.rawValue).sorted() == ["BETTER_AUTH_SECRET", "BETTER_AUTH_SECRETS", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET", "SMTP_URL"])
+    }
+
+    @Test func theMailServerNeedsASenderAndNeverShowsItsPassword() throws {
+        let url = "smtp://mailer:hunter2-secret@mail.example.com:587"
+        #expect(throws: ConfigError(key: "MAIL_FROM", problem: "is required with SMTP_URL: the sender address, e.g. Todo <noreply@example.com>")) {
+            try Settings.load(from: ConfigSources(environment: ["SMTP_URL": url]))
+        }
+        do {
+            _ = try Settings.load(from: ConfigSources(environment: ["SMTP_URL": "ftp://mailer:hunter2-secret@h", "MAIL_FROM": "a@example.com"]))
+            Issue.record("an ftp URL was accepted")
+        } catch {
+            #expect(error.key == "SMTP_URL" && !error.description.contains("hunter2"))
+        }
+        let settings = try Settings.load(from: ConfigSources(environment: ["SMTP_URL": url, "MAIL_FROM": "Todo <noreply@example.com>", "REQUIRE_EMAIL_VERIFICATION": "1"]))
+        #expect(settings.smtp?.host == "mail.example.com" && settings.smtp?.password == "hunter2-secret")
+        #expect(settings.requireEmailVerification)
+        #expect(!"\(settings)".contains("hunter2") && "\(settings)".contains("smtp://mailer@mail.example.com:587"))
     }
 
     @Test func secretsCanComeFromFilesButNotFromBothPlaces() throws {

@@ -13,7 +13,7 @@ import TodoStorage
         (TodoError.conflict(code: "USER_ALREADY_EXISTS", message: "taken"), 422, "USER_ALREADY_EXISTS"),
         (TodoError.unauthorized(message: "sign in"), 401, "UNAUTHORIZED"),
         (TodoError.unauthorized(code: "INVALID_EMAIL_OR_PASSWORD", message: "Invalid email or password"), 401, "INVALID_EMAIL_OR_PASSWORD"),
-        (TodoError.forbidden("not yours"), 403, "FORBIDDEN"),
+        (TodoError.forbidden(message: "not yours"), 403, "FORBIDDEN"),
         (TodoError.unavailable("db down"), 503, "SERVICE_UNAVAILABLE"),
         (TodoError.duplicate("That already exists."), 409, "CONFLICT"),
         (CancellationError(), 500, "INTERNAL_ERROR"),

@@ -76,11 +76,14 @@ import TodoTestSupport
                 #expect(String(buffer: cancel.body).contains(turnID))
                 let ended = try await chat.read(until: "event: done")
                 let took = ContinuousClock.now - asked
-                #expect(took < .seconds(1), "the stop reached the other replica's turn after \(took)")
+                // The stop arrives within the watcher's 250 ms poll; the bound only has to be far below the 20 s the
+                // reply would run unstopped, so a slow machine cannot fail it.
+                #expect(took < .seconds(10), "the stop reached the other replica's turn after \(took)")
                 let done = try #require(ended.components(separatedBy: "event: done\ndata: ").last?.split(separator: "\n").first)
                 let summary = try #require(try JSONSerialization.jsonObject(with: Data(done.utf8)) as? [String: Any])
                 #expect(summary["status"] as? String == "stopped")
                 #expect((summary["response"] as? String)?.hasPrefix("word0 word1 ") == true, "what was written stays")
+                #expect((summary["response"] as? String)?.contains("word99") == false, "the reply did not run to its end")
 
                 let detail = try json(try await second.execute(uri: "/api/conversations/\(conversation)", method: .get, headers: ada.bearer).body)
                 let messages = try #require(detail["messages"] as? [[String: Any]])

@@ -32,7 +32,7 @@ import TodoTestSupport
             let user = try await store.createUser(name: "Ada", email: "\(UUID().uuidString)@example.com", passwordHash: "x")
             // A session with 5 s left, cached for up to 10 s: the cache may keep it only until the session ends.
             let session = try await store.createSession(
-                userID: user.id, token: RandomID.make(), expiresAt: start.addingTimeInterval(5), ipAddress: nil, userAgent: nil
+                userID: user.id, token: RandomID.make(), startedAt: start, expiresAt: start.addingTimeInterval(5), ipAddress: nil, userAgent: nil
             )
             let clock = ManualClock(start: start)
             let auth = AuthService(store: store, hasher: cheapHasher, sessionCache: VerifiedSessionCache(timeToLive: .seconds(10)), now: clock.now)

@@ -6,6 +6,7 @@ import TodoAgent
 import TodoAuth
 import TodoCore
 import TodoHTTP
+import TodoMail
 import TodoMCP
 import TodoStorage
 
@@ -33,18 +34,30 @@ public struct APIDependencies: Sendable {
     public var now: @Sendable () -> Date
     /// The per-user request limit of this replica, reconciled with the shared table in batches.
     public var requestLimiter: ReplicaRateLimiter
+    /// Sends account emails through `SMTP_URL` off the request path; it runs as a service. Nil without a server.
+    public var mailOutbox: MailOutbox?
 
+    /// `mailer` replaces the configured delivery (tests read the messages it gets).
     public init(
         configuration: APIConfiguration, database: any SQLDatabase, authSecrets: [String], hasher: PasswordHasher = PasswordHasher(),
-        metrics: APIMetrics = APIMetrics(), now: @escaping @Sendable () -> Date = Date.init, logger: Logger
+        metrics: APIMetrics = APIMetrics(), now: @escaping @Sendable () -> Date = Date.init, mailer: (any Mailer)? = nil, logger: Logger
     ) {
         self.configuration = configuration
         self.now = now
         self.database = database
         self.store = SQLStore(database: database)
         self.requestLimiter = ReplicaRateLimiter(store: store, now: now)
+        if mailer == nil, let smtp = configuration.smtp {
+            let client = SMTPClient(configuration: smtp)
+            mailOutbox = MailOutbox(transport: { try await client.send($0) }, logger: logger)
+        }
+        let emails = AccountEmails(
+            mailer: mailer ?? mailOutbox ?? LogMailer(logger: logger), publicURL: configuration.linkBase,
+            requireVerification: configuration.requireEmailVerification, verifyOnSignUp: configuration.smtp != nil
+        )
         self.auth = AuthService(
-            store: store, hasher: hasher, sessionCache: VerifiedSessionCache(timeToLive: configuration.sessionCacheTTL), now: now
+            store: store, hasher: hasher, sessionCache: VerifiedSessionCache(timeToLive: configuration.sessionCacheTTL), emails: emails,
+            now: now
         )
         self.authSecrets = Reloadable(authSecrets)
         self.tokens = TokenService(
@@ -106,7 +119,12 @@ public func buildAPIRouter(
         clientAddresses: ClientAddressResolver(trusted: configuration.trustedProxies)
     )
     authController.register(on: router)
-    AccountController(auth: dependencies.auth, resolver: resolver, cookie: cookie, origins: origins, signIn: authController).register(on: router)
+    let accountController = AccountController(auth: dependencies.auth, resolver: resolver, cookie: cookie, origins: origins, signIn: authController)
+    accountController.register(on: router)
+    EmailLinkController(
+        auth: dependencies.auth, signIn: authController, account: accountController, mailsPerMinute: configuration.mailRateLimitPerMinute
+    )
+        .register(on: router)
     let authentication = AuthenticationMiddleware(
         resolver: resolver, origins: origins, limiter: dependencies.requestLimiter, requestsPerMinute: configuration.rateLimitPerMinute
     )
@@ -149,6 +167,7 @@ public func buildAPIApplication(
         ReminderScheduler(store: dependencies.store, configuration: dependencies.configuration.reminders, logger: dependencies.logger)
     )
     if let client = dependencies.modelClient { app.addServices(client) }
+    if let outbox = dependencies.mailOutbox { app.addServices(outbox) }
     // Before the drain, so it stops after it: a stop asked for during the drain still reaches its turn.
     app.addServices(TurnWatcher(turns: dependencies.chat.turns, store: dependencies.store, logger: dependencies.logger))
     // Last added, so it stops first after the server: turns still store their answers while the database runs.

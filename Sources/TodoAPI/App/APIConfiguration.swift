@@ -1,6 +1,7 @@
 import TodoAgent
 import TodoAuth
 import TodoCore
+import TodoMail
 
 /// What serve-api is configured with: its listener, limits, sign-in and agent. The executable builds it from the
 /// validated settings; tests build it directly.
@@ -26,6 +27,8 @@ public struct APIConfiguration: Sendable {
     public var rateLimitPerMinute = 120
     /// Sign-in and sign-up attempts a minute per client IP and per email.
     public var authRateLimitPerMinute = 5
+    /// Account emails (reset, verification, change) a minute per client IP and per address: Better Auth's 3.
+    public var mailRateLimitPerMinute = 3
     /// How long a replica trusts a session it verified: the bound on a sign-out or revocation elsewhere reaching it.
     public var sessionCacheTTL = Duration.seconds(2)
     public var agent = AgentConfiguration()
@@ -43,8 +46,15 @@ public struct APIConfiguration: Sendable {
     public var mcpSessionsPerUser = 10
     /// An MCP session unused this long is closed.
     public var mcpSessionIdleTimeout = Duration.seconds(30 * 60)
+    /// The mail server of account emails; without one, their links are written to the log (local use).
+    public var smtp: SMTPConfiguration?
+    /// Sign-in waits until the account's email is verified (`REQUIRE_EMAIL_VERIFICATION`).
+    public var requireEmailVerification = false
 
     public init() {}
+
+    /// Where links in emails point: the public URL, or this server on localhost when none is set (local use).
+    var linkBase: String { auth.publicURL ?? "http://localhost:\(port)" }
 }
 
 /// The `SameSite` attribute of the session cookie.

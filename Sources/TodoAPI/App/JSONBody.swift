@@ -14,10 +14,11 @@ enum JSONBody {
 
 extension Response {
     /// A JSON response that no cache keeps: the one way every route answers with a body.
-    static func json(_ status: HTTPResponse.Status = .ok, _ value: some Encodable, setCookie: String? = nil) -> Response {
+    /// `headers` are added as they are (a session grant's cookies, for example).
+    static func json(_ status: HTTPResponse.Status = .ok, _ value: some Encodable, headers extra: [HTTPField] = []) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if status == .serviceUnavailable { headers[.retryAfter] = "5" }
-        if let setCookie { headers[.setCookie] = setCookie }
+        headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(value)))
     }
 }

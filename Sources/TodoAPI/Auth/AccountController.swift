@@ -103,7 +103,7 @@ struct AccountController {
         )
         context.logger.info("password changed", metadata: ["user_id": .string(caller.user.id), "sessions_revoked": .stringConvertible(fresh != nil)])
         return .json(
-            .ok, ChangePasswordResponse(token: fresh?.session.token, user: caller.user), setCookie: fresh.map { cookie.setting($0.session.token) }
+            .ok, ChangePasswordResponse(token: fresh?.session.token, user: caller.user), headers: fresh.map { cookie.granting($0.session.token) } ?? []
         )
     }
 

@@ -29,6 +29,9 @@ struct AuthController {
         let name: String
         let email: String
         let password: String
+        /// Where the verification link ends, when one is sent.
+        let callbackURL: String?
+        let rememberMe: Bool?
     }
 
     struct SignInRequest: Decodable {
@@ -36,11 +39,22 @@ struct AuthController {
         let password: String
         /// Where Better Auth's client goes after signing in: a path here, or a URL of a trusted origin.
         let callbackURL: String?
+        /// False: the session lasts a day and its cookie until the browser closes.
+        let rememberMe: Bool?
     }
 
+    /// `{"token", "user"}`; the token is null while the email waits for verification (no session yet).
     struct SignUpResponse: Encodable {
-        let token: String
+        let token: String?
         let user: User
+
+        enum CodingKeys: String, CodingKey { case token, user }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(token, forKey: .token)
+            try container.encode(user, forKey: .user)
+        }
     }
 
     /// `{"redirect", "token", "url"?, "user"}`: with a callbackURL, `redirect` is true and `url` is it.
@@ -64,14 +78,22 @@ struct AuthController {
 
     /// A callbackURL is a path on this site or a URL of a trusted origin, never anywhere else (an open redirect
     /// after sign-in is a phishing tool); Better Auth answers 403 "Invalid callbackURL" too.
-    func checkedCallback(_ url: String?) throws -> String? {
+    /// `redirectTo` (password reset) is checked the same way, with Better Auth's words for it.
+    func checkedCallback(_ url: String?, redirect: Bool = false) throws -> String? {
         guard let url, !url.isEmpty else { return nil }
-        let isPath = url.hasPrefix("/") && !url.hasPrefix("//") && !url.contains("\\") && !url.contains(where: \.isNewline)
+        // Browsers drop tabs and line breaks inside URLs, so "/\t/evil.example" would leave the site: no control
+        // character or space is allowed at all.
+        let isPath = url.hasPrefix("/") && !url.hasPrefix("//") && !url.contains("\\")
+            && !url.unicodeScalars.contains { $0.value <= 0x20 || $0.value == 0x7F }
         guard isPath || WebOrigin.of(url).map(origins.trusts) == true else {
-            throw TodoError.forbidden("Invalid callbackURL")
+            throw redirect
+                ? TodoError.forbidden(code: "INVALID_REDIRECT_URL", message: "Invalid redirectURL")
+                : TodoError.forbidden(code: "INVALID_CALLBACK_URL", message: "Invalid callbackURL")
         }
         return url
     }
+
+    static let authJWTHeader = HTTPField.Name("set-auth-jwt")!
 
     struct SessionResponse: Encodable {
         let session: Session
@@ -98,25 +120,32 @@ struct AuthController {
 
     @Sendable func signUp(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(SignUpRequest.self, context: context)
+        let callback = try checkedCallback(body.callbackURL)
         try await limitAttempts(request, context: context, email: body.email)
-        let started = try await auth.signUp(
+        let (user, session) = try await auth.register(
             name: body.name, email: body.email, password: body.password,
-            ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress), userAgent: request.headers[.userAgent]
+            ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress), userAgent: request.headers[.userAgent],
+            callbackURL: callback
         )
-        context.logger.info("signed up", metadata: ["user_id": .string(started.user.id)])
-        return .json(.ok, SignUpResponse(token: started.session.token, user: started.user), setCookie: cookie.setting(started.session.token))
+        context.logger.info("signed up", metadata: ["user_id": .string(user.id), "signed_in": .stringConvertible(session != nil)])
+        return .json(
+            .ok, SignUpResponse(token: session?.session.token, user: user),
+            headers: session.map { cookie.granting($0.session.token, remember: body.rememberMe ?? true) } ?? []
+        )
     }
 
     @Sendable func signIn(_ request: Request, context: APIRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(SignInRequest.self, context: context)
         let callback = try checkedCallback(body.callbackURL)
         try await limitAttempts(request, context: context, email: body.email)
+        let remember = body.rememberMe ?? true
         let started = try await auth.signIn(
             email: body.email, password: body.password, ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress),
-            userAgent: request.headers[.userAgent]
+            userAgent: request.headers[.userAgent], rememberMe: remember, callbackURL: callback
         )
         return .json(
-            .ok, SignInResponse(token: started.session.token, user: started.user, url: callback), setCookie: cookie.setting(started.session.token)
+            .ok, SignInResponse(token: started.session.token, user: started.user, url: callback),
+            headers: cookie.granting(started.session.token, remember: remember)
         )
     }
 
@@ -143,7 +172,9 @@ struct AuthController {
             return .json(.ok, Optional<SessionResponse>.none)
         }
         // Better Auth's clients call get-session on every page load: the usual place a day-old session is extended.
-        return .json(.ok, SessionResponse(session: session, user: caller.user), setCookie: caller.renewal(cookie))
+        // Its JWT plugin hands a fresh JWT out here too, in `set-auth-jwt`.
+        let jwt = HTTPField(name: Self.authJWTHeader, value: try await tokens.issue(for: caller.user))
+        return .json(.ok, SessionResponse(session: session, user: caller.user), headers: caller.renewal(cookie) + [jwt])
     }
 
     /// A 15-minute EdDSA JWT for the signed-in user, for services that verify it with `/api/auth/jwks`.

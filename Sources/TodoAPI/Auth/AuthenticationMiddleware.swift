@@ -28,7 +28,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         context.user = caller.user
         context.logger[metadataKey: "user_id"] = .string(caller.user.id)
         var response = try await next(request, context)
-        if let renewal = caller.renewal(resolver.cookie) { response.headers.append(HTTPField(name: .setCookie, value: renewal)) }
+        response.headers.append(contentsOf: caller.renewal(resolver.cookie))
         return response
     }
 }
@@ -56,7 +56,7 @@ struct OriginPolicy: Sendable {
     /// credential is never sent by a browser on its own, so it needs no check.
     func check(_ request: Request, credential: Credential) throws {
         guard case .cookie = credential, !allows(request) else { return }
-        throw TodoError.forbidden("The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
+        throw TodoError.forbidden(message: "The request's Origin is not trusted. Use the app's own origin or list it in TRUSTED_ORIGINS.")
     }
 
     /// Whether a normalised origin is the public URL's or listed in `TRUSTED_ORIGINS`.

@@ -7,7 +7,7 @@ struct PathUserMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard context.parameters.get("user_id") == context.user?.id else {
-            throw TodoError.forbidden("The user in the path is not the signed-in user.")
+            throw TodoError.forbidden(message: "The user in the path is not the signed-in user.")
         }
         return try await next(request, context)
     }

@@ -13,12 +13,23 @@ struct SessionCookie: Sendable {
     var sameSite = CookieSameSite.lax
 
     static let baseName = "better-auth.session_token"
-    var name: String { secure ? "__Secure-" + Self.baseName : Self.baseName }
+    var name: String { prefixed(Self.baseName) }
 
-    /// The `Set-Cookie` value that stores the signed token for the session's lifetime.
-    func setting(_ token: String) -> String {
-        attributes(SignedCookie.sign(token, secret: secrets.value[0]), maxAge: Int(AuthService.sessionLifetime))
+    /// The headers that hand a session to the client, as Better Auth with its bearer plugin does: the signed cookie
+    /// (for the session's 7 days, or, with `remember` false, until the browser closes plus a `dont_remember` cookie),
+    /// and the same signed value in `set-auth-token` for bearer clients (CORS exposes it to trusted origins' scripts).
+    func granting(_ token: String, remember: Bool = true) -> [HTTPField] {
+        let signed = SignedCookie.sign(token, secret: secrets.value[0])
+        var fields = [HTTPField(name: .setCookie, value: attributes(signed, maxAge: remember ? Int(AuthService.sessionLifetime) : nil))]
+        if !remember {
+            let flag = SignedCookie.sign("true", secret: secrets.value[0])
+            fields.append(HTTPField(name: .setCookie, value: attributes(flag, maxAge: nil, name: prefixed("better-auth.dont_remember"))))
+        }
+        fields.append(HTTPField(name: Self.authTokenHeader, value: signed))
+        return fields
     }
+
+    static let authTokenHeader = HTTPField.Name("set-auth-token")!
 
     /// The `Set-Cookie` value that removes the cookie.
     func clearing() -> String { attributes("", maxAge: 0) }
@@ -26,8 +37,7 @@ struct SessionCookie: Sendable {
     /// What sign-out sends: the session cookie removed, and the two others Better Auth may have set in the browser
     /// (`session_data`, its cookie cache, and `dont_remember`), so none outlives the session.
     func clearingAll() -> [String] {
-        let prefix = secure ? "__Secure-" : ""
-        return [clearing()] + ["better-auth.session_data", "better-auth.dont_remember"].map { attributes("", maxAge: 0, name: prefix + $0) }
+        [clearing()] + ["better-auth.session_data", "better-auth.dont_remember"].map { attributes("", maxAge: 0, name: prefixed($0)) }
     }
 
     /// Adds `clearingAll()` to a response's headers.
@@ -35,8 +45,12 @@ struct SessionCookie: Sendable {
         for clearing in clearingAll() { headers.append(HTTPField(name: .setCookie, value: clearing)) }
     }
 
-    private func attributes(_ value: String, maxAge: Int, name: String? = nil) -> String {
-        "\(name ?? self.name)=\(value); Max-Age=\(maxAge); Path=/; HttpOnly; SameSite=\(sameSite.attribute)" + (secure ? "; Secure" : "")
+    private func prefixed(_ name: String) -> String { secure ? "__Secure-" + name : name }
+
+    /// Without `maxAge` the cookie lasts until the browser closes.
+    private func attributes(_ value: String, maxAge: Int?, name: String? = nil) -> String {
+        "\(name ?? self.name)=\(value);" + (maxAge.map { " Max-Age=\($0);" } ?? "") + " Path=/; HttpOnly; SameSite=\(sameSite.attribute)"
+            + (secure ? "; Secure" : "")
     }
 
     /// The session token in a `Cookie` header, if the cookie is present and its signature holds. Only the expected

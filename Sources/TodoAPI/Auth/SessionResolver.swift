@@ -30,10 +30,10 @@ struct Caller {
     /// The session was extended by this request: a cookie caller gets the cookie again with the new lifetime.
     var refreshed = false
 
-    /// The `Set-Cookie` that renews a cookie caller's cookie when its session was extended, else nil.
-    func renewal(_ cookie: SessionCookie) -> String? {
-        guard refreshed, case .cookie(let token) = credential else { return nil }
-        return cookie.setting(token)
+    /// The headers that renew a cookie caller's cookie when its session was extended, else none.
+    func renewal(_ cookie: SessionCookie) -> [HTTPField] {
+        guard refreshed, case .cookie(let token) = credential else { return [] }
+        return cookie.granting(token)
     }
 }
 

@@ -1,23 +1,30 @@
 import Foundation
 import TodoCore
 
-/// Sign-up, sign-in, session lookup and sign-out with Better Auth's rules: 7-day sessions, refreshed when a day old.
+/// Sign-up, sign-in, session lookup and sign-out with Better Auth's rules: 7-day sessions, refreshed when a day old;
+/// a session that is not to be remembered lasts one day and is never extended.
 public struct AuthService: Sendable {
     public static let sessionLifetime: TimeInterval = 7 * 24 * 3600
     public static let refreshAge: TimeInterval = 24 * 3600
+    /// Better Auth's lifetime of a `rememberMe: false` session.
+    public static let unrememberedLifetime: TimeInterval = 24 * 3600
 
-    let store: any UserStore & SessionStore
+    let store: any UserStore & SessionStore & VerificationStore
     let hasher: PasswordHasher
     let now: @Sendable () -> Date
     let verified: VerifiedSessionCache
+    /// Account emails (reset, verification); nil turns those routes off.
+    let emails: AccountEmails?
 
     public init(
-        store: any UserStore & SessionStore, hasher: PasswordHasher = PasswordHasher(),
-        sessionCache: VerifiedSessionCache = VerifiedSessionCache(timeToLive: .zero), now: @escaping @Sendable () -> Date = Date.init
+        store: any UserStore & SessionStore & VerificationStore, hasher: PasswordHasher = PasswordHasher(),
+        sessionCache: VerifiedSessionCache = VerifiedSessionCache(timeToLive: .zero), emails: AccountEmails? = nil,
+        now: @escaping @Sendable () -> Date = Date.init
     ) {
         self.store = store
         self.hasher = hasher
         self.verified = sessionCache
+        self.emails = emails
         self.now = now
     }
 
@@ -25,25 +32,47 @@ public struct AuthService: Sendable {
     // A well-formed hash of a random password, so an unknown email costs the same scrypt work as a wrong password.
     static let decoyHash = "00000000000000000000000000000000:" + String(repeating: "0", count: 128)
 
-    /// Creates the account and signs it in.
-    public func signUp(name: String, email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+    /// Creates the account. It is signed in at once unless emails must be verified first; then (and whenever a
+    /// mail server is configured) a verification link goes to the address. `callbackURL` is where that link ends.
+    public func register(
+        name: String, email: String, password: String, ipAddress: String?, userAgent: String?, callbackURL: String? = nil
+    ) async throws -> (user: User, session: AuthenticatedSession?) {
         let name = try AccountRules.name(name)
         let email = try AccountRules.email(email)
         try PasswordHasher.validate(password)
         let user = try await store.createUser(name: name, email: email, passwordHash: try await hasher.hash(password))
-        return try await startSession(for: user, ipAddress: ipAddress, userAgent: userAgent)
+        if let emails, emails.sendsOnSignUp { try await mailVerification(to: user, callbackURL: callbackURL) }
+        if emails?.requireVerification == true { return (user, nil) }
+        return (user, try await startSession(for: user, ipAddress: ipAddress, userAgent: userAgent))
+    }
+
+    /// `register` for callers that need the session (the CLI, tests); fails when sign-in must wait for verification.
+    public func signUp(name: String, email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+        guard let session = try await register(name: name, email: email, password: password, ipAddress: ipAddress, userAgent: userAgent).session
+        else { throw Self.emailNotVerified }
+        return session
     }
 
     /// Signs in with email and password; a wrong password and an unknown email fail alike, in similar time.
-    public func signIn(email: String, password: String, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+    /// With `rememberMe` false the session lasts a day and is never extended. When emails must be verified, an
+    /// unverified account gets a fresh link and 403 `EMAIL_NOT_VERIFIED` (only after the password matched).
+    public func signIn(
+        email: String, password: String, ipAddress: String?, userAgent: String?, rememberMe: Bool = true, callbackURL: String? = nil
+    ) async throws -> AuthenticatedSession {
         let normalized = EmailAddress.normalized(email)
         guard !normalized.utf8.contains(0), let credential = try await store.credential(email: normalized) else {
             _ = try await hasher.verify(password, against: Self.decoyHash)
             throw Self.invalidCredentials
         }
         guard try await hasher.verify(password, against: credential.passwordHash) else { throw Self.invalidCredentials }
-        return try await startSession(for: credential.user, ipAddress: ipAddress, userAgent: userAgent)
+        if emails?.requireVerification == true, !credential.user.emailVerified {
+            try await mailVerification(to: credential.user, callbackURL: callbackURL)
+            throw Self.emailNotVerified
+        }
+        return try await startSession(for: credential.user, ipAddress: ipAddress, userAgent: userAgent, remember: rememberMe)
     }
+
+    static let emailNotVerified = TodoError.forbidden(code: "EMAIL_NOT_VERIFIED", message: "Email not verified")
 
     /// The live session for `token`: nil when unknown or expired (an expired one is deleted); extended when a day old.
     /// A session verified within the cache's time to live is answered from memory.
@@ -62,7 +91,7 @@ public struct AuthService: Sendable {
             return nil
         }
         var refreshed = false
-        if now.timeIntervalSince(found.session.updatedAt) >= Self.refreshAge {
+        if Self.isRemembered(found.session), now.timeIntervalSince(found.session.updatedAt) >= Self.refreshAge {
             let expiresAt = now.addingTimeInterval(Self.sessionLifetime)
             try await store.extendSession(id: found.session.id, expiresAt: expiresAt)
             found.session.expiresAt = expiresAt
@@ -80,9 +109,16 @@ public struct AuthService: Sendable {
         verified.remove(token: token)
     }
 
-    func startSession(for user: User, ipAddress: String?, userAgent: String?) async throws -> AuthenticatedSession {
+    /// A session started with `rememberMe: false` spans one day from its creation; every other spans more.
+    static func isRemembered(_ session: Session) -> Bool {
+        session.expiresAt.timeIntervalSince(session.createdAt) > Self.unrememberedLifetime + 60
+    }
+
+    func startSession(for user: User, ipAddress: String?, userAgent: String?, remember: Bool = true) async throws -> AuthenticatedSession {
+        let lifetime = remember ? Self.sessionLifetime : Self.unrememberedLifetime
+        let started = now()
         let session = try await store.createSession(
-            userID: user.id, token: RandomID.make(), expiresAt: now().addingTimeInterval(Self.sessionLifetime),
+            userID: user.id, token: RandomID.make(), startedAt: started, expiresAt: started.addingTimeInterval(lifetime),
             ipAddress: ipAddress, userAgent: userAgent.map { String($0.prefix(512)) }
         )
         return AuthenticatedSession(session: session, user: user)

@@ -15,8 +15,8 @@ public enum TodoError: Error, Equatable, Sendable {
     case duplicate(String)
     /// The caller is not authenticated; `code` says why (e.g. `INVALID_EMAIL_OR_PASSWORD`).
     case unauthorized(code: String = "UNAUTHORIZED", message: String)
-    /// The caller is authenticated but may not do this.
-    case forbidden(String)
+    /// The caller may not do this; `code` says why (e.g. Better Auth's `EMAIL_NOT_VERIFIED`).
+    case forbidden(code: String = "FORBIDDEN", message: String)
     /// A dependency (the database) is unreachable or timed out; the request may be retried.
     case unavailable(String)
     /// Too many requests; the client may try again after `retryAfter` seconds.
@@ -33,7 +33,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .conflict(let code, _), .stateConflict(let code, _): code
         case .duplicate: "CONFLICT"
         case .unauthorized(let code, _): code
-        case .forbidden: "FORBIDDEN"
+        case .forbidden(let code, _): code
         case .unavailable: "SERVICE_UNAVAILABLE"
         case .rateLimited: "TOO_MANY_REQUESTS"
         case .quotaExceeded(let code, _, _): code
@@ -49,7 +49,7 @@ public enum TodoError: Error, Equatable, Sendable {
         case .conflict(_, let message), .stateConflict(_, let message): message
         case .duplicate(let message): message
         case .unauthorized(_, let message): message
-        case .forbidden(let message): message
+        case .forbidden(_, let message): message
         case .unavailable(let message): message
         case .rateLimited(let seconds): "Too many requests. Try again in \(seconds) s."
         case .quotaExceeded(_, let message, _): message

@@ -2,8 +2,10 @@ import Foundation
 
 /// Persistence of sessions in Better Auth's `session` table.
 public protocol SessionStore: Sendable {
+    /// Stores a session that starts (`createdAt`, `updatedAt`) at `startedAt`: the caller's clock, the same one that
+    /// set `expiresAt`, so the lifetime read back is the one chosen.
     func createSession(
-        userID: String, token: String, expiresAt: Date, ipAddress: String?, userAgent: String?
+        userID: String, token: String, startedAt: Date, expiresAt: Date, ipAddress: String?, userAgent: String?
     ) async throws -> Session
     /// The session with this token and its user, expired or not; the caller decides what expiry means.
     func session(token: String) async throws -> AuthenticatedSession?

@@ -19,6 +19,9 @@ public protocol UserStore: Sendable {
     func credential(email: String) async throws -> UserCredential?
     /// Changes the name, the image (`.some(nil)` removes it), or both; returns the user as it is now.
     func updateUser(id: String, name: String?, image: String??) async throws -> User
+    /// Sets `emailVerified`, and the email too when `email` is given; a taken email is
+    /// `conflict(USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL)`. Returns the user as it is now.
+    func setEmail(userID: String, email: String?, verified: Bool) async throws -> User
     /// Replaces the password of the user's credential account.
     func setPassword(userID: String, passwordHash: String) async throws
     /// Deletes the user; everything that is theirs goes with them (sessions, accounts, tasks, conversations).

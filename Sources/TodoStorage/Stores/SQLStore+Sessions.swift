@@ -5,7 +5,7 @@ extension SQLStore {
     static let sessionColumns = #""id", "token", "userId", "expiresAt", "createdAt", "updatedAt", "ipAddress", "userAgent""#
 
     public func createSession(
-        userID: String, token: String, expiresAt: Date, ipAddress: String?, userAgent: String?
+        userID: String, token: String, startedAt: Date, expiresAt: Date, ipAddress: String?, userAgent: String?
     ) async throws -> Session {
         let rows = try await database.query(
             #"""
@@ -13,7 +13,7 @@ extension SQLStore {
             VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING \#(Self.sessionColumns)
             """#,
             [
-                .text(makeID()), .text(token), .text(userID), .date(expiresAt), .date(now()),
+                .text(makeID()), .text(token), .text(userID), .date(expiresAt), .date(startedAt),
                 .optional(ipAddress, SQLValue.text), .optional(userAgent, SQLValue.text),
             ]
         )

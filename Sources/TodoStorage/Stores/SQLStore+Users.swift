@@ -28,7 +28,7 @@ extension SQLStore {
                 return try Self.user(from: rows[0])
             }
         } catch let error as TodoError where error == SQLError.uniqueViolation {
-            throw TodoError.conflict(code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", message: "User already exists. Use another email.")
+            throw Self.emailTaken
         }
     }
 
@@ -55,6 +55,26 @@ extension SQLStore {
         guard let row = rows.first else { throw TodoError.notFound(resource: "user", id: id) }
         return try Self.user(from: row)
     }
+
+    public func setEmail(userID: String, email: String?, verified: Bool) async throws -> User {
+        var binds: [SQLValue] = [.bool(verified), .date(now()), .text(userID)]
+        var sets = #""emailVerified" = $1, "updatedAt" = $2"#
+        if let email {
+            binds.append(.text(EmailAddress.normalized(email)))
+            sets += #", "email" = $4"#
+        }
+        do {
+            let rows = try await database.query(
+                #"UPDATE "user" SET \#(sets) WHERE "id" = $3 RETURNING \#(Self.userColumns())"#, binds
+            )
+            guard let row = rows.first else { throw TodoError.notFound(resource: "user", id: userID) }
+            return try Self.user(from: row)
+        } catch let error as TodoError where error == SQLError.uniqueViolation {
+            throw Self.emailTaken
+        }
+    }
+
+    static let emailTaken = TodoError.conflict(code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", message: "User already exists. Use another email.")
 
     public func setPassword(userID: String, passwordHash: String) async throws {
         try await database.execute(

@@ -57,11 +57,15 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case reminderWebhookSecret = "REMINDER_WEBHOOK_SECRET"
     case reminderWebhookAttempts = "REMINDER_WEBHOOK_ATTEMPTS"
     case eventsPollInterval = "EVENTS_POLL_INTERVAL"
+    case smtpURL = "SMTP_URL"
+    case smtpCAFile = "SMTP_CA_FILE"
+    case mailFrom = "MAIL_FROM"
+    case requireEmailVerification = "REQUIRE_EMAIL_VERIFICATION"
 
     /// Secret values are never printed, not even in error messages.
     public var isSecret: Bool {
         switch self {
-        case .databaseURL, .betterAuthSecret, .betterAuthSecrets, .openAIAPIKey, .reminderWebhookSecret: true
+        case .databaseURL, .betterAuthSecret, .betterAuthSecrets, .openAIAPIKey, .reminderWebhookSecret, .smtpURL: true
         default: false
         }
     }

@@ -33,6 +33,8 @@ extension Settings {
         api.reminders.webhookURL = reminderWebhookURL
         api.reminders.webhookSecret = reminderWebhookSecret
         api.reminders.webhookAttempts = reminderWebhookAttempts
+        api.smtp = smtp
+        api.requireEmailVerification = requireEmailVerification
         return api
     }
 

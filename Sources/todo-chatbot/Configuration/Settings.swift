@@ -1,6 +1,7 @@
 import Foundation
 import TodoAPI
 import TodoCore
+import TodoMail
 
 /// The validated configuration of every role, read from flags, environment, `.env` and defaults.
 public struct Settings: Sendable {
@@ -115,6 +116,10 @@ public struct Settings: Sendable {
     public var reminderWebhookSecret: String?
     public var reminderWebhookAttempts = 8
     public var eventsPollInterval = Duration.seconds(1)
+    /// The mail server for account emails (`SMTP_URL`, `MAIL_FROM`, `SMTP_CA_FILE`); without it links go to the log.
+    public var smtp: SMTPConfiguration?
+    /// Sign-in waits until the account's email is verified.
+    public var requireEmailVerification = false
 
     public init() {}
 
@@ -222,6 +227,14 @@ public struct Settings: Sendable {
         }
         settings.reminderWebhookAttempts = try reader.integer(.reminderWebhookAttempts, in: 1...30) ?? settings.reminderWebhookAttempts
         settings.eventsPollInterval = try reader.duration(.eventsPollInterval) ?? settings.eventsPollInterval
+        let smtpCAFile = try reader.readableFile(.smtpCAFile)
+        if let url = try reader.secret(.smtpURL) {
+            guard let from = reader.raw(.mailFrom), !from.isEmpty else {
+                throw reader.fail(.mailFrom, "is required with SMTP_URL: the sender address, e.g. Todo <noreply@example.com>")
+            }
+            settings.smtp = try SMTPConfiguration(url: url, from: from, caFile: smtpCAFile)
+        }
+        settings.requireEmailVerification = try reader.bool(.requireEmailVerification) ?? settings.requireEmailVerification
         return settings
     }
 }
@@ -234,7 +247,8 @@ extension Settings: CustomStringConvertible, CustomDebugStringConvertible, Custo
             + "betterAuthSecret: \(betterAuthSecret == nil ? "nil" : "<redacted>"), "
             + "betterAuthSecrets: \(betterAuthSecretVersions.map { "\($0.version):<redacted>" }), "
             + "openAIAPIKey: \(openAIAPIKey == nil ? "nil" : "<redacted>"), "
-            + "reminderWebhookSecret: \(reminderWebhookSecret == nil ? "nil" : "<redacted>"), tls: \(servesTLS))"
+            + "reminderWebhookSecret: \(reminderWebhookSecret == nil ? "nil" : "<redacted>"), smtp: \(smtp.map(String.init(describing:)) ?? "nil"), "
+            + "tls: \(servesTLS))"
     }
 
     public var debugDescription: String { description }

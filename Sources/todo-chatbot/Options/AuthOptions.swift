@@ -39,6 +39,18 @@ struct AuthOptions: SettingOptions {
     @Option(name: .long, help: "How long a replica trusts a session it verified (0 = off, at most 10s): a sign-out elsewhere takes effect within it. [env: SESSION_CACHE_TTL] (default: 2s)")
     var sessionCacheTTL: String?
 
+    @Option(name: .long, help: ArgumentHelp("Mail server for password-reset and verification emails: smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465; without it the links are logged. [env: SMTP_URL]", valueName: "url"))
+    var smtpURL: String?
+
+    @Option(name: .long, help: "Sender of account emails, e.g. 'Todo <noreply@example.com>'; required with --smtp-url. [env: MAIL_FROM]")
+    var mailFrom: String?
+
+    @Option(name: .long, help: ArgumentHelp("PEM CA file that signed the mail server's certificate (a private server). [env: SMTP_CA_FILE]", valueName: "path"))
+    var smtpCAFile: String?
+
+    @Option(name: .long, help: "Sign-in waits until the account's email is verified (1/0). [env: REQUIRE_EMAIL_VERIFICATION] (default: 0)")
+    var requireEmailVerification: String?
+
     var settingValues: [(SettingKey, String?)] {
         [
             (.betterAuthSecret, betterAuthSecret),
@@ -53,6 +65,10 @@ struct AuthOptions: SettingOptions {
             (.rateLimitPerMinute, rateLimitPerMinute),
             (.authRateLimitPerMinute, authRateLimitPerMinute),
             (.sessionCacheTTL, sessionCacheTTL),
+            (.smtpURL, smtpURL),
+            (.mailFrom, mailFrom),
+            (.smtpCAFile, smtpCAFile),
+            (.requireEmailVerification, requireEmailVerification),
         ]
     }
 }
