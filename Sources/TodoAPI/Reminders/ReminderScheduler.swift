@@ -8,12 +8,12 @@ import TodoCore
 /// transaction that logs its `reminder` event (which `/api/events` streams to the user's pages) and queues its
 /// webhook call. A reminder that fell due while every replica was down is delivered at the next pass, marked late.
 public struct ReminderScheduler: Service, CustomStringConvertible {
-    let store: any ReminderStore & TaskStore
+    let store: any ReminderStore & TaskStore & VerificationStore
     let configuration: ReminderConfiguration
     let logger: Logger
     let now: @Sendable () -> Date
 
-    public init(store: any ReminderStore & TaskStore, configuration: ReminderConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(store: any ReminderStore & TaskStore & VerificationStore, configuration: ReminderConfiguration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) {
         self.store = store
         self.configuration = configuration
         self.logger = logger
@@ -69,10 +69,12 @@ public struct ReminderScheduler: Service, CustomStringConvertible {
 
     private func prune() async throws {
         // Rarely, and on whichever replica: finished deliveries are kept a day for inspection, deleted tasks as long
-        // as they can be restored.
+        // as they can be restored, expired email links a day.
         guard Int(now().timeIntervalSince1970) % 3600 < Int(configuration.pollInterval.timeInterval.rounded(.up)) else { return }
         try await store.pruneWebhookDeliveries(before: now().addingTimeInterval(-86_400))
         let purged = try await store.purgeDeletedTasks(before: now().addingTimeInterval(-TaskRules.restorableFor))
         if purged > 0 { logger.info("deleted tasks purged", metadata: ["count": "\(purged)"]) }
+        // Expired email links are useless; a day's grace keeps a "link expired" answer possible meanwhile.
+        _ = try await store.purgeVerifications(expiredBefore: now().addingTimeInterval(-86_400))
     }
 }
