@@ -58,7 +58,7 @@ enum OpenAPIDocument {
     },
     "/api/auth/sign-up/email": {
       "post": {
-        "summary": "Create an account and sign in",
+        "summary": "Create an account and sign in (token null while the email waits for verification)",
         "operationId": "signUp",
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignUp"}}}},
         "responses": {
@@ -67,6 +67,7 @@ enum OpenAPIDocument {
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SignUpResult"}}}
           },
           "400": {"$ref": "#/components/responses/BadRequest"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
@@ -87,6 +88,7 @@ enum OpenAPIDocument {
           },
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
           "413": {"$ref": "#/components/responses/TooLarge"},
           "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
           "422": {"$ref": "#/components/responses/ValidationFailed"},
@@ -346,6 +348,230 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/request-password-reset": {
+      "post": {
+        "summary": "Email a one-hour, single-use reset link; the same answer whether or not the email has an account",
+        "operationId": "requestPasswordReset",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["email"],
+                "properties": {"email": {"type": "string"}, "redirectTo": {"type": "string"}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["status", "message"],
+                  "properties": {"status": {"type": "boolean"}, "message": {"type": "string"}}
+                }
+              }
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/forget-password": {
+      "post": {
+        "summary": "The older name of request-password-reset",
+        "operationId": "forgetPassword",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["email"],
+                "properties": {"email": {"type": "string"}, "redirectTo": {"type": "string"}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["status", "message"],
+                  "properties": {"status": {"type": "boolean"}, "message": {"type": "string"}}
+                }
+              }
+            }
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/reset-password/{token}": {
+      "get": {
+        "summary": "The link in the reset email: to callbackURL with token=, or error=INVALID_TOKEN",
+        "operationId": "resetPasswordCallback",
+        "parameters": [
+          {"name": "token", "in": "path", "required": true, "schema": {"type": "string"}},
+          {"name": "callbackURL", "in": "query", "required": false, "schema": {"type": "string"}}
+        ],
+        "responses": {
+          "302": {
+            "description": "To the callback, with token= or error=CODE",
+            "headers": {"Location": {"schema": {"type": "string"}}}
+          },
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/reset-password": {
+      "post": {
+        "summary": "Set a new password with a reset token (single use; every session ends)",
+        "operationId": "resetPassword",
+        "parameters": [{"name": "token", "in": "query", "required": false, "schema": {"type": "string"}}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["newPassword"],
+                "properties": {"newPassword": {"type": "string"}, "token": {"type": "string"}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/send-verification-email": {
+      "post": {
+        "summary": "Email a verification link (signed in: the caller's unverified email)",
+        "operationId": "sendVerificationEmail",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["email"],
+                "properties": {"email": {"type": "string"}, "callbackURL": {"type": "string"}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
+          },
+          "400": {"$ref": "#/components/responses/BadRequest"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "413": {"$ref": "#/components/responses/TooLarge"},
+          "415": {"$ref": "#/components/responses/UnsupportedMediaType"},
+          "422": {"$ref": "#/components/responses/ValidationFailed"},
+          "429": {"$ref": "#/components/responses/TooManyRequests"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/verify-email": {
+      "get": {
+        "summary": "The link in a verification or change email: verifies (or changes) the email",
+        "operationId": "verifyEmail",
+        "parameters": [
+          {"name": "token", "in": "query", "required": true, "schema": {"type": "string"}},
+          {"name": "callbackURL", "in": "query", "required": false, "schema": {"type": "string"}}
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": ["status", "user"],
+                  "properties": {
+                    "status": {"type": "boolean"},
+                    "user": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/User"}]}
+                  }
+                }
+              }
+            }
+          },
+          "302": {
+            "description": "To the callback, with token= or error=CODE",
+            "headers": {"Location": {"schema": {"type": "string"}}}
+          },
+          "401": {"$ref": "#/components/responses/Unauthorized"},
+          "403": {"$ref": "#/components/responses/Forbidden"},
+          "503": {"$ref": "#/components/responses/Unavailable"}
+        }
+      }
+    },
+    "/api/auth/change-email": {
+      "post": {
+        "summary": "Email a link to the new address; the email changes when it is followed",
+        "operationId": "changeEmail",
+        "security": [{"bearer": []}, {"cookie": []}],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "type": "object",
+                "required": ["newEmail"],
+                "properties": {"newEmail": {"type": "string"}, "callbackURL": {"type": "string"}}
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Status"}}}
           },
           "400": {"$ref": "#/components/responses/BadRequest"},
           "401": {"$ref": "#/components/responses/Unauthorized"},
@@ -1257,17 +1483,28 @@ enum OpenAPIDocument {
       "SignUp": {
         "type": "object",
         "required": ["name", "email", "password"],
-        "properties": {"name": {"type": "string"}, "email": {"type": "string"}, "password": {"type": "string"}}
+        "properties": {
+          "name": {"type": "string"},
+          "email": {"type": "string"},
+          "password": {"type": "string"},
+          "callbackURL": {"type": "string"},
+          "rememberMe": {"type": "boolean"}
+        }
       },
       "SignIn": {
         "type": "object",
         "required": ["email", "password"],
-        "properties": {"email": {"type": "string"}, "password": {"type": "string"}}
+        "properties": {
+          "email": {"type": "string"},
+          "password": {"type": "string"},
+          "callbackURL": {"type": "string"},
+          "rememberMe": {"type": "boolean"}
+        }
       },
       "SignUpResult": {
         "type": "object",
         "required": ["token", "user"],
-        "properties": {"token": {"type": "string"}, "user": {"$ref": "#/components/schemas/User"}}
+        "properties": {"token": {"type": ["string", "null"]}, "user": {"$ref": "#/components/schemas/User"}}
       },
       "SignInResult": {
         "type": "object",
@@ -1275,6 +1512,7 @@ enum OpenAPIDocument {
         "properties": {
           "redirect": {"type": "boolean"},
           "token": {"type": "string"},
+          "url": {"type": "string"},
           "user": {"$ref": "#/components/schemas/User"}
         }
       },
