@@ -18,6 +18,8 @@ public struct WebRoutes: Sendable {
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/") { request, _ in self.page(request) }
         router.get("/index.html") { request, _ in self.page(request) }
+        // Where a password-reset link lands (with its token in the query); the app reads it from there.
+        router.get("/reset-password") { request, _ in self.page(request) }
         router.get("/assets/:name") { request, context in
             guard let name = context.parameters.get("name"), let asset = self.catalog.assets[name] else {
                 return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "Not found\n")))

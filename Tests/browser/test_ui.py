@@ -6,7 +6,11 @@ Usage: BASE_URL=http://127.0.0.1:3000 python test_ui.py
 """
 
 import datetime
+import email
+import email.policy
+import mailbox
 import os
+import re
 import sys
 import time
 
@@ -59,9 +63,14 @@ def run(driver):
     live_updates(driver)
     stopping(driver)
     confirming(driver)
+    account_emails(driver)
+    verification_required(driver)
     severe = [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE" and "favicon" not in entry["message"]
               and "401" not in entry["message"] and "ERR_BLOCKED_BY_CLIENT" not in entry["message"]
-              and "409 (Conflict)" not in entry["message"]]
+              and "409 (Conflict)" not in entry["message"]
+              # Refusals the account checks provoke on purpose: a wrong password to delete-user, an unverified sign-in.
+              and not ("delete-user" in entry["message"] and "400 (Bad Request)" in entry["message"])
+              and not ("sign-in/email" in entry["message"] and "403 (Forbidden)" in entry["message"])]
     check(not severe, f"no console errors or CSP violations ({severe})")
 
 
@@ -489,6 +498,132 @@ def confirming(driver):
     check(True, "Delete removes exactly the held tasks")
     wait(driver, 15).until(lambda d: not titles(d))
     check(True, "the task panel follows")
+
+
+def mail_links(address):
+    """The links of the messages the mail server got for `address`, oldest first."""
+    folder = os.environ.get("MAILDIR")
+    if not folder or not os.path.isdir(folder):
+        return []
+    found = []
+    for _, message in sorted(mailbox.Maildir(folder, factory=None, create=False).items(), key=lambda item: item[1].get_date()):
+        parsed = email.message_from_bytes(message.as_bytes(), policy=email.policy.default)
+        if address in str(parsed["To"]):
+            text = parsed.get_body(preferencelist=("plain",)).get_content()
+            found.append(re.search(r"https?://\S+", text).group(0))
+    return found
+
+
+def next_link(driver, address, count):
+    """Waits until `address` has `count` messages and returns the newest one's link."""
+    return wait(driver, 30).until(lambda d: len(mail_links(address)) >= count and mail_links(address)[count - 1])
+
+
+def account_emails(driver):
+    """Verification, a forgotten password, the account dialog and its email change, with links from real mail."""
+    if not os.environ.get("MAILDIR"):
+        print("  skip  account emails (scripts/browser.sh starts the mail server)")
+        return
+    address = fresh_user(driver, "Mia")
+    banner = visible(driver, "#unverified-banner")
+    check("not verified" in banner.text, "a new account is told its email is not verified")
+    driver.get(next_link(driver, address, 1))
+    visible(driver, "#main-view")
+    wait(driver).until(lambda d: "Your email is verified." in texts(d, "#toasts .toast-text"))
+    check(driver.current_url == BASE + "/", "the verification link lands back in the app, its token gone from the address")
+    check(not driver.find_element(By.ID, "unverified-banner").is_displayed(), "and the banner is gone")
+
+    driver.find_element(By.ID, "sign-out").click()
+    visible(driver, "#auth-view")
+    driver.find_element(By.ID, "forgot-link").click()
+    visible(driver, "#forgot-form input[name=email]").send_keys(address, Keys.ENTER)
+    notice = visible(driver, "#auth-notice")
+    check("reset link is on its way" in notice.text, "asking for a reset says a link is coming (whether or not the account exists)")
+    link = next_link(driver, address, 2)
+    check("/api/auth/reset-password/" in link, "the reset email carries the reset link")
+    driver.get(link)
+    visible(driver, "#reset-form")
+    check(driver.current_url == BASE + "/", "the reset page takes the token out of the address bar")
+    driver.find_element(By.CSS_SELECTOR, "#reset-form input[name=password]").send_keys("brand new horse")
+    driver.find_element(By.CSS_SELECTOR, "#reset-form input[name=repeat]").send_keys("brand new typo", Keys.ENTER)
+    check("differ" in visible(driver, "#reset-error").text, "two different passwords are caught before anything is sent")
+    repeat = driver.find_element(By.CSS_SELECTOR, "#reset-form input[name=repeat]")
+    repeat.clear()
+    repeat.send_keys("brand new horse", Keys.ENTER)
+    wait(driver).until(lambda d: "password is changed" in d.find_element(By.ID, "auth-notice").text)
+    check(True, "a new password is set from the link")
+    driver.get(link)
+    wait(driver).until(lambda d: "not valid any more" in d.find_element(By.ID, "auth-notice").text)
+    check(True, "the same link again explains it is used up")
+    driver.find_element(By.NAME, "email").send_keys(address)
+    driver.find_element(By.NAME, "password").send_keys("brand new horse", Keys.ENTER)
+    visible(driver, "#main-view")
+    check(True, "the new password signs in")
+
+    driver.find_element(By.ID, "open-account").click()
+    dialog = visible(driver, "#account-dialog")
+    wait(driver).until(lambda d: texts(d, "#session-list .badge") == ["this device"])
+    check(True, "the account dialog lists this device among the sessions")
+    name = driver.find_element(By.CSS_SELECTOR, "#account-name input[name=name]")
+    name.clear()
+    name.send_keys("Mia Moved", Keys.ENTER)
+    wait(driver).until(lambda d: d.find_element(By.CSS_SELECTOR, "#account-name .status").text == "Saved.")
+    check(api(driver, "GET", "/api/auth/get-session")[1]["user"]["name"] == "Mia Moved", "the name is saved")
+    moved = "moved-" + address
+    dialog.find_element(By.CSS_SELECTOR, "#account-email input[name=email]").send_keys(moved, Keys.ENTER)
+    wait(driver).until(lambda d: "confirmation link" in d.find_element(By.CSS_SELECTOR, "#account-email .status").text)
+    check(api(driver, "GET", "/api/auth/get-session")[1]["user"]["email"] == address, "the email stays until the link is followed")
+    driver.get(next_link(driver, moved, 1))
+    wait(driver).until(lambda d: d.find_element(By.ID, "user-email").text == moved)
+    check("Your new email is confirmed." in texts(driver, "#toasts .toast-text"), "the change link confirms the new email")
+
+    driver.find_element(By.ID, "open-account").click()
+    visible(driver, "#account-dialog")
+    driver.find_element(By.CSS_SELECTOR, "#account-delete input[name=password]").send_keys("wrong password", Keys.ENTER)
+    driver.switch_to.alert.accept()
+    wait(driver).until(lambda d: "wrong" in d.find_element(By.CSS_SELECTOR, "#account-delete .status").text)
+    check(True, "deleting with a wrong password is refused")
+    field = driver.find_element(By.CSS_SELECTOR, "#account-delete input[name=password]")
+    field.clear()
+    field.send_keys("brand new horse", Keys.ENTER)
+    driver.switch_to.alert.accept()
+    wait(driver).until(lambda d: "account is deleted" in d.find_element(By.ID, "auth-notice").text)
+    check(True, "deleting the account returns to the sign-in screen")
+
+
+def verification_required(driver):
+    """With REQUIRE_EMAIL_VERIFICATION, sign-up asks to check the inbox; the link then lets sign-in through."""
+    base = os.environ.get("VERIFY_BASE_URL")
+    if not base:
+        print("  skip  required verification (set VERIFY_BASE_URL)")
+        return
+    driver.delete_all_cookies()
+    address = f"vera-{int(time.time() * 1000)}@example.com"
+    driver.get(base + "/")
+    visible(driver, "#auth-view")
+    driver.find_element(By.ID, "tab-sign-up").click()
+    driver.find_element(By.NAME, "name").send_keys("Vera")
+    driver.find_element(By.NAME, "email").send_keys(address)
+    driver.find_element(By.NAME, "password").send_keys("correct horse battery", Keys.ENTER)
+    visible(driver, "#verify-notice")
+    check(driver.find_element(By.ID, "verify-email").text == address, "sign-up shows “check your inbox” with the address")
+    driver.find_element(By.ID, "verify-resend").click()
+    wait(driver).until(lambda d: "on its way" in d.find_element(By.ID, "auth-notice").text)
+    link = next_link(driver, address, 2)
+    check(True, "“send again” sends a second link")
+    driver.find_element(By.CSS_SELECTOR, "#verify-notice .back-to-sign-in").click()
+    check(driver.find_element(By.ID, "tab-sign-in").get_attribute("aria-selected") == "true", "“back to sign in” opens sign-in")
+    check(driver.find_element(By.NAME, "email").get_attribute("value") == address, "with the email kept")
+    driver.find_element(By.NAME, "password").send_keys("correct horse battery", Keys.ENTER)
+    visible(driver, "#verify-notice")
+    check(True, "signing in before verifying shows the notice again")
+    driver.get(link)
+    wait(driver).until(lambda d: "Your email is verified." in d.find_element(By.ID, "auth-notice").text)
+    driver.find_element(By.NAME, "email").clear()
+    driver.find_element(By.NAME, "email").send_keys(address)
+    driver.find_element(By.NAME, "password").send_keys("correct horse battery", Keys.ENTER)
+    visible(driver, "#main-view")
+    check(True, "after the link, sign-in opens the app")
 
 
 if __name__ == "__main__":

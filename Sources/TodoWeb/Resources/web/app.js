@@ -6,6 +6,9 @@ import { loadConversations, resetConversations, applyConversationEvent } from ".
 import { setUpTasks, refreshTasks, resetTasks, applyTaskEvent } from "./tasks.js";
 import { openEvents, closeEvents } from "./events.js";
 import { setUpReminders, showReminder, clearReminders } from "./reminders.js";
+import { setUpRecovery, showScreen, showNotice, showVerifyNotice, readLanding, showResetForm } from "./recovery.js";
+import { setUpAccount, showUser } from "./account.js";
+import { showToast } from "./toast.js";
 
 let mode = "sign-in";
 
@@ -15,13 +18,14 @@ function showAuth() {
   $("#auth-view").hidden = false;
   $("#auth-form").reset();
   showError($("#auth-error"), "");
-  $("#auth-form input[name=email]").focus();
+  showScreen("auth-form");
 }
 
 async function showMain(user) {
   $("#auth-view").hidden = true;
   $("#main-view").hidden = false;
-  $("#user-email").textContent = user.email;
+  showNotice("");
+  showUser(user);
   listen();
   await Promise.all([loadConversations(true), refreshTasks(), showAgent()]);
   $("#composer-input").focus();
@@ -42,14 +46,16 @@ function listen() {
   });
 }
 
-async function signOut() {
+/** Back to the sign-in screen; `message` says why when the session is already gone (a deleted account). */
+async function signOut(message) {
   closeEvents();
-  await call("POST", "/api/auth/sign-out").catch(() => {});
+  if (typeof message !== "string") await call("POST", "/api/auth/sign-out").catch(() => {});
   resetChat();
   resetConversations();
   resetTasks();
   clearReminders();
   showAuth();
+  showNotice(typeof message === "string" ? message : "");
 }
 
 async function showAgent() {
@@ -72,6 +78,8 @@ function setMode(next) {
   $("#name-field").hidden = !signUp;
   $("#auth-submit").textContent = signUp ? "Create account" : "Sign in";
   $("#auth-form input[name=password]").autocomplete = signUp ? "new-password" : "current-password";
+  $("#remember-field").hidden = signUp;
+  $("#forgot-link").hidden = signUp;
   showError($("#auth-error"), "");
 }
 
@@ -82,6 +90,7 @@ const authMessages = {
   PASSWORD_TOO_LONG: "The password may have at most 128 characters.",
   USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "An account with this email already exists. Sign in instead.",
   INVALID_EMAIL_OR_PASSWORD: "Invalid email or password.",
+  TOO_MANY_REQUESTS: "Too many attempts. Wait a minute and try again.",
 };
 
 async function submitAuth(event) {
@@ -94,12 +103,16 @@ async function submitAuth(event) {
   if (mode === "sign-up" && password.length < 8) { showError($("#auth-error"), "The password needs at least 8 characters."); return; }
   $("#auth-submit").disabled = true;
   try {
+    const rememberMe = form.get("remember") === "on";
     const result = mode === "sign-up"
-      ? await call("POST", "/api/auth/sign-up/email", { name, email, password })
-      : await call("POST", "/api/auth/sign-in/email", { email, password });
-    await showMain(result.user);
+      ? await call("POST", "/api/auth/sign-up/email", { name, email, password, callbackURL: "/?verified=1" })
+      : await call("POST", "/api/auth/sign-in/email", { email, password, rememberMe, callbackURL: "/?verified=1" });
+    // No token: the server waits for the email to be verified before it starts a session.
+    if (!result.token) showVerifyNotice(email);
+    else await showMain(result.user);
   } catch (error) {
-    showError($("#auth-error"), authMessages[error.code] ?? error.message);
+    if (error.code === "EMAIL_NOT_VERIFIED") showVerifyNotice(email);
+    else showError($("#auth-error"), authMessages[error.code] ?? error.message);
   } finally {
     $("#auth-submit").disabled = false;
   }
@@ -117,6 +130,10 @@ async function start() {
   $("#tab-sign-in").addEventListener("click", () => setMode("sign-in"));
   $("#tab-sign-up").addEventListener("click", () => setMode("sign-up"));
   $("#auth-form").addEventListener("submit", submitAuth);
+  // Every way back to the form lands on sign-in, email kept, password cleared.
+  for (const back of document.querySelectorAll(".back-to-sign-in")) {
+    back.addEventListener("click", () => { setMode("sign-in"); $("#auth-form input[name=password]").value = ""; });
+  }
   $("#sign-out").addEventListener("click", signOut);
   $("#toggle-conversations").addEventListener("click", (event) => toggle("show-conversations", event.currentTarget));
   $("#toggle-tasks").addEventListener("click", (event) => toggle("show-tasks", event.currentTarget));
@@ -126,13 +143,21 @@ async function start() {
   setUpChat();
   setUpTasks();
   setUpReminders();
+  setUpRecovery();
+  setUpAccount(signOut);
+  const landing = readLanding();
   try {
-    const session = await call("GET", "/api/auth/get-session");
-    if (session?.user) await showMain(session.user);
-    else showAuth();
+    const session = landing.reset ? null : await call("GET", "/api/auth/get-session");
+    if (session?.user) {
+      await showMain(session.user);
+      if (landing.message) showToast(landing.message);
+    } else {
+      showAuth();
+    }
   } catch {
     showAuth();
   }
+  if (landing.reset) showResetForm();
 }
 
 start();
