@@ -35,9 +35,10 @@ import TodoTestSupport
                 "user": ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"],
                 "session": ["id", "expiresAt", "token", "createdAt", "updatedAt", "ipAddress", "userAgent", "userId"],
                 "account": ["id", "accountId", "providerId", "userId", "accessToken", "refreshToken", "idToken",
-                            "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt"],
+                            "accessTokenExpiresAt", "refreshTokenExpiresAt", "scope", "password", "createdAt", "updatedAt", "issuer"],
                 "verification": ["id", "identifier", "value", "expiresAt", "createdAt", "updatedAt"],
-                "jwks": ["id", "publicKey", "privateKey", "createdAt", "expiresAt"],
+                "jwks": ["id", "publicKey", "privateKey", "createdAt", "expiresAt", "alg", "crv"],
+                "signing_keys": ["id", "publicKey", "privateKey", "createdAt", "expiresAt"],
                 "tasks": ["id", "user_id", "title", "description", "completed", "priority", "tags", "due_at", "recurrence",
                           "completed_at", "created_at", "updated_at", "remind_at", "remind_before_minutes", "reminder_at", "reminded_at", "deleted_at"],
                 "conversations": ["id", "user_id", "title", "created_at", "updated_at"],
@@ -103,6 +104,43 @@ import TodoTestSupport
             try await withFreshPostgres(body)
         } else {
             try await body(try kind.location())
+        }
+    }
+
+    @Test(arguments: [false] + (StoreKind.postgresURL == nil ? [] : [true]))
+    func upgradingMovesOurKeysOutOfBetterAuthsJwksAndBackfillsItsColumns(postgres: Bool) async throws {
+        let body: @Sendable (DatabaseLocation) async throws -> Void = { location in
+            try await DatabaseFactory.withDatabase(location, poolSize: 2, timeout: testDatabaseDeadline, logger: testLogger) { database in
+                try await Migrator(database: database, migrations: Array(Migrator.all.prefix(6))).migrate()
+                let store = SQLStore(database: database)
+                // As the previous release wrote them: no issuer.
+                try await database.execute(
+                    #"INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt") VALUES ('u1', 'U', 'u1@example.com', $1, $2, $2)"#,
+                    [.bool(false), .date(Date())]
+                )
+                try await database.execute(
+                    #"INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt") VALUES ('a1', 'u1', 'credential', 'u1', 'x', $1, $1)"#,
+                    [.date(Date())]
+                )
+                try await database.execute(
+                    #"INSERT INTO "jwks" ("id", "publicKey", "privateKey", "createdAt") VALUES ('ours', '{}', 'c2VhbGVk', $1), ('theirs', '{}', '"00ff"', $1)"#,
+                    [.date(Date())]
+                )
+                try await Migrator(database: database).migrate()
+                #expect(try await store.signingKeys().map(\.id) == ["ours"], "our key moved to signing_keys")
+                let jwks = try await database.query(#"SELECT "id", "alg", "crv" FROM "jwks""#, [])
+                #expect(try jwks.map { try $0.string("id") } == ["theirs"], "Better Auth's key stayed")
+                #expect(try jwks.first?.string("alg") == "EdDSA" && jwks.first?.string("crv") == "Ed25519")
+                let issuer = try await database.query(#"SELECT "issuer" FROM "account" WHERE "userId" = 'u1'"#, [])
+                #expect(try issuer.first?.string("issuer") == "local:credential", "existing accounts get Better Auth 1.7's issuer")
+            }
+        }
+        if postgres {
+            try await withFreshPostgres(body)
+        } else {
+            let path = TestFiles.temporaryPath("upgrade.sqlite")
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            try await body(.sqliteFile(path: path))
         }
     }
 }

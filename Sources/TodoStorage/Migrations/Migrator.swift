@@ -25,7 +25,7 @@ public struct MigrationStatus: Sendable, Equatable {
 /// Applies the versioned schema: one transaction per migration, recorded with a checksum, under a lock.
 public struct Migrator: Sendable {
     /// Every migration, in version order.
-    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration, SchemaV6.migration]
+    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration, SchemaV6.migration, SchemaV7.migration]
 
     // A fixed key for pg_advisory_xact_lock; transaction-scoped, so it works behind PgBouncer's transaction mode.
     static let lockKey: Int64 = 7_315_620_001
@@ -70,7 +70,13 @@ public struct Migrator: Sendable {
             let recorded = try await Self.history(executor)
             try self.verify(recorded)
             guard let next = migrations.first(where: { recorded[$0.version] == nil }) else { return nil }
-            for statement in next.statements(for: dialect) { try await executor.execute(statement) }
+            // Better Auth's tables may predate us (camelCase from its migrate, snake_case from Drizzle): checked,
+            // then each statement adapted to them. The checksum stays that of the statements as written.
+            let foreign = try await ForeignTables.inspect(executor)
+            try foreign.check()
+            for statement in next.statements(for: dialect) {
+                if let adapted = foreign.adapt(statement) { try await executor.execute(adapted) }
+            }
             try await executor.execute(
                 "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
                 [.int(Int64(next.version)), .text(next.name), .text(next.checksum(for: dialect)), .date(appliedAt)]

@@ -64,6 +64,8 @@ public struct SQLRow: Sendable {
         case .date(let value): value
         case .text(let value): Timestamp.parse(value)
         case .double(let value): Date(timeIntervalSince1970: value)
+        // Integer dates are Drizzle's and Prisma's milliseconds; below 10^11 (year 5138 in seconds) they are seconds.
+        case .int(let value): Date(timeIntervalSince1970: value >= 100_000_000_000 ? Double(value) / 1000 : Double(value))
         default: nil
         }
     }

@@ -2,28 +2,39 @@ import Foundation
 import TodoCore
 
 extension SQLStore {
-    /// The `user` columns, optionally qualified with a table alias (SQLite's RETURNING takes no alias).
-    static func userColumns(_ alias: String = "") -> String {
-        let prefix = alias.isEmpty ? "" : alias + "."
-        return ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"]
-            .map { "\(prefix)\"\($0)\"" }.joined(separator: ", ")
+    /// The `user` columns as the code reads them, optionally qualified with a table alias (SQLite's RETURNING takes
+    /// no alias), whatever the table's naming.
+    static func userColumns(_ table: AuthSchema.Table, _ alias: String = "") -> String {
+        ["id", "name", "email", "emailVerified", "image", "createdAt", "updatedAt"].map { table.select($0, from: alias) }.joined(separator: ", ")
     }
+
+    /// Better Auth 1.7's issuer of a credential account (`createLocalAccountIssuer("credential")`).
+    static let credentialIssuer = "local:credential"
 
     public func createUser(name: String, email: String, passwordHash: String) async throws -> User {
         let normalized = EmailAddress.normalized(email)
         let userID = makeID()
         let accountID = makeID()
         let stamp = now()
+        let schema = try await authSchema()
+        let (u, a) = (schema.user, schema.account)
         do {
             return try await database.transaction { executor in
                 let rows = try await executor.query(
-                    #"INSERT INTO "user" ("id", "name", "email", "emailVerified", "createdAt", "updatedAt") VALUES ($1, $2, $3, $4, $5, $5) RETURNING \#(Self.userColumns())"#,
-                    [.text(userID), .text(name), .text(normalized), .bool(false), .date(stamp)]
+                    #"""
+                    INSERT INTO "user" ("id", "name", "email", \#(u.column("emailVerified")), \#(u.column("createdAt")), \#(u.column("updatedAt")))
+                    VALUES ($1, $2, $3, $4, $5, $5) RETURNING \#(Self.userColumns(u))
+                    """#,
+                    [.text(userID), .text(name), .text(normalized), .bool(false), u.date(stamp)]
                 )
                 // Better Auth's credential account: accountId is the user id, the password hash lives here.
                 try await executor.execute(
-                    #"INSERT INTO "account" ("id", "accountId", "providerId", "userId", "password", "createdAt", "updatedAt") VALUES ($1, $2, 'credential', $2, $3, $4, $4)"#,
-                    [.text(accountID), .text(userID), .text(passwordHash), .date(stamp)]
+                    #"""
+                    INSERT INTO "account" ("id", "issuer", \#(a.column("accountId")), \#(a.column("providerId")), \#(a.column("userId")), "password",
+                                           \#(a.column("createdAt")), \#(a.column("updatedAt")))
+                    VALUES ($1, $2, $3, 'credential', $3, $4, $5, $5)
+                    """#,
+                    [.text(accountID), .text(Self.credentialIssuer), .text(userID), .text(passwordHash), a.date(stamp)]
                 )
                 return try Self.user(from: rows[0])
             }
@@ -33,13 +44,15 @@ extension SQLStore {
     }
 
     public func user(id: String) async throws -> User? {
-        let rows = try await database.query(#"SELECT \#(Self.userColumns()) FROM "user" WHERE "id" = $1"#, [.text(id)])
+        let u = try await authSchema().user
+        let rows = try await database.query(#"SELECT \#(Self.userColumns(u)) FROM "user" WHERE "id" = $1"#, [.text(id)])
         return try rows.first.map(Self.user(from:))
     }
 
     public func updateUser(id: String, name: String?, image: String??) async throws -> User {
-        var sets = [#""updatedAt" = $1"#]
-        var binds: [SQLValue] = [.date(now())]
+        let u = try await authSchema().user
+        var sets = ["\(u.column("updatedAt")) = $1"]
+        var binds: [SQLValue] = [u.date(now())]
         if let name {
             binds.append(.text(name))
             sets.append(#""name" = $\#(binds.count)"#)
@@ -50,22 +63,23 @@ extension SQLStore {
         }
         binds.append(.text(id))
         let rows = try await database.query(
-            #"UPDATE "user" SET \#(sets.joined(separator: ", ")) WHERE "id" = $\#(binds.count) RETURNING \#(Self.userColumns())"#, binds
+            #"UPDATE "user" SET \#(sets.joined(separator: ", ")) WHERE "id" = $\#(binds.count) RETURNING \#(Self.userColumns(u))"#, binds
         )
         guard let row = rows.first else { throw TodoError.notFound(resource: "user", id: id) }
         return try Self.user(from: row)
     }
 
     public func setEmail(userID: String, email: String?, verified: Bool) async throws -> User {
-        var binds: [SQLValue] = [.bool(verified), .date(now()), .text(userID)]
-        var sets = #""emailVerified" = $1, "updatedAt" = $2"#
+        let u = try await authSchema().user
+        var binds: [SQLValue] = [.bool(verified), u.date(now()), .text(userID)]
+        var sets = "\(u.column("emailVerified")) = $1, \(u.column("updatedAt")) = $2"
         if let email {
             binds.append(.text(EmailAddress.normalized(email)))
             sets += #", "email" = $4"#
         }
         do {
             let rows = try await database.query(
-                #"UPDATE "user" SET \#(sets) WHERE "id" = $3 RETURNING \#(Self.userColumns())"#, binds
+                #"UPDATE "user" SET \#(sets) WHERE "id" = $3 RETURNING \#(Self.userColumns(u))"#, binds
             )
             guard let row = rows.first else { throw TodoError.notFound(resource: "user", id: userID) }
             return try Self.user(from: row)
@@ -77,9 +91,10 @@ extension SQLStore {
     static let emailTaken = TodoError.conflict(code: "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL", message: "User already exists. Use another email.")
 
     public func setPassword(userID: String, passwordHash: String) async throws {
+        let a = try await authSchema().account
         try await database.execute(
-            #"UPDATE "account" SET "password" = $1, "updatedAt" = $2 WHERE "userId" = $3 AND "providerId" = 'credential'"#,
-            [.text(passwordHash), .date(now()), .text(userID)]
+            #"UPDATE "account" SET "password" = $1, \#(a.column("updatedAt")) = $2 WHERE \#(a.column("userId")) = $3 AND \#(a.column("providerId")) = 'credential'"#,
+            [.text(passwordHash), a.date(now()), .text(userID)]
         )
     }
 
@@ -90,10 +105,12 @@ extension SQLStore {
 
     public func credential(email: String) async throws -> UserCredential? {
         let normalized = EmailAddress.normalized(email)
+        let schema = try await authSchema()
+        let (u, a) = (schema.user, schema.account)
         let rows = try await database.query(
             #"""
-            SELECT \#(Self.userColumns("u")), a."password" FROM "user" u
-            JOIN "account" a ON a."userId" = u."id" AND a."providerId" = 'credential'
+            SELECT \#(Self.userColumns(u, "u")), a."password" FROM "user" u
+            JOIN "account" a ON a.\#(a.column("userId")) = u."id" AND a.\#(a.column("providerId")) = 'credential'
             WHERE u."email" = $1 AND a."password" IS NOT NULL
             """#,
             [.text(normalized)]

@@ -6,6 +6,8 @@ public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, Rat
     public let database: any SQLDatabase
     let now: @Sendable () -> Date
     let makeID: @Sendable () -> String
+    /// The layout of Better Auth's tables, read once (camelCase or snake_case, text or integer dates).
+    let authSchemaCache = AuthSchemaCache()
 
     /// - Parameters:
     ///   - now: the clock, injectable for tests.
@@ -18,6 +20,11 @@ public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, Rat
         self.now = now
         self.makeID = makeID
     }
+}
+
+extension SQLStore {
+    /// How Better Auth's tables are laid out here; every query of them names their columns through it.
+    public func authSchema() async throws -> AuthSchema { try await authSchemaCache.schema(database) }
 }
 
 extension SQLExecutor {
