@@ -10,7 +10,7 @@ bin=${BIN:-.build/release/todo-chatbot}
 [ -x "$bin" ] || { echo "signin-timing.sh: $bin not found; run swift build -c release (or set BIN)" >&2; exit 2; }
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-DATABASE_URL="sqlite:$work/timing.sqlite" AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=error "$bin" serve-api --port "$port" &
+DATABASE_URL="sqlite:$work/timing.sqlite" AUTH_RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_10S=1000000 LOG_LEVEL=error "$bin" serve-api --port "$port" &
 server=$!
 trap 'kill "$server" 2>/dev/null; wait "$server" 2>/dev/null || true; rm -rf "$work"' EXIT
 for _ in $(seq 1 100); do "$bin" healthcheck --port "$port" >/dev/null 2>&1 && break; sleep 0.05; done

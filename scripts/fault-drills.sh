@@ -16,7 +16,7 @@ cd Tests/drills
 echo "=== MCP endpoint under malformed JSON-RPC"
 work=$(mktemp -d)
 port=$(free_port)
-DATABASE_URL="sqlite:$work/fuzz.sqlite" RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 LOG_LEVEL=error \
+DATABASE_URL="sqlite:$work/fuzz.sqlite" RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_10S=1000000 LOG_LEVEL=error \
   "$BIN" serve-api --port "$port" >"$work/server.log" 2>&1 &
 server=$!
 trap 'stop_processes "$server"; rm -rf "$work"' EXIT

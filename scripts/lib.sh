@@ -25,7 +25,7 @@ ensure_venv() {
 test_server_env() {
   export DATABASE_URL=${DATABASE_URL:-sqlite:$work/$1.sqlite}
   export BETTER_AUTH_SECRET=${BETTER_AUTH_SECRET:-$(head -c 32 /dev/urandom | base64)}
-  export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 CHAT_TURNS_PER_USER=1000 LOG_LEVEL=warning
+  export MIGRATE_ON_START=1 RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_MINUTE=1000000 AUTH_RATE_LIMIT_PER_10S=1000000 CHAT_TURNS_PER_USER=1000 LOG_LEVEL=warning
 }
 
 # Stops the given processes: SIGTERM, then SIGKILL for any still there after 15 s, so a hung server cannot hang the

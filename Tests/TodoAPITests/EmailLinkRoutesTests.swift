@@ -169,6 +169,20 @@ import TodoTestSupport
         }
     }
 
+    @Test func signInTakesThreeAttemptsPerTenSecondsPerAddressAsBetterAuthAllows() async throws {
+        let clock = ManualClock(start: Date())
+        try await withAPI(.sqliteMemory, now: clock.now, configure: { $0.authRateLimitPer10s = 3 }) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<4 { statuses.append(try await AccountRoutesTests.signIn(client, "nobody@example.com", "wrong horse").status) }
+            #expect(statuses == [.unauthorized, .unauthorized, .unauthorized, .tooManyRequests])
+            let email = AuthRoutesTests.uniqueEmail("other-route")
+            let signedUp = try await Self.postJSON(client, "sign-up/email", #"{"name":"O","email":"\#(email)","password":"correct horse"}"#)
+            #expect(signedUp.status == .ok, "each route has its own count, as in Better Auth")
+            clock.advance(by: 10)
+            #expect(try await AccountRoutesTests.signIn(client, email, "correct horse").status == .ok, "ten seconds later sign-in works again")
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func aSessionNotToBeRememberedLastsADayAndBearerClientsGetTheirHeaders(kind: StoreKind) async throws {
         let clock = ManualClock(start: Date())

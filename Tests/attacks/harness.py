@@ -72,7 +72,7 @@ def server_environment(command, folder, env=None, tls=True):
     if command != "serve-web":  # serve-web needs no store and no secret
         environment.update(
             DATABASE_URL=os.environ.get("DATABASE_URL") or "sqlite:todo.sqlite", BETTER_AUTH_SECRET=SECRET,
-            MIGRATE_ON_START="1", RATE_LIMIT_PER_MINUTE="1000000", AUTH_RATE_LIMIT_PER_MINUTE="1000000",
+            MIGRATE_ON_START="1", RATE_LIMIT_PER_MINUTE="1000000", AUTH_RATE_LIMIT_PER_MINUTE="1000000", AUTH_RATE_LIMIT_PER_10S="1000000",
         )
     if tls:
         environment.update(TLS_CERT_FILE=CERT, TLS_KEY_FILE=KEY)

@@ -49,7 +49,7 @@ def api_env():
     # The balancer connects from 127.0.0.1; clients come from 127.0.0.2 and up, so only HAProxy's
     # X-Forwarded-For is believed, as with an ingress in front of a Service.
     return {"DATABASE_URL": os.environ["DATABASE_URL"], "BETTER_AUTH_SECRET": SECRET, "TRUSTED_PROXIES": "127.0.0.1/32",
-            "AUTH_RATE_LIMIT_PER_MINUTE": "5", "MIGRATE_ON_START": "0", "LOG_LEVEL": "warning",
+            "AUTH_RATE_LIMIT_PER_MINUTE": "5", "AUTH_RATE_LIMIT_PER_10S": "1000000", "MIGRATE_ON_START": "0", "LOG_LEVEL": "warning",
             "REMINDER_POLL_INTERVAL": "1s", "REMINDER_WEBHOOK_URL": WEBHOOK.url, "REMINDER_WEBHOOK_SECRET": WEBHOOK_SECRET}
 
 

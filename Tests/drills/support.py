@@ -44,7 +44,7 @@ class Server:
         self.port = port or free_port()
         self.dir = cwd or tempfile.mkdtemp(prefix="todo-")
         environment = dict(os.environ, LOG_LEVEL="warning", RATE_LIMIT_PER_MINUTE="1000000",
-                           AUTH_RATE_LIMIT_PER_MINUTE="1000000", CHAT_TURNS_PER_USER="1000", MIGRATE_ON_START="1",
+                           AUTH_RATE_LIMIT_PER_MINUTE="1000000", AUTH_RATE_LIMIT_PER_10S="1000000", CHAT_TURNS_PER_USER="1000", MIGRATE_ON_START="1",
                            BETTER_AUTH_SECRET="drill-secret-0123456789-abcdefghijklmnop")
         environment.pop("OPENAI_API_KEY", None)
         environment.pop("OPENAI_BASE_URL", None)

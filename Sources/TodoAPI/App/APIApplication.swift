@@ -115,7 +115,7 @@ public func buildAPIRouter(
     let limiter = RateLimiter(store: dependencies.store, now: dependencies.now)
     let authController = AuthController(
         auth: dependencies.auth, tokens: dependencies.tokens, resolver: resolver, cookie: cookie, limiter: limiter,
-        attemptsPerMinute: configuration.authRateLimitPerMinute, origins: origins,
+        attemptsPerMinute: configuration.authRateLimitPerMinute, attemptsPer10s: configuration.authRateLimitPer10s, origins: origins,
         clientAddresses: ClientAddressResolver(trusted: configuration.trustedProxies)
     )
     authController.register(on: router)

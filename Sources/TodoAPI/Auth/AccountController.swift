@@ -96,7 +96,7 @@ struct AccountController {
     @Sendable func changePassword(_ request: Request, context: APIRequestContext) async throws -> Response {
         let caller = try await caller(request, changing: true)
         let body = try await request.decodeJSON(ChangePasswordRequest.self, context: context)
-        try await signIn.limitAttempts(request, context: context, email: caller.user.email)
+        try await signIn.limitAttempts(request, context: context, email: caller.user.email, route: "change-password")
         let fresh = try await auth.changePassword(
             caller.user, current: body.currentPassword, new: body.newPassword, revokeOthers: body.revokeOtherSessions ?? false,
             ipAddress: signIn.clientAddresses.address(of: request, peer: context.remoteAddress), userAgent: request.headers[.userAgent]
@@ -140,7 +140,7 @@ struct AccountController {
         guard let password = body.password, !password.isEmpty else {
             throw TodoError.badInput(code: "INVALID_PASSWORD", message: "Deleting the account needs its password", field: "password")
         }
-        try await signIn.limitAttempts(request, context: context, email: caller.user.email)
+        try await signIn.limitAttempts(request, context: context, email: caller.user.email, route: "delete-user")
         try await auth.deleteUser(caller.user, password: password)
         context.logger.info("account deleted", metadata: ["user_id": .string(caller.user.id)])
         var response = Response.json(.ok, Deleted())

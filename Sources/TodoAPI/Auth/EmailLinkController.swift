@@ -129,7 +129,7 @@ struct EmailLinkController {
         let caller = try await account.caller(request, changing: true)
         let body = try await request.decodeJSON(ChangeEmailRequest.self, context: context)
         let callback = try signIn.checkedCallback(body.callbackURL)
-        try await signIn.limitAttempts(request, context: context, email: caller.user.email)
+        try await signIn.limitAttempts(request, context: context, email: caller.user.email, route: "change-email")
         try await limitMail(request, context: context, email: body.newEmail)
         try await auth.changeEmail(caller.user, newEmail: body.newEmail, callbackURL: callback)
         return .json(.ok, AccountController.Status())

@@ -12,7 +12,12 @@ public struct RateLimiter: Sendable {
     }
 
     public func check(_ key: String, perMinute: Int) async throws {
-        let decision = try await store.consume(key: key, perMinute: perMinute, now: now())
+        try await check(key, limit: perMinute, window: 60)
+    }
+
+    /// `limit` requests per `window` seconds, bursts included.
+    public func check(_ key: String, limit: Int, window: Int) async throws {
+        let decision = try await store.consume(key: key, limit: limit, window: window, now: now())
         guard decision.allowed else { throw TodoError.rateLimited(retryAfter: decision.retryAfter) }
     }
 }

@@ -5,9 +5,10 @@ extension SQLStore {
     /// A token bucket in its GCRA form: the only state is the "theoretical arrival time" (TAT, in `lastRequest`),
     /// so one UPSERT decides and records a request atomically, with no read-modify-write race between replicas.
     /// A request at t fits when TAT - t ≤ τ, where T = 60 s / perMinute and τ = T·(perMinute − 1); it then
-    /// moves TAT to max(TAT, t) + T. `count` is 1 when the last request fitted and 0 when it was refused.
-    public func consume(key: String, perMinute: Int, now: Date) async throws -> RateDecision {
-        let (t, interval, tolerance) = Self.bucket(perMinute: perMinute, now: now)
+    /// moves TAT to max(TAT, t) + T. `count` is 1 when the last request fitted and 0 when it was refused. T is the
+    /// window over the limit: 60 s / perMinute for the minute limits, 10 s / 3 for Better Auth's sign-in rule.
+    public func consume(key: String, limit: Int, window: Int, now: Date) async throws -> RateDecision {
+        let (t, interval, tolerance) = Self.bucket(limit: limit, window: window, now: now)
         let tat = #"\#(greatest)("rateLimit"."lastRequest", $3)"#
         let fits = "\(tat) - $3 <= $5"
         let rows = try await database.query(
@@ -28,7 +29,7 @@ extension SQLStore {
     /// The batch form for requests a replica admitted itself: TAT moves by count·T whatever it was, because those
     /// requests were served; the bucket is over when TAT - t now exceeds τ + T (more than a minute's worth).
     public func record(key: String, count: Int, perMinute: Int, now: Date) async throws -> RateDecision {
-        let (t, interval, tolerance) = Self.bucket(perMinute: perMinute, now: now)
+        let (t, interval, tolerance) = Self.bucket(limit: perMinute, window: 60, now: now)
         let added = interval * Int64(max(1, count))
         let rows = try await database.query(
             #"""
@@ -45,10 +46,10 @@ extension SQLStore {
 
     private var greatest: String { database.dialect == .postgres ? "GREATEST" : "max" }
 
-    /// Now in milliseconds, T and τ of the bucket.
-    private static func bucket(perMinute: Int, now: Date) -> (now: Int64, interval: Int64, tolerance: Int64) {
-        let interval = max(1, 60_000 / Int64(max(1, perMinute)))
-        return (Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), interval, interval * Int64(max(0, perMinute - 1)))
+    /// Now in milliseconds, T and τ of a bucket of `limit` per `window` seconds.
+    private static func bucket(limit: Int, window: Int, now: Date) -> (now: Int64, interval: Int64, tolerance: Int64) {
+        let interval = max(1, Int64(window) * 1000 / Int64(max(1, limit)))
+        return (Int64((now.timeIntervalSince1970 * 1000).rounded(.down)), interval, interval * Int64(max(0, limit - 1)))
     }
 
     private static func seconds(_ millis: Int64) -> Int { Int(max(1, (millis + 999) / 1000)) }

@@ -19,6 +19,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case trustedOrigins = "TRUSTED_ORIGINS"
     case rateLimitPerMinute = "RATE_LIMIT_PER_MINUTE"
     case authRateLimitPerMinute = "AUTH_RATE_LIMIT_PER_MINUTE"
+    case authRateLimitPer10s = "AUTH_RATE_LIMIT_PER_10S"
     case sessionCacheTTL = "SESSION_CACHE_TTL"
     case authJWKSURL = "AUTH_JWKS_URL"
     case openAIAPIKey = "OPENAI_API_KEY"

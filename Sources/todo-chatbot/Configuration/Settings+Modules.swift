@@ -22,6 +22,7 @@ extension Settings {
         api.trustedProxies = trustedProxies
         api.rateLimitPerMinute = rateLimitPerMinute
         api.authRateLimitPerMinute = authRateLimitPerMinute
+        api.authRateLimitPer10s = authRateLimitPer10s
         api.sessionCacheTTL = sessionCacheTTL
         api.agent = agentConfiguration
         api.chatTurnsPerUser = chatTurnsPerUser

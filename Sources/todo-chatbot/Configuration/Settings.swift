@@ -54,6 +54,8 @@ public struct Settings: Sendable {
     public var rateLimitPerMinute = 120
     /// Sign-in and sign-up attempts a minute per client IP and per email.
     public var authRateLimitPerMinute = 5
+    /// Better Auth's rule: sign-in, sign-up, change-password, change-email per 10 s per client address and route.
+    public var authRateLimitPer10s = 3
     /// How long a replica trusts a session it verified; the bound on a sign-out elsewhere reaching it. 0 is off.
     public var sessionCacheTTL = Duration.seconds(2)
     public var authJWKSURL: String?
@@ -181,6 +183,7 @@ public struct Settings: Sendable {
         settings.authJWKSURL = try reader.httpURL(.authJWKSURL)
         settings.rateLimitPerMinute = try reader.integer(.rateLimitPerMinute, in: 1...1_000_000) ?? settings.rateLimitPerMinute
         settings.authRateLimitPerMinute = try reader.integer(.authRateLimitPerMinute, in: 1...1_000_000) ?? settings.authRateLimitPerMinute
+        settings.authRateLimitPer10s = try reader.integer(.authRateLimitPer10s, in: 1...1_000_000) ?? settings.authRateLimitPer10s
         settings.sessionCacheTTL = try reader.duration(.sessionCacheTTL, zeroAllowed: true, atMost: .seconds(10)) ?? settings.sessionCacheTTL
         settings.openAIAPIKey = try reader.secret(.openAIAPIKey)
         settings.openAIBaseURL = try reader.httpURL(.openAIBaseURL)

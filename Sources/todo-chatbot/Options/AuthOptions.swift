@@ -36,6 +36,9 @@ struct AuthOptions: SettingOptions {
     @Option(name: .long, help: "Sign-in and sign-up attempts a minute per IP and per email. [env: AUTH_RATE_LIMIT_PER_MINUTE] (default: 5)")
     var authRateLimitPerMinute: String?
 
+    @Option(name: .customLong("auth-rate-limit-per-10s"), help: "Better Auth's rule: sign-in, sign-up, change-password and change-email attempts per 10 s per IP and route. [env: AUTH_RATE_LIMIT_PER_10S] (default: 3)")
+    var authRateLimitPer10s: String?
+
     @Option(name: .long, help: "How long a replica trusts a session it verified (0 = off, at most 10s): a sign-out elsewhere takes effect within it. [env: SESSION_CACHE_TTL] (default: 2s)")
     var sessionCacheTTL: String?
 
@@ -64,6 +67,7 @@ struct AuthOptions: SettingOptions {
             (.acceptHS256Tokens, acceptHS256Tokens),
             (.rateLimitPerMinute, rateLimitPerMinute),
             (.authRateLimitPerMinute, authRateLimitPerMinute),
+            (.authRateLimitPer10s, authRateLimitPer10s),
             (.sessionCacheTTL, sessionCacheTTL),
             (.smtpURL, smtpURL),
             (.mailFrom, mailFrom),
