@@ -46,6 +46,10 @@ refused "split mode without a database" "mode: split needs PostgreSQL"
 refused "an Ingress in serve mode (it would publish /metrics)" "never publish" --set mode=serve --set ingress.enabled=true
 refused "a reminder webhook without its signing secret" "needs REMINDER_WEBHOOK_SECRET" --set-string secrets.databaseURL=postgresql://u:p@db/todo \
   --set config.reminders.webhookURL=https://hooks.example.com/todo
+refused "mail without a sender" "needs config.mail.from" --set secrets.existingSecret=s --set config.mail.enabled=true
+refused "mail without its server URL" "needs SMTP_URL" --set-string secrets.databaseURL=postgresql://u:p@db/todo --set config.mail.enabled=true \
+  --set-string 'config.mail.from=noreply@example.com'
+refused "required verification without mail" "needs config.mail.enabled" --set secrets.existingSecret=s --set config.mail.requireEmailVerification=true
 
 echo "=== render and validate"
 variants=(
@@ -55,6 +59,7 @@ variants=(
   "defaults-hpa-off-tls-off:--set secrets.existingSecret=s"
   "hpa-on-tls-on:--set secrets.existingSecret=s --set api.autoscaling.enabled=true --set web.autoscaling.enabled=true --set ingress.enabled=true --set ingress.tls.enabled=true --set ingress.tls.secretName=t"
   "reminder-webhook:--set-string secrets.databaseURL=postgresql://u:p@db:5432/todo --set config.reminders.webhookURL=https://hooks.example.com/todo --set-string secrets.reminderWebhookSecret=0123456789abcdefghijklmnopqrstuvwxyz"
+  "mail:--set-string secrets.databaseURL=postgresql://u:p@db:5432/todo --set config.mail.enabled=true --set-string config.mail.from=noreply@example.com --set-string secrets.smtpURL=smtps://u:p@mail.example.com:465 --set networkPolicy.smtpPort=465 --set config.mail.requireEmailVerification=true"
   "chart-made-secret-model-gateway:--set-string secrets.databaseURL=postgresql://u:p@db:5432/todo --set config.openai.enabled=true --set-string secrets.openAIAPIKey=sk-test --set httpRoute.enabled=true --set httpRoute.parentRefs[0].name=gateway --set seccompProfile.type=Localhost"
 )
 for variant in "${variants[@]}"; do
@@ -93,7 +98,9 @@ for path in sorted(glob.glob(sys.argv[1] + "/*.yaml")):
             assert c["allowPrivilegeEscalation"] is False and c["readOnlyRootFilesystem"] is True and c["capabilities"]["drop"] == ["ALL"], where
             assert container["resources"]["limits"]["memory"] and container["resources"]["requests"]["cpu"], where
             env = {e["name"]: e.get("value") for e in container.get("env", [])}
-            assert not {"BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET"} & set(env), f"{where}: a secret in an environment variable"
+            assert not {"BETTER_AUTH_SECRET", "DATABASE_URL", "OPENAI_API_KEY", "REMINDER_WEBHOOK_SECRET", "SMTP_URL"} & set(env), f"{where}: a secret in an environment variable"
+            if "MAIL_FROM" in env:
+                assert env.get("SMTP_URL_FILE", "").startswith("/var/run/secrets/"), f"{where}: the mail server URL is not a file"
             if "REMINDER_WEBHOOK_URL" in env:
                 assert env.get("REMINDER_WEBHOOK_SECRET_FILE", "").startswith("/var/run/secrets/"), f"{where}: the webhook secret is not a file"
             assert env.get("MIGRATE_ON_START", "0") == "0", where

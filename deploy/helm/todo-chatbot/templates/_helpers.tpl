@@ -56,6 +56,15 @@ app.kubernetes.io/component: {{ .component }}
 {{- if and .Values.config.reminders.webhookURL (not .Values.secrets.existingSecret) (not .Values.secrets.reminderWebhookSecret) -}}
 {{- fail "config.reminders.webhookURL needs REMINDER_WEBHOOK_SECRET: in secrets.existingSecret, or --set-file secrets.reminderWebhookSecret=FILE" -}}
 {{- end -}}
+{{- if and .Values.config.mail.enabled (not .Values.config.mail.from) -}}
+{{- fail "config.mail.enabled needs config.mail.from (MAIL_FROM), e.g. Todo <noreply@example.com>" -}}
+{{- end -}}
+{{- if and .Values.config.mail.enabled (not .Values.secrets.existingSecret) (not .Values.secrets.smtpURL) -}}
+{{- fail "config.mail.enabled needs SMTP_URL: in secrets.existingSecret, or --set-file secrets.smtpURL=FILE" -}}
+{{- end -}}
+{{- if and .Values.config.mail.requireEmailVerification (not .Values.config.mail.enabled) -}}
+{{- fail "config.mail.requireEmailVerification needs config.mail.enabled: nobody could verify an email without mail" -}}
+{{- end -}}
 {{- if and (eq .Values.mode "serve") (or .Values.ingress.enabled .Values.httpRoute.enabled) -}}
 {{- fail "mode: serve answers /metrics on its one port, which an Ingress must never publish: use kubectl port-forward for the demo, or mode: split" -}}
 {{- end -}}
@@ -141,6 +150,16 @@ securityContext:
   value: {{ . | quote }}
 - name: REMINDER_WEBHOOK_SECRET_FILE
   value: /var/run/secrets/todo-chatbot/REMINDER_WEBHOOK_SECRET
+{{- end }}
+{{- if .root.Values.config.mail.enabled }}
+- name: SMTP_URL_FILE
+  value: /var/run/secrets/todo-chatbot/SMTP_URL
+- name: MAIL_FROM
+  value: {{ .root.Values.config.mail.from | quote }}
+{{- end }}
+{{- if .root.Values.config.mail.requireEmailVerification }}
+- name: REQUIRE_EMAIL_VERIFICATION
+  value: "1"
 {{- end }}
 {{- end }}
 {{- with .root.Values.config.extraEnv }}
