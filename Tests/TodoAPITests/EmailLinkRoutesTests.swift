@@ -155,6 +155,15 @@ import TodoTestSupport
             #expect(try await AccountRoutesTests.signIn(client, newEmail, "correct horse").status == .ok)
             #expect(try await AccountRoutesTests.signIn(client, email, "correct horse").status == .unauthorized)
             #expect(try await client.execute(uri: try Self.path(of: link), method: .get).headers[.location] == "/?error=INVALID_TOKEN", "a change link works once")
+
+            // The new address is taken by someone else before the link is followed: the email stays, the browser is told.
+            let contested = AuthRoutesTests.uniqueEmail("contested")
+            #expect(try await Self.postJSON(client, "change-email", #"{"newEmail":"\#(contested)","callbackURL":"/"}"#, token: token).status == .ok)
+            let contestedLink = try #require(Self.links(recorder, to: contested).last)
+            #expect(try await AuthRoutesTests.signUp(client, email: contested).status == .ok)
+            let refused = try await client.execute(uri: try Self.path(of: contestedLink), method: .get)
+            #expect(refused.status == .found && refused.headers[.location] == "/?error=USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL")
+            #expect(try await AccountRoutesTests.signIn(client, newEmail, "correct horse").status == .ok, "the email stayed as it was")
         }
     }
 

@@ -63,7 +63,7 @@ func withAPI(
     // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
     configuration.rateLimitPerMinute = 100_000
     configuration.authRateLimitPerMinute = 10_000
-    configuration.authRateLimitPer10s = 10_000
+    configuration.authRateLimitPer10s = nil
     configuration.mailRateLimitPerMinute = 10_000
     configure(&configuration)
     let database = sharesPostgres

@@ -28,8 +28,9 @@ public struct APIConfiguration: Sendable {
     /// Sign-in and sign-up attempts a minute per client IP and per email.
     public var authRateLimitPerMinute = 5
     /// Better Auth's rule for sign-in, sign-up, change-password and change-email: this many per 10 s per client IP
-    /// and route (`AUTH_RATE_LIMIT_PER_10S`), besides the per-minute limit.
-    public var authRateLimitPer10s = 3
+    /// and route (`AUTH_RATE_LIMIT_PER_10S`), besides the per-minute limit. Nil turns it off (tests whose clock
+    /// stands still while other tests' requests move the shared bucket on).
+    public var authRateLimitPer10s: Int? = 3
     /// Account emails (reset, verification, change) a minute per client IP and per address: Better Auth's 3.
     public var mailRateLimitPerMinute = 3
     /// How long a replica trusts a session it verified: the bound on a sign-out or revocation elsewhere reaching it.

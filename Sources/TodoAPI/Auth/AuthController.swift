@@ -14,7 +14,7 @@ struct AuthController {
     let cookie: SessionCookie
     let limiter: RateLimiter
     let attemptsPerMinute: Int
-    let attemptsPer10s: Int
+    let attemptsPer10s: Int?
     let origins: OriginPolicy
     let clientAddresses: ClientAddressResolver
 
@@ -23,7 +23,7 @@ struct AuthController {
     /// `route` names the route by a constant, so a path spelt another way counts as the same route.
     func limitAttempts(_ request: Request, context: APIRequestContext, email: String, route: String) async throws {
         let address = clientAddresses.address(of: request, peer: context.remoteAddress)
-        try await limiter.check("auth:10s:\(route):\(address)", limit: attemptsPer10s, window: 10)
+        if let attemptsPer10s { try await limiter.check("auth:10s:\(route):\(address)", limit: attemptsPer10s, window: 10) }
         try await limiter.check("auth:ip:\(address)", perMinute: attemptsPerMinute)
         // NUL cannot be stored in PostgreSQL; such an email fails validation right after this anyway.
         let account = EmailAddress.normalized(email).replacingOccurrences(of: "\0", with: "")
@@ -177,9 +177,10 @@ struct AuthController {
             return .json(.ok, Optional<SessionResponse>.none)
         }
         // Better Auth's clients call get-session on every page load: the usual place a day-old session is extended.
-        // Its JWT plugin hands a fresh JWT out here too, in `set-auth-jwt`.
-        let jwt = HTTPField(name: Self.authJWTHeader, value: try await tokens.issue(for: caller.user))
-        return .json(.ok, SessionResponse(session: session, user: caller.user), headers: caller.renewal(cookie) + [jwt])
+        // Its JWT plugin hands a fresh JWT out here too, in `set-auth-jwt`; the session is the answer, so a key store
+        // that cannot sign right now costs the header, not the answer.
+        let jwt = (try? await tokens.issue(for: caller.user)).map { [HTTPField(name: Self.authJWTHeader, value: $0)] } ?? []
+        return .json(.ok, SessionResponse(session: session, user: caller.user), headers: caller.renewal(cookie) + jwt)
     }
 
     /// A 15-minute EdDSA JWT for the signed-in user, for services that verify it with `/api/auth/jwks`.

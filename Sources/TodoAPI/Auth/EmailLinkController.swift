@@ -110,7 +110,8 @@ struct EmailLinkController {
     }
 
     /// The link in a verification or change email. With a callbackURL the browser goes there (with `error=CODE`
-    /// when the link is bad); without one the answer is JSON, 401 with the code when bad.
+    /// when the link is bad or the new address was taken meanwhile); without one the answer is JSON, 401 with the
+    /// code when bad.
     @Sendable func verifyEmail(_ request: Request, context: APIRequestContext) async throws -> Response {
         let callback = try signIn.checkedCallback(request.uri.queryParameters.get("callbackURL"))
         let token = request.uri.queryParameters.get("token") ?? ""
@@ -119,7 +120,8 @@ struct EmailLinkController {
             context.logger.info("email verified", metadata: ["user_id": .string(user.id)])
             if let callback { return Self.redirect(to: callback, adding: nil) }
             return .json(.ok, Verified(user: user))
-        } catch let error as TodoError where ErrorMiddleware.problem(for: error).status == .unauthorized {
+        } catch let error as TodoError where (400..<500).contains(ErrorMiddleware.problem(for: error).status.code) {
+            // A bad link (401) or a new address taken meanwhile (422): the browser goes back with the reason.
             guard let callback else { throw error }
             return Self.redirect(to: callback, adding: ("error", error.code))
         }

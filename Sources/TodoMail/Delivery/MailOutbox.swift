@@ -52,13 +52,15 @@ public final class MailOutbox: Mailer, Service {
                 return
             } catch {
                 let permanent = (error as? SMTPError)?.isPermanent ?? false
-                let last = permanent || attempt == retryPauses.count || Task.isCancelled
+                // Once shutting down, each message left gets one attempt: a dead mail server must not hold the stop.
+                let last = permanent || attempt == retryPauses.count || Task.isCancelled || Task.isShuttingDownGracefully
                 logger.log(
                     level: last ? .error : .warning, last ? "mail not sent" : "mail not sent yet; will retry",
                     metadata: ["to_domain": "\(domain)", "attempt": "\(attempt + 1)", "error": "\(error)"]
                 )
                 if last { return }
-                guard (try? await sleep(retryPauses[attempt])) != nil else { return }
+                let pause = retryPauses[attempt]
+                guard (try? await cancelWhenGracefulShutdown({ try await self.sleep(pause) })) != nil else { return }
             }
         }
     }

@@ -36,6 +36,7 @@ const linkProblems = {
   INVALID_TOKEN: "This link is not valid any more (it was used, or a newer one was sent). Ask for a new one.",
   TOKEN_EXPIRED: "This link has expired. Ask for a new one.",
   USER_NOT_FOUND: "This link belongs to an address the account no longer uses.",
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: "Another account took that email in the meantime; your email stays as it was.",
 };
 
 /**
