@@ -237,7 +237,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TodoMailTests",
-            dependencies: ["TodoCore", "TodoMail", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "TodoCore", "TodoMail",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

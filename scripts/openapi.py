@@ -111,7 +111,7 @@ doc = {
       "responses": {"200": js(ref("Status")), **errs("401", "403", "503")}}},
   "/api/auth/revoke-sessions": {"post": {"summary": "End every session of the caller, this one included", "operationId": "revokeSessions", "security": sec,
       "responses": {"200": js(ref("Status")), **errs("401", "403", "503")}}},
-  "/api/auth/delete-user": {"post": {"summary": "Delete the account and all its data; needs the password", "operationId": "deleteUser", "security": sec,
+  "/api/auth/delete-user": {"post": {"summary": "Delete the account and all its data; needs the password unless the session is less than a day old", "operationId": "deleteUser", "security": sec,
       "requestBody": body({"type": "object", "properties": {"password": {"type": "string"}}}),
       "responses": {"200": js({"type": "object", "required": ["success", "message"], "properties": {"success": {"type": "boolean"}, "message": {"type": "string"}}}), **errs("400", "401", "403", "413", "415", "422", "429", "503")}}},
   "/api/auth/request-password-reset": {"post": {"summary": "Email a one-hour, single-use reset link; the same answer whether or not the email has an account", "operationId": "requestPasswordReset",

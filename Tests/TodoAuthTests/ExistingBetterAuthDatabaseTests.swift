@@ -118,7 +118,7 @@ import TodoTestSupport
             #expect(moved.email.hasPrefix("ada-moved-"))
             try await auth.revokeSessions(of: moved, keeping: nil)
             #expect(try await auth.sessions(of: moved).isEmpty)
-            try await auth.deleteUser(moved, password: "horse battery")
+            try await auth.deleteUser(moved, password: "horse battery", session: nil)
             #expect(try await store.user(id: moved.id) == nil)
 
             // Our JWT keys live in their own table; Better Auth's key stays as it wrote it.

@@ -133,15 +133,12 @@ struct AccountController {
         return .json(.ok, Status())
     }
 
-    /// Needs the password: a stolen session alone cannot delete the account.
+    /// With the password, or from a session started within the last day (Better Auth's `freshAge`).
     @Sendable func deleteUser(_ request: Request, context: APIRequestContext) async throws -> Response {
         let caller = try await caller(request, changing: true)
         let body = try await request.decodeJSON(DeleteUserRequest.self, context: context)
-        guard let password = body.password, !password.isEmpty else {
-            throw TodoError.badInput(code: "INVALID_PASSWORD", message: "Deleting the account needs its password", field: "password")
-        }
         try await signIn.limitAttempts(request, context: context, email: caller.user.email, route: "delete-user")
-        try await auth.deleteUser(caller.user, password: password)
+        try await auth.deleteUser(caller.user, password: body.password, session: caller.session)
         context.logger.info("account deleted", metadata: ["user_id": .string(caller.user.id)])
         var response = Response.json(.ok, Deleted())
         cookie.clearAll(in: &response.headers)

@@ -329,7 +329,7 @@ enum OpenAPIDocument {
     },
     "/api/auth/delete-user": {
       "post": {
-        "summary": "Delete the account and all its data; needs the password",
+        "summary": "Delete the account and all its data; needs the password unless the session is less than a day old",
         "operationId": "deleteUser",
         "security": [{"bearer": []}, {"cookie": []}],
         "requestBody": {

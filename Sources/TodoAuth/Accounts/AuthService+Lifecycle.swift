@@ -47,9 +47,19 @@ extension AuthService {
         forget(try await store.deleteSessions(userID: user.id, keeping: token))
     }
 
-    /// Deletes the account after checking its password; all its data goes with it.
-    public func deleteUser(_ user: User, password: String) async throws {
-        try await checkPassword(password, of: user)
+    /// Better Auth's `freshAge`: a session younger than this may delete its account without the password.
+    public static let freshAge: TimeInterval = 24 * 3600
+
+    /// Deletes the account and all its data, as Better Auth allows it: with the password, or without it from a
+    /// session started within the last day (400 `SESSION_EXPIRED` otherwise: sign in again, or give the password).
+    public func deleteUser(_ user: User, password: String?, session: Session?) async throws {
+        if let password, !password.isEmpty {
+            try await checkPassword(password, of: user)
+        } else {
+            guard let session, now().timeIntervalSince(session.createdAt) < Self.freshAge else {
+                throw TodoError.badInput(code: "SESSION_EXPIRED", message: "Session expired. Re-authenticate to perform this action.", field: "password")
+            }
+        }
         let tokens = try await store.sessions(userID: user.id, now: .distantPast).map(\.token)
         try await store.deleteUser(id: user.id)
         forget(tokens)

@@ -12,11 +12,13 @@ struct SMTPReply: Sendable, Equatable {
 }
 
 /// Splits the server's bytes into replies: `250-first`, `250-more`, `250 last` (RFC 5321 §4.2). A line longer than
-/// 4 KiB or one that does not start with a code ends the connection: that is not a mail server talking.
+/// 4 KiB, a reply of more than 100 lines, or a line that does not start with a code ends the connection: that is not
+/// a mail server talking, and it must not make us hold its output.
 struct SMTPReplyDecoder: ByteToMessageDecoder {
     typealias InboundOut = SMTPReply
 
     static let maximumLine = 4096
+    static let maximumLines = 100
     private var pending: [String] = []
 
     mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
@@ -33,6 +35,7 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             throw SMTPError.protocolViolation("not an SMTP reply: \(line.prefix(80))")
         }
         let more = utf8.count > 3 && utf8[3] == UInt8(ascii: "-")
+        guard pending.count < Self.maximumLines else { throw SMTPError.protocolViolation("reply longer than \(Self.maximumLines) lines") }
         pending.append(utf8.count > 4 ? String(line.dropFirst(4)) : "")
         guard !more else { return .continue }
         context.fireChannelRead(wrapInboundOut(SMTPReply(code: code, lines: pending)))
