@@ -147,6 +147,15 @@ import TodoTestSupport
         }
     }
 
+    @Test func accountRoutesCountTowardTheUsersRequestLimit() async throws {
+        try await withAPI(.sqliteMemory, configure: { $0.rateLimitPerMinute = 3 }) { client in
+            let (_, token) = try await Self.account(client)
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<4 { statuses.append(try await Self.post(client, "update-user", token, #"{"name":"N\#(index)"}"#).status) }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests])
+        }
+    }
+
     @Test func aCookieChangeFromAnUntrustedOriginIsRefused() async throws {
         try await withAPI(configure: { $0.auth.publicURL = "http://localhost:3000" }) { client in
             let cookie = try AuthRoutesTests.cookiePair(try await AuthRoutesTests.signUp(client, email: AuthRoutesTests.uniqueEmail()))

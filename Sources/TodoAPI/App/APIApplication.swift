@@ -119,7 +119,10 @@ public func buildAPIRouter(
         clientAddresses: ClientAddressResolver(trusted: configuration.trustedProxies)
     )
     authController.register(on: router)
-    let accountController = AccountController(auth: dependencies.auth, resolver: resolver, cookie: cookie, origins: origins, signIn: authController)
+    let accountController = AccountController(
+        auth: dependencies.auth, resolver: resolver, cookie: cookie, origins: origins, signIn: authController,
+        limiter: dependencies.requestLimiter, requestsPerMinute: configuration.rateLimitPerMinute
+    )
     accountController.register(on: router)
     EmailLinkController(
         auth: dependencies.auth, signIn: authController, account: accountController, mailsPerMinute: configuration.mailRateLimitPerMinute

@@ -14,6 +14,9 @@ struct AccountController {
     let cookie: SessionCookie
     let origins: OriginPolicy
     let signIn: AuthController
+    /// The per-user request limit of every authenticated route (`RATE_LIMIT_PER_MINUTE`) holds here too.
+    let limiter: ReplicaRateLimiter
+    let requestsPerMinute: Int
 
     func register(on router: Router<APIRequestContext>) {
         let group = router.group("api/auth")
@@ -83,6 +86,7 @@ struct AccountController {
             throw TodoError.unauthorized(message: "Sign in first.")
         }
         if changing { try origins.check(request, credential: caller.credential) }
+        try await limiter.check("user:\(caller.user.id)", perMinute: requestsPerMinute)
         return caller
     }
 
