@@ -38,6 +38,7 @@ let package = Package(
             name: "TodoStorage",
             dependencies: [
                 "TodoCore",
+                "CSQLiteSettings",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "SQLiteNIO", package: "sqlite-nio"),
@@ -86,6 +87,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .target(name: "CSQLiteSettings"),
         .target(
             name: "TodoWeb",
             dependencies: [

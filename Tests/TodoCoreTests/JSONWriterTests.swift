@@ -34,6 +34,14 @@ import TodoCore
         }
     }
 
+    @Test func numbersAreWrittenAsTheEncoderWritesThem() {
+        let ids: [Int64] = [.min, .min + 1, -1_000_000_007, -10, -9, -1, 0, 1, 9, 10, 99, 100, 1_234_567_890_123, .max - 1, .max]
+        for id in ids {
+            let task = TodoTask(id: id, userID: "u", title: "t", reminder: .before(minutes: Int(truncatingIfNeeded: id)), createdAt: Date(), updatedAt: Date())
+            #expect(WireJSON.bytes(task) == Array(WireJSON.encodedByFoundation(task)), "\(id)")
+        }
+    }
+
     @Test func aListOfTasksAndTheEncodeEntryPointAgree() throws {
         let tasks = Self.tasks
         #expect(WireJSON.bytes(tasks) == Array(WireJSON.encodedByFoundation(tasks)))

@@ -7,7 +7,12 @@ import Foundation
 public enum Timestamp {
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM|±HHMM)`. Returns nil without a time zone.
     public static func parse(_ text: some StringProtocol) -> Date? {
-        let bytes = Array(text.utf8)
+        // Read in place: a list of tasks parses several of these per row, and a copy of each was most of the cost.
+        var text = String(text)
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         var index = 0
         func number(_ digits: Int) -> Int? {
             guard index + digits <= bytes.count else { return nil }
@@ -117,23 +122,27 @@ public enum Timestamp {
         let secondsOfDay = ((totalSeconds % 86_400) + 86_400) % 86_400
         let days = (totalSeconds - secondsOfDay) / 86_400
         let (year, month, day) = civilFromDays(days)
-        func append(_ value: Int, width: Int) {
-            var divisor = 1
-            for _ in 1..<width { divisor *= 10 }
-            var rest = value
-            while divisor > 0 {
-                out.append(UInt8(48 + (rest / divisor) % 10))
-                rest %= divisor
-                divisor /= 10
+        // Written into a stack buffer and appended once: appending byte by byte checked the array's capacity and
+        // uniqueness 24 times per date, and a task list writes several dates per task.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var end = 0
+            func put(_ value: Int, width: Int) {
+                var rest = value
+                for offset in stride(from: width - 1, through: 0, by: -1) {
+                    buffer[end + offset] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
+                end += width
             }
+            func put(_ byte: Unicode.Scalar) {
+                buffer[end] = UInt8(ascii: byte)
+                end += 1
+            }
+            put(year, width: 4); put("-"); put(month, width: 2); put("-"); put(day, width: 2); put("T")
+            put(secondsOfDay / 3600, width: 2); put(":"); put(secondsOfDay % 3600 / 60, width: 2); put(":")
+            put(secondsOfDay % 60, width: 2); put("."); put(fraction, width: fractionDigits); put("Z")
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<end]))
         }
-        append(year, width: 4); out.append(UInt8(ascii: "-"))
-        append(month, width: 2); out.append(UInt8(ascii: "-"))
-        append(day, width: 2); out.append(UInt8(ascii: "T"))
-        append(secondsOfDay / 3600, width: 2); out.append(UInt8(ascii: ":"))
-        append(secondsOfDay % 3600 / 60, width: 2); out.append(UInt8(ascii: ":"))
-        append(secondsOfDay % 60, width: 2); out.append(UInt8(ascii: "."))
-        append(fraction, width: fractionDigits); out.append(UInt8(ascii: "Z"))
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

@@ -113,7 +113,8 @@ public final class PostgresBackend: SQLDatabase {
     /// server is a 503 (`SQLError.outcomeUnknown`), never a silent second execution.
     @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        let repeatable = Self.isRead(sql)
+        // A plain SELECT (no row locks): running it twice changes nothing.
+        let repeatable = SQLText.isPlainSelect(sql)
         return try await resilient { attempt in
             try await self.leased { connection in
                 attempt.sent.set()
@@ -122,12 +123,6 @@ public final class PostgresBackend: SQLDatabase {
         } mayRetry: { attempt in
             repeatable || !attempt.sent.isSet
         }
-    }
-
-    /// A plain `SELECT` (no row locks): running it twice changes nothing.
-    static func isRead(_ sql: String) -> Bool {
-        let head = sql.prefix(7).uppercased()
-        return (head.hasPrefix("SELECT ") || head.hasPrefix("SELECT\n")) && !sql.uppercased().contains(" FOR UPDATE")
     }
 
     /// Runs `body` in a transaction. A connection lost before COMMIT was sent rolls the transaction back on the

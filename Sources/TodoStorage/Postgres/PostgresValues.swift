@@ -60,6 +60,7 @@ enum PostgresValues {
 
     static func value(_ cell: PostgresCell) throws -> SQLValue {
         guard var bytes = cell.bytes else { return .null }
+        if cell.format == .binary, let value = binary(cell.dataType, &bytes) { return value }
         switch cell.dataType {
         case .int2, .int4, .int8, .oid: return .int(try cell.decode(Int64.self))
         case .float4, .float8, .numeric: return .double(try cell.decode(Double.self))
@@ -72,6 +73,23 @@ enum PostgresValues {
         default:
             if cell.format == .text { return .text(String(buffer: bytes)) }
             return .text((try? cell.decode(String.self)) ?? String(buffer: bytes))
+        }
+    }
+
+    /// The common binary forms read straight from the bytes; PostgresNIO's generic decoding of each cell cost more
+    /// than the rest of a task list's row handling. Nil for anything else, which takes the general path.
+    private static func binary(_ type: PostgresDataType, _ bytes: inout ByteBuffer) -> SQLValue? {
+        switch (type, bytes.readableBytes) {
+        case (.int8, 8): bytes.readInteger(as: Int64.self).map { .int($0) }
+        case (.int4, 4): bytes.readInteger(as: Int32.self).map { .int(Int64($0)) }
+        case (.int2, 2): bytes.readInteger(as: Int16.self).map { .int(Int64($0)) }
+        case (.bool, 1): bytes.readInteger(as: UInt8.self).map { .bool($0 != 0) }
+        case (.float8, 8): bytes.readInteger(as: UInt64.self).map { .double(Double(bitPattern: $0)) }
+        case (.text, _), (.varchar, _): .text(String(buffer: bytes))
+        case (.timestamptz, 8), (.timestamp, 8):
+            // Microseconds since 2000-01-01 UTC, read exactly as PostgresNIO's `Date` decoding reads them.
+            bytes.readInteger(as: Int64.self).map { .date(Date(timeInterval: Double($0) / 1_000_000, since: PostgresTimestamp.epoch)) }
+        default: nil
         }
     }
 }

@@ -8,7 +8,8 @@ import Synchronization
 import TodoCore
 
 /// The embedded store in WAL mode: one writer connection, serialised by a lock so transactions never interleave,
-/// and a few read-only connections that run plain SELECTs beside it (WAL readers never wait for the writer).
+/// and a few read-only connections that run plain SELECTs beside it on the caller's thread (WAL readers never
+/// wait for the writer).
 public final class SQLiteBackend: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let redactedLocation: String
@@ -16,18 +17,18 @@ public final class SQLiteBackend: SQLDatabase {
     private let threadPool: NIOThreadPool
     private let lock = AsyncSemaphore()
     private let timeout: Duration
-    private let readers: [SQLiteConnection]
-    private let idleReaders: Mutex<[SQLiteConnection]>
-    private let readPermits: AsyncSemaphore
+    private let readerCount: Int
+    /// Readers not lent out; a read that finds none (more concurrent callers than readers) goes to the writer.
+    private let idleReaders: Mutex<[SQLiteReadConnection]>
 
-    /// Read connections of a file database; an in-memory database is private to its one connection.
-    static let readerCount = 2
+    /// Read connections of a file database, one per thread that can run a request; an in-memory database is
+    /// private to its one connection.
+    static var readerCount: Int { min(max(ProcessInfo.processInfo.activeProcessorCount, 2), 4) }
 
-    private init(connection: SQLiteConnection, readers: [SQLiteConnection], threadPool: NIOThreadPool, location: String, timeout: Duration) {
+    private init(connection: SQLiteConnection, readers: [SQLiteReadConnection], threadPool: NIOThreadPool, location: String, timeout: Duration) {
         self.connection = connection
-        self.readers = readers
+        self.readerCount = readers.count
         self.idleReaders = Mutex(readers)
-        self.readPermits = AsyncSemaphore(permits: readers.count)
         self.threadPool = threadPool
         self.redactedLocation = location
         self.timeout = timeout
@@ -57,85 +58,69 @@ public final class SQLiteBackend: SQLDatabase {
         case .postgres:
             preconditionFailure("SQLiteBackend opened with a PostgreSQL location")
         }
-        let readerCount = storage == .memory ? 0 : readerCount
-        // Threads of their own, one per connection: SQLite blocks its thread while waiting for another process's
-        // lock, and that must never starve the shared pool that other work (or another connection's COMMIT) needs.
-        let threadPool = NIOThreadPool(numberOfThreads: 1 + readerCount)
+        // A thread of its own for the writer: SQLite blocks its thread while waiting for another process's lock,
+        // and that must never starve the shared pool that other work needs.
+        let threadPool = NIOThreadPool(numberOfThreads: 1)
         threadPool.start()
-        var opened: [SQLiteConnection] = []
+        let writer: SQLiteConnection
         do {
-            for _ in 0...readerCount {
-                opened.append(try await SQLiteConnection.open(
-                    storage: storage, threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
-                ))
-            }
+            writer = try await SQLiteConnection.open(
+                storage: storage, threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
+            )
         } catch {
-            for connection in opened { let closed: EventLoopFuture<Void> = connection.close(); try? await closed.get() }
             try? await threadPool.shutdownGracefully()
             throw TodoError.unavailable("cannot open the SQLite database \(location.redacted): \(error)")
         }
-        let backend = SQLiteBackend(
-            connection: opened[0], readers: Array(opened.dropFirst()), threadPool: threadPool, location: location.redacted, timeout: timeout
-        )
         let busy = "PRAGMA busy_timeout = \(max(timeout.totalMilliseconds, 1000))"
         // WAL lets readers (ours and other processes') run beside the writer; busy_timeout makes concurrent
         // processes (two `migrate` runs) wait for the write lock instead of failing at once.
         do {
             for pragma in [busy, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
-                try await backend.query(pragma, [])
+                _ = try await run(writer, pragma, [])
             }
-            for reader in backend.readers {
-                for pragma in [busy, "PRAGMA query_only = 1"] { _ = try await Self.run(reader, pragma, []) }
+            // Readers open once the file is in WAL mode (a read-only connection cannot switch it).
+            var readers: [SQLiteReadConnection] = []
+            if case .sqliteFile(let path) = location {
+                readers = try (0..<readerCount).map { _ in try SQLiteReadConnection(path: path) }
             }
+            return SQLiteBackend(connection: writer, readers: readers, threadPool: threadPool, location: location.redacted, timeout: timeout)
         } catch {
-            // Never started, so `run()` will not close it: a handle dropped open is a leak (and a debug-build trap).
-            await backend.close()
+            // Never handed to a backend, so nothing else will close it: a handle dropped open is a leak (and a
+            // debug-build trap).
+            let closed: EventLoopFuture<Void> = writer.close()
+            try? await closed.get()
+            try? await threadPool.shutdownGracefully()
             throw error
         }
-        return backend
     }
 
     /// Closes the handles, then the backend's threads. The future-based close ignores task cancellation.
     private func close() async {
-        for connection in [connection] + readers {
-            let closed: EventLoopFuture<Void> = connection.close()
-            try? await closed.get()
-        }
+        idleReaders.withLock { $0.removeAll() }
+        let closed: EventLoopFuture<Void> = connection.close()
+        try? await closed.get()
         try? await threadPool.shutdownGracefully()
     }
 
     deinit {
         // A backend opened but never run (its owner failed before starting it) still gives its handles back.
-        let open = ([connection] + readers).filter { !$0.isClosed }
-        guard !open.isEmpty else { return }
+        guard !connection.isClosed else { return }
         let threadPool = self.threadPool
-        EventLoopFuture.andAllComplete(open.map { $0.close() }, on: open[0].eventLoop).whenComplete { _ in
-            threadPool.shutdownGracefully { _ in }
-        }
+        connection.close().whenComplete { _ in threadPool.shutdownGracefully { _ in } }
     }
 
     /// A plain SELECT outside a transaction goes to an idle read connection; everything else to the writer.
     @discardableResult
     public func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        guard !readers.isEmpty, Self.isRead(sql) else {
-            return try await lock.withPermit { try await Self.run(self.connection, sql, binds) }
-        }
-        return try await readPermits.withPermit {
-            // A permit guarantees an idle reader.
-            let reader = idleReaders.withLock { $0.removeLast() }
+        if readerCount > 0, SQLText.startsWithSelect(sql), let reader = idleReaders.withLock({ $0.popLast() }) {
             defer { idleReaders.withLock { $0.append(reader) } }
-            return try await Self.run(reader, sql, binds)
+            do {
+                return try reader.query(sql, binds)
+            } catch is SQLiteReadConnection.Busy {
+                // Another process holds the file (WAL recovery): the writer waits for it with its busy timeout.
+            }
         }
-    }
-
-    /// Whether the statement only reads: it starts with SELECT (a write with RETURNING starts with its verb).
-    static func isRead(_ sql: String) -> Bool {
-        var utf8 = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") }
-        for letter in "select".utf8 {
-            guard let first = utf8.first, first | 0x20 == letter else { return false }
-            utf8 = utf8.dropFirst()
-        }
-        return true
+        return try await lock.withPermit { try await Self.run(self.connection, sql, binds) }
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
@@ -157,7 +142,7 @@ public final class SQLiteBackend: SQLDatabase {
         _ = try await withDeadline(timeout, "SQLite") { try await self.query("SELECT 1", []) }
     }
 
-    public var poolUsage: PoolUsage { PoolUsage(size: 1 + readers.count, inUse: 0) }
+    public var poolUsage: PoolUsage { PoolUsage(size: 1 + readerCount, inUse: 0) }
 
     /// Keeps the connection open until shutdown, then closes it.
     public func run() async throws {

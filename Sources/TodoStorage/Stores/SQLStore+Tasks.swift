@@ -236,22 +236,24 @@ extension SQLStore {
         return try task(from: rows[0])
     }
 
+    /// A task from a row of `taskColumns`; each column is looked for at its place in that list first.
     static func task(from row: SQLRow) throws -> TodoTask {
         TodoTask(
-            id: try row.int("id"), userID: try row.string("user_id"), title: try row.string("title"),
-            description: try row.string("description"), completed: try row.bool("completed"),
-            priority: Priority(rawValue: try row.string("priority")) ?? .medium,
-            tags: decodeTags(row.optionalString("tags")), dueAt: row.optionalDate("due_at"),
-            recurrence: row.optionalString("recurrence").flatMap(Recurrence.init(rawValue:)),
-            completedAt: row.optionalDate("completed_at"), reminder: reminder(from: row), remindedAt: row.optionalDate("reminded_at"),
-            createdAt: try row.date("created_at"),
-            updatedAt: try row.date("updated_at")
+            id: try row.int("id", at: 0), userID: try row.string("user_id", at: 1), title: try row.string("title", at: 2),
+            description: try row.string("description", at: 3), completed: try row.bool("completed", at: 4),
+            priority: Priority(rawValue: try row.string("priority", at: 5)) ?? .medium,
+            tags: decodeTags(row.optionalString("tags", at: 6)), dueAt: row.optionalDate("due_at", at: 7),
+            recurrence: row.optionalString("recurrence", at: 8).flatMap(Recurrence.init(rawValue:)),
+            completedAt: row.optionalDate("completed_at", at: 9), reminder: reminder(from: row),
+            remindedAt: row.optionalDate("reminded_at", at: 12),
+            createdAt: try row.date("created_at", at: 13),
+            updatedAt: try row.date("updated_at", at: 14)
         )
     }
 
     static func reminder(from row: SQLRow) -> Reminder? {
-        if let date = row.optionalDate("remind_at") { return .at(date) }
-        if let minutes = try? row.int("remind_before_minutes") { return .before(minutes: Int(minutes)) }
+        if let date = row.optionalDate("remind_at", at: 10) { return .at(date) }
+        if let minutes = try? row.int("remind_before_minutes", at: 11) { return .before(minutes: Int(minutes)) }
         return nil
     }
 
