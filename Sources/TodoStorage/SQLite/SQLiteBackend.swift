@@ -1,112 +1,75 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
-import SQLiteNIO
 import ServiceLifecycle
 import Synchronization
 import TodoCore
 
 /// The embedded store in WAL mode: one writer connection, serialised by a lock so transactions never interleave,
-/// and a few read-only connections that run plain SELECTs beside it on the caller's thread (WAL readers never
-/// wait for the writer).
+/// and a few read-only connections that run plain SELECTs beside it (WAL readers never wait for the writer).
+/// Every statement runs on the caller's thread (see `SQLiteHandle`); a database another process holds locked is
+/// waited for here, asleep, never on a thread.
 public final class SQLiteBackend: SQLDatabase {
     public let dialect = SQLDialect.sqlite
     public let redactedLocation: String
-    private let connection: SQLiteConnection
-    private let threadPool: NIOThreadPool
+    private let writer: SQLiteHandle
     private let lock = AsyncSemaphore()
     private let timeout: Duration
     private let readerCount: Int
     /// Readers not lent out; a read that finds none (more concurrent callers than readers) goes to the writer.
-    private let idleReaders: Mutex<[SQLiteReadConnection]>
+    private let idleReaders: Mutex<[SQLiteHandle]>
 
     /// Read connections of a file database, one per thread that can run a request; an in-memory database is
     /// private to its one connection.
     static var readerCount: Int { min(max(ProcessInfo.processInfo.activeProcessorCount, 2), 4) }
 
-    private init(connection: SQLiteConnection, readers: [SQLiteReadConnection], threadPool: NIOThreadPool, location: String, timeout: Duration) {
-        self.connection = connection
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle], location: String, timeout: Duration) {
+        self.writer = writer
         self.readerCount = readers.count
         self.idleReaders = Mutex(readers)
-        self.threadPool = threadPool
         self.redactedLocation = location
         self.timeout = timeout
     }
 
     /// Opens (and creates) the database file, creating its folder, and applies the connection settings.
     public static func open(_ location: DatabaseLocation, timeout: Duration, logger: Logger) async throws -> SQLiteBackend {
-        let storage: SQLiteConnection.Storage
+        let path: String
         switch location {
         case .sqliteMemory:
-            storage = .memory
-        case .sqliteFile(let path):
-            let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+            path = ":memory:"
+        case .sqliteFile(let file):
+            let folder = URL(fileURLWithPath: file).deletingLastPathComponent()
             do {
                 // Owner only: the file holds session tokens that work as bearer credentials. SQLite gives its -wal
                 // and -shm files the mode of the database file.
                 if !FileManager.default.fileExists(atPath: folder.path) {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
                 }
-                if !FileManager.default.fileExists(atPath: path) {
-                    _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+                if !FileManager.default.fileExists(atPath: file) {
+                    _ = FileManager.default.createFile(atPath: file, contents: nil, attributes: [.posixPermissions: 0o600])
                 }
             } catch {
                 throw TodoError.unavailable("cannot create the database folder \(folder.path): \(error.localizedDescription)")
             }
-            storage = .file(path: path)
+            path = file
         case .postgres:
             preconditionFailure("SQLiteBackend opened with a PostgreSQL location")
         }
-        // A thread of its own for the writer: SQLite blocks its thread while waiting for another process's lock,
-        // and that must never starve the shared pool that other work needs.
-        let threadPool = NIOThreadPool(numberOfThreads: 1)
-        threadPool.start()
-        let writer: SQLiteConnection
         do {
-            writer = try await SQLiteConnection.open(
-                storage: storage, threadPool: threadPool, logger: logger, on: MultiThreadedEventLoopGroup.singleton.any()
-            )
+            let writer = try SQLiteHandle(path: path, writable: true)
+            let backend = SQLiteBackend(writer: writer, readers: [], location: location.redacted, timeout: timeout)
+            // WAL lets readers (ours and other processes') run beside the writer; NORMAL syncs at checkpoints only.
+            for pragma in ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
+                try await backend.query(pragma, [])
+            }
+            guard case .sqliteFile = location else { return backend }
+            // Readers open once the file is in WAL mode (a read-only connection cannot switch it).
+            let readers = try (0..<readerCount).map { _ in try SQLiteHandle(path: path, writable: false) }
+            return SQLiteBackend(writer: writer, readers: readers, location: location.redacted, timeout: timeout)
+        } catch let error as TodoError {
+            throw error
         } catch {
-            try? await threadPool.shutdownGracefully()
             throw TodoError.unavailable("cannot open the SQLite database \(location.redacted): \(error)")
         }
-        let busy = "PRAGMA busy_timeout = \(max(timeout.totalMilliseconds, 1000))"
-        // WAL lets readers (ours and other processes') run beside the writer; busy_timeout makes concurrent
-        // processes (two `migrate` runs) wait for the write lock instead of failing at once.
-        do {
-            for pragma in [busy, "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"] {
-                _ = try await run(writer, pragma, [])
-            }
-            // Readers open once the file is in WAL mode (a read-only connection cannot switch it).
-            var readers: [SQLiteReadConnection] = []
-            if case .sqliteFile(let path) = location {
-                readers = try (0..<readerCount).map { _ in try SQLiteReadConnection(path: path) }
-            }
-            return SQLiteBackend(connection: writer, readers: readers, threadPool: threadPool, location: location.redacted, timeout: timeout)
-        } catch {
-            // Never handed to a backend, so nothing else will close it: a handle dropped open is a leak (and a
-            // debug-build trap).
-            let closed: EventLoopFuture<Void> = writer.close()
-            try? await closed.get()
-            try? await threadPool.shutdownGracefully()
-            throw error
-        }
-    }
-
-    /// Closes the handles, then the backend's threads. The future-based close ignores task cancellation.
-    private func close() async {
-        idleReaders.withLock { $0.removeAll() }
-        let closed: EventLoopFuture<Void> = connection.close()
-        try? await closed.get()
-        try? await threadPool.shutdownGracefully()
-    }
-
-    deinit {
-        // A backend opened but never run (its owner failed before starting it) still gives its handles back.
-        guard !connection.isClosed else { return }
-        let threadPool = self.threadPool
-        connection.close().whenComplete { _ in threadPool.shutdownGracefully { _ in } }
     }
 
     /// A plain SELECT outside a transaction goes to an idle read connection; everything else to the writer.
@@ -116,24 +79,44 @@ public final class SQLiteBackend: SQLDatabase {
             defer { idleReaders.withLock { $0.append(reader) } }
             do {
                 return try reader.query(sql, binds)
-            } catch is SQLiteReadConnection.Busy {
-                // Another process holds the file (WAL recovery): the writer waits for it with its busy timeout.
+            } catch is SQLiteHandle.Busy {
+                // Another process holds the file (WAL recovery): the writer's path waits for it.
             }
         }
-        return try await lock.withPermit { try await Self.run(self.connection, sql, binds) }
+        return try await lock.withPermit {
+            try await self.patiently { try self.writer.query(sql, binds) }
+        }
     }
 
     public func transaction<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         try await lock.withPermit {
-            // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading a read lock.
-            _ = try await Self.run(self.connection, "BEGIN IMMEDIATE", [])
+            // IMMEDIATE takes the write lock up front, so two writers never deadlock upgrading a read lock, and
+            // nothing after it can be refused for a lock: only BEGIN waits for another process.
+            try await self.patiently { _ = try self.writer.query("BEGIN IMMEDIATE", []) }
             do {
-                let value = try await body(SQLiteTransactionExecutor(connection: self.connection))
-                _ = try await Self.run(self.connection, "COMMIT", [])
+                let value = try await body(SQLiteTransactionExecutor(writer: self.writer))
+                try await self.patiently { _ = try self.writer.query("COMMIT", []) }
                 return value
             } catch {
-                _ = try? await Self.run(self.connection, "ROLLBACK", [])
+                _ = try? self.writer.query("ROLLBACK", [])
                 throw error
+            }
+        }
+    }
+
+    /// Runs `statement` again while another process holds the database, sleeping between tries, for up to the
+    /// backend's timeout (what SQLite's busy timeout did, without blocking a thread for it).
+    private func patiently<T>(_ statement: () throws -> T) async throws -> T {
+        let deadline = ContinuousClock.now + timeout
+        var pause = Duration.milliseconds(2)
+        while true {
+            do {
+                return try statement()
+            } catch is SQLiteHandle.Busy where ContinuousClock.now + pause < deadline {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .milliseconds(100))
+            } catch is SQLiteHandle.Busy {
+                throw TodoError.unavailable("the SQLite database is busy; try again")
             }
         }
     }
@@ -144,72 +127,23 @@ public final class SQLiteBackend: SQLDatabase {
 
     public var poolUsage: PoolUsage { PoolUsage(size: 1 + readerCount, inUse: 0) }
 
-    /// Keeps the connection open until shutdown, then closes it.
+    /// The connections close with the backend; nothing runs in the background.
     public func run() async throws {
         try? await gracefulShutdown()
-        await close()
-    }
-
-    static func run(_ connection: SQLiteConnection, _ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        let rows: [SQLiteRow]
-        do {
-            rows = try await connection.query(numberedPlaceholders(sql), binds.map(encode))
-        } catch let error as SQLiteError where error.reason == .constraintUniqueFailed || error.reason == .constraintPrimaryKeyFailed {
-            throw SQLError.uniqueViolation
-        } catch let error as SQLiteError where error.reason == .busy || error.reason == .locked {
-            throw TodoError.unavailable("the SQLite database is busy; try again")
-        } catch let error as SQLiteError where error.message.hasPrefix("no such table") {
-            throw SQLError.schemaMissing(error.message)
-        }
-        // Every row of a result has the same columns: one array of names, shared by all of them.
-        guard let first = rows.first else { return [] }
-        let names = first.columns.map(\.name)
-        return rows.map { decode($0, names: names) }
-    }
-
-    /// SQLite reads `$1` as a named parameter numbered by first appearance; `?1` is numbered by its digits.
-    static func numberedPlaceholders(_ sql: String) -> String {
-        guard sql.utf8.contains(UInt8(ascii: "$")) else { return sql }
-        var bytes = Array(sql.utf8)
-        for index in bytes.indices where bytes[index] == UInt8(ascii: "$") {
-            if index + 1 < bytes.count, (48...57).contains(bytes[index + 1]) { bytes[index] = UInt8(ascii: "?") }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    static func encode(_ value: SQLValue) -> SQLiteData {
-        switch value {
-        case .null: .null
-        case .int(let value): .integer(Int(value))
-        case .double(let value): .float(value)
-        case .text(let value), .json(let value): .text(value)
-        case .bool(let value): .integer(value ? 1 : 0)
-        case .date(let value): .text(Timestamp.format(value))
-        }
-    }
-
-    static func decode(_ row: SQLiteRow, names: [String]) -> SQLRow {
-        SQLRow(
-            names: names,
-            values: row.columns.map { column in
-                switch column.data {
-                case .integer(let value): .int(Int64(value))
-                case .float(let value): .double(value)
-                case .text(let value): .text(value)
-                case .blob(let buffer): .text(String(buffer: buffer))
-                case .null: .null
-                }
-            }
-        )
     }
 }
 
 /// The executor handed to a transaction body; the backend's lock is already held.
 struct SQLiteTransactionExecutor: SQLExecutor {
-    let connection: SQLiteConnection
+    let writer: SQLiteHandle
     var dialect: SQLDialect { .sqlite }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] {
-        try await SQLiteBackend.run(connection, sql, binds)
+        do {
+            return try writer.query(sql, binds)
+        } catch is SQLiteHandle.Busy {
+            // Not expected once BEGIN IMMEDIATE holds the write lock; worded like every other lock failure.
+            throw TodoError.unavailable("the SQLite database is busy; try again")
+        }
     }
 }

@@ -3,16 +3,16 @@ import Foundation
 import TodoCore
 import VaporCSQLite
 
-/// A read-only connection driven through SQLite's C API on the caller's thread, keeping its prepared statements.
+/// A connection driven through SQLite's C API on the caller's thread, keeping its prepared statements.
 ///
-/// Why not SQLiteNIO here: it prepares every statement again and runs it on a thread pool, so each read paid a
-/// parse and two thread switches, which cost more than the read itself (a page of 50 tasks is served from the
-/// page cache in microseconds). A WAL reader never waits for the writer, so running it inline blocks nobody; it is
-/// opened with no busy timeout, and the rare SQLITE_BUSY (another process recovering the WAL) becomes
-/// `SQLiteReadConnection.Busy`, which the backend answers by running the read on its writer instead.
+/// Why not SQLiteNIO: it prepares every statement again and runs it on a thread pool, so each statement paid a
+/// parse and two thread switches, which cost more than the statement itself (a page of 50 tasks is served from the
+/// page cache in microseconds, and a WAL commit is a write(2) without fsync). Nothing here waits for a lock:
+/// connections have no busy timeout, so a database locked by another process answers SQLITE_BUSY at once, which
+/// becomes `SQLiteHandle.Busy`; the backend then waits without holding a thread and tries again.
 /// Not thread-safe: the backend lends each connection to one caller at a time.
-final class SQLiteReadConnection: @unchecked Sendable {
-    /// The statement could not start because the database was locked; run it elsewhere.
+final class SQLiteHandle: @unchecked Sendable {
+    /// The statement could not start because the database was locked; nothing was applied, try again.
     struct Busy: Error {}
 
     private let handle: OpaquePointer
@@ -29,14 +29,15 @@ final class SQLiteReadConnection: @unchecked Sendable {
     /// More distinct statements than this (task filters combine into many) and the cache starts over.
     static let statementLimit = 128
 
-    init(path: String) throws {
+    /// Opens `path` (`:memory:` for a private in-memory database); a writable one is created when missing.
+    init(path: String, writable: Bool) throws {
         var handle: OpaquePointer?
-        let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
-        let status = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)
+        let access = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY
+        let status = sqlite_nio_sqlite3_open_v2(path, &handle, access | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE, nil)
         guard status == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
             if let handle { sqlite_nio_sqlite3_close_v2(handle) }
-            throw TodoError.unavailable("cannot open the SQLite database for reading: \(message)")
+            throw TodoError.unavailable("cannot open the SQLite database: \(message)")
         }
         self.handle = handle
         // Bound values must not steer the plan: otherwise SQLite prepares a kept statement again whenever a bound
@@ -44,7 +45,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
         let stable = todo_sqlite_enable_stable_plans(UnsafeMutableRawPointer(handle))
         guard stable == SQLITE_OK else {
             sqlite_nio_sqlite3_close_v2(handle)
-            throw TodoError.unavailable("cannot configure the SQLite reader (status \(stable))")
+            throw TodoError.unavailable("cannot configure the SQLite connection (status \(stable))")
         }
     }
 
@@ -53,7 +54,7 @@ final class SQLiteReadConnection: @unchecked Sendable {
         sqlite_nio_sqlite3_close_v2(handle)
     }
 
-    /// Runs one SELECT (with `$N` placeholders) and returns its rows.
+    /// Runs one statement (with `$N` placeholders) and returns its rows.
     func query(_ sql: String, _ binds: [SQLValue]) throws -> [SQLRow] {
         var prepared = try prepare(sql)
         let statement = prepared.statement
@@ -84,11 +85,6 @@ final class SQLiteReadConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs a statement with no result to speak of (connection settings).
-    func execute(_ sql: String) throws {
-        try check(sqlite_nio_sqlite3_exec(handle, sql, nil, nil, nil))
-    }
-
     private func prepare(_ sql: String) throws -> Prepared {
         if let prepared = statements[sql] { return prepared }
         if statements.count >= Self.statementLimit {
@@ -96,12 +92,22 @@ final class SQLiteReadConnection: @unchecked Sendable {
             statements.removeAll(keepingCapacity: true)
         }
         var statement: OpaquePointer?
-        let text = SQLiteBackend.numberedPlaceholders(sql)
+        let text = Self.numberedPlaceholders(sql)
         try check(sqlite_nio_sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil))
         guard let statement else { throw TodoError.unavailable("SQLite returned no statement for a query") }
         let prepared = Self.described(statement)
         statements[sql] = prepared
         return prepared
+    }
+
+    /// SQLite reads `$1` as a named parameter numbered by first appearance; `?1` is numbered by its digits.
+    static func numberedPlaceholders(_ sql: String) -> String {
+        guard sql.utf8.contains(UInt8(ascii: "$")) else { return sql }
+        var bytes = Array(sql.utf8)
+        for index in bytes.indices where bytes[index] == UInt8(ascii: "$") {
+            if index + 1 < bytes.count, (48...57).contains(bytes[index + 1]) { bytes[index] = UInt8(ascii: "?") }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static func described(_ statement: OpaquePointer) -> Prepared {
@@ -147,10 +153,20 @@ final class SQLiteReadConnection: @unchecked Sendable {
         guard status != SQLITE_OK else { return }
         let primary = status & 0xFF
         if primary == SQLITE_BUSY || primary == SQLITE_LOCKED { throw Busy() }
+        // SQLITE_CONSTRAINT_UNIQUE and _PRIMARYKEY (extended codes are macros Swift cannot import).
+        if status == SQLITE_CONSTRAINT | (8 << 8) || status == SQLITE_CONSTRAINT | (6 << 8) { throw SQLError.uniqueViolation }
         let message = String(cString: sqlite_nio_sqlite3_errmsg(handle))
         if message.hasPrefix("no such table") { throw SQLError.schemaMissing(message) }
-        throw TodoError.unavailable("the SQLite database failed a read: \(message)")
+        throw SQLiteFailure(status: status, message: message)
     }
+}
+
+/// A statement SQLite refused (a constraint, a type, a full disk): a bug or an operator's problem, never the
+/// client's, so it is not worded for them.
+struct SQLiteFailure: Error, CustomStringConvertible {
+    let status: Int32
+    let message: String
+    var description: String { "SQLite error \(status): \(message)" }
 }
 
 /// SQLite's `SQLITE_TRANSIENT` (a macro Swift cannot import): SQLite copies bound text before the call returns.

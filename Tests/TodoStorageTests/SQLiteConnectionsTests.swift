@@ -4,16 +4,53 @@ import TodoCore
 @testable import TodoStorage
 import TodoTestSupport
 
-/// The SQLite file store's read connections: kept statements, run on the caller's thread. What they must never do
-/// is show old data, lose a value on the way through, or trip over a schema that changed under them.
-@Suite struct SQLiteReadersTests {
+/// The SQLite store's connections: kept statements, run on the caller's thread. What they must never do is show
+/// old data, lose a value on the way through, trip over a schema that changed under them, or give up on (or block
+/// a thread for) a database another process holds for a moment.
+@Suite struct SQLiteConnectionsTests {
     /// A fresh database file in its own folder, open for the body.
     static func withFile(_ body: @escaping @Sendable (any SQLDatabase) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readers-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let location = DatabaseLocation.sqliteFile(path: folder.appendingPathComponent("todo.sqlite").path)
         try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { database in
             try await body(database)
+        }
+    }
+
+    @Test func aWriterWaitsForAnotherProcessAndReadersDoNot() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sqlite-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let location = DatabaseLocation.sqliteFile(path: folder.appendingPathComponent("todo.sqlite").path)
+        // Two backends on one file stand for two processes (two replicas, or `serve` and `chat`).
+        try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(30), logger: testLogger) { first in
+          try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .seconds(30), logger: testLogger) { patient in
+            try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: .milliseconds(300), logger: testLogger) { impatient in
+                try await first.execute("CREATE TABLE items (n INTEGER NOT NULL)")
+                try await first.execute("INSERT INTO items (n) VALUES (1)")
+                let holding = AsyncStream.makeStream(of: Void.self)
+                let release = AsyncStream.makeStream(of: Void.self)
+                async let held: Void = first.transaction { executor in
+                    try await executor.execute("INSERT INTO items (n) VALUES (2)")
+                    holding.continuation.yield()
+                    for await _ in release.stream { break }
+                }
+                for await _ in holding.stream { break }
+                // Readers see the last commit at once, however long the writer holds the lock.
+                #expect(try await impatient.query("SELECT count(*) AS n FROM items", [])[0].int("n") == 1)
+                // A write that cannot get the lock within its timeout fails as unavailable (503), having changed nothing.
+                let refused = await #expect(throws: TodoError.self) { try await impatient.execute("INSERT INTO items (n) VALUES (3)") }
+                #expect(refused?.code == "SERVICE_UNAVAILABLE")
+                // One that can: it waits, asleep, and goes through once the lock is free.
+                async let waited: Void = patient.execute("INSERT INTO items (n) VALUES (4)")
+                try await Task.sleep(for: .milliseconds(50))
+                release.continuation.yield()
+                try await held
+                try await waited
+                let values = try await impatient.query("SELECT n FROM items ORDER BY n", []).map { try $0.int("n") }
+                #expect(values == [1, 2, 4])
+            }
+          }
         }
     }
 
@@ -66,7 +103,7 @@ import TodoTestSupport
     @Test func moreStatementsThanTheCacheKeepsStillAnswer() async throws {
         try await Self.withFile { database in
             for round in 0..<2 {
-                for number in 0..<(SQLiteReadConnection.statementLimit + 40) {
+                for number in 0..<(SQLiteHandle.statementLimit + 40) {
                     let rows = try await database.query("SELECT $1 + \(number) AS total", [.int(Int64(round))])
                     #expect(try rows[0].int("total") == Int64(number + round))
                 }
