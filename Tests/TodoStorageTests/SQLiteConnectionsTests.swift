@@ -144,3 +144,20 @@ import TodoTestSupport
         #expect(!SQLText.isPlainSelect("SEL"))
     }
 }
+
+/// A task's change event is written by hand; it must be what the encoder wrote for `{"task": task}`.
+@Suite struct TaskEventDataTests {
+    @Test func theEventDataIsWhatTheEncoderWrote() {
+        let date = Date(timeIntervalSince1970: 1_796_115_600.123)
+        for task in [
+            TodoTask(id: 7, userID: "u", title: "quote \" and \\ and </script>", createdAt: date, updatedAt: date),
+            TodoTask(
+                id: 8, userID: "u", title: "t", description: "émoji 🎉", completed: true, priority: .high, tags: ["a", "b"],
+                dueAt: date, recurrence: .weekly, completedAt: date, reminder: .before(minutes: 15), remindedAt: date,
+                createdAt: date, updatedAt: date
+            ),
+        ] {
+            #expect(WireJSON.text(TaskEventData(task: task)) == String(decoding: WireJSON.encodedByFoundation(["task": task]), as: UTF8.self))
+        }
+    }
+}

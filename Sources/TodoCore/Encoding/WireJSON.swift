@@ -28,6 +28,7 @@ public enum WireJSON {
     }
 
     public static func text(_ value: some Encodable) -> String {
-        String(decoding: encode(value), as: UTF8.self)
+        if let writable = value as? any JSONWritable { return String(decoding: bytes(writable), as: UTF8.self) }
+        return String(decoding: encodedByFoundation(value), as: UTF8.self)
     }
 }
