@@ -131,6 +131,16 @@ import TodoTestSupport
         }
     }
 
+    @Test func theWriterIsSetUpForWAL() async throws {
+        try await Self.withFile { (database: any SQLDatabase) async throws in
+            // PRAGMAs go to the writer: these are its settings, which the benchmark figures depend on.
+            #expect(try await database.query("PRAGMA journal_mode", [])[0].string("journal_mode") == "wal")
+            #expect(try await database.query("PRAGMA temp_store", [])[0].int("temp_store") == 2)
+            #expect(try await database.query("PRAGMA wal_autocheckpoint", [])[0].int("wal_autocheckpoint") == 8000)
+            #expect(try await database.query("PRAGMA foreign_keys", [])[0].int("foreign_keys") == 1)
+        }
+    }
+
     @Test func onlyPlainSelectsCountAsReads() {
         #expect(SQLText.isPlainSelect("SELECT id FROM tasks"))
         #expect(SQLText.isPlainSelect("\n  select id\nFROM tasks"))

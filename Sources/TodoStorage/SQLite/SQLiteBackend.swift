@@ -60,8 +60,14 @@ public final class SQLiteBackend: SQLDatabase {
             // WAL lets readers (ours and other processes') run beside the writer; NORMAL syncs at checkpoints only.
             // A checkpoint every 8000 pages (a WAL of up to 32 MB) rather than SQLite's 1000: each one copies the
             // pages written since the last, and a task write rewrites the same few index pages, so checkpointing an
-            // eighth as often copies far fewer pages (a fifth more task writes per second).
-            let pragmas = ["PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA wal_autocheckpoint = 8000"]
+            // eighth as often copies far fewer pages (a fifth more task writes per second). Statement journals (a
+            // statement inside a transaction that must be undoable alone) in memory, not in a temporary file created
+            // and deleted per statement with its pages allocated and freed each time: half again as many task writes
+            // per second.
+            let pragmas = [
+                "PRAGMA journal_mode = WAL", "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON", "PRAGMA wal_autocheckpoint = 8000",
+                "PRAGMA temp_store = MEMORY",
+            ]
             for pragma in pragmas {
                 try await backend.query(pragma, [])
             }
