@@ -219,4 +219,26 @@ import TodoTestSupport
             #expect(try await !AccountRoutesTests.alive(client, signed), "gone after its day")
         }
     }
+
+    @Test(arguments: StoreKind.available)
+    func aSignUpNotToBeRememberedLastsADayToo(kind: StoreKind) async throws {
+        let clock = ManualClock(start: Date())
+        try await withAPI(try kind.location(), now: clock.now) { client in
+            let email = "forgetful-\(UUID().uuidString.prefix(8).lowercased())@example.com"
+            let signedUp = try await Self.postJSON(
+                client, "sign-up/email", #"{"name":"Forgetful","email":"\#(email)","password":"correct horse","rememberMe":false}"#
+            )
+            #expect(signedUp.status == .ok)
+            let cookies = signedUp.headers[values: .setCookie]
+            #expect(cookies.first?.contains("Max-Age") == false, "a browser-session cookie: \(cookies)")
+            let token = try #require(signedUp.headers[HTTPField.Name("set-auth-token")!])
+            let session = try json(try await client.execute(uri: "/api/auth/get-session", method: .get, headers: [.authorization: "Bearer \(token)"]).body)
+            let expires = try #require((session["session"] as? [String: Any])?["expiresAt"] as? String)
+            let created = try #require((session["session"] as? [String: Any])?["createdAt"] as? String)
+            let lifetime = try #require(Timestamp.parse(expires)).timeIntervalSince(try #require(Timestamp.parse(created)))
+            #expect(abs(lifetime - 86_400) < 120, "the stored session lasts one day, like the cookie: \(lifetime)")
+            clock.advance(by: 86_400 + 600)
+            #expect(try await !AccountRoutesTests.alive(client, token), "gone after its day")
+        }
+    }
 }

@@ -130,7 +130,7 @@ struct AuthController {
         let (user, session) = try await auth.register(
             name: body.name, email: body.email, password: body.password,
             ipAddress: clientAddresses.address(of: request, peer: context.remoteAddress), userAgent: request.headers[.userAgent],
-            callbackURL: callback
+            rememberMe: body.rememberMe ?? true, callbackURL: callback
         )
         context.logger.info("signed up", metadata: ["user_id": .string(user.id), "signed_in": .stringConvertible(session != nil)])
         return .json(

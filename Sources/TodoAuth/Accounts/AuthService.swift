@@ -34,8 +34,10 @@ public struct AuthService: Sendable {
 
     /// Creates the account. It is signed in at once unless emails must be verified first; then (and whenever a
     /// mail server is configured) a verification link goes to the address. `callbackURL` is where that link ends.
+    /// With `rememberMe` false the new session lasts a day and is never extended, as after such a sign-in.
     public func register(
-        name: String, email: String, password: String, ipAddress: String?, userAgent: String?, callbackURL: String? = nil
+        name: String, email: String, password: String, ipAddress: String?, userAgent: String?, rememberMe: Bool = true,
+        callbackURL: String? = nil
     ) async throws -> (user: User, session: AuthenticatedSession?) {
         let name = try AccountRules.name(name)
         let email = try AccountRules.email(email)
@@ -43,7 +45,7 @@ public struct AuthService: Sendable {
         let user = try await store.createUser(name: name, email: email, passwordHash: try await hasher.hash(password))
         if let emails, emails.sendsOnSignUp { try await mailVerification(to: user, callbackURL: callbackURL) }
         if emails?.requireVerification == true { return (user, nil) }
-        return (user, try await startSession(for: user, ipAddress: ipAddress, userAgent: userAgent))
+        return (user, try await startSession(for: user, ipAddress: ipAddress, userAgent: userAgent, remember: rememberMe))
     }
 
     /// `register` for callers that need the session (the CLI, tests); fails when sign-in must wait for verification.
