@@ -11,6 +11,9 @@ enum SQLError {
         "The database connection was lost while saving; the change may or may not have been saved. Reload before trying again."
     )
 
+    /// SQLite stayed locked by another process for the whole database timeout.
+    static let busy = TodoError.unavailable("the SQLite database is busy; try again")
+
     /// A table the statement needs does not exist: the database was never migrated, or is older than this binary.
     static func schemaMissing(_ detail: String) -> TodoError {
         TodoError.unavailable("the database schema is missing or out of date (\(detail)); run `todo-chatbot migrate`")

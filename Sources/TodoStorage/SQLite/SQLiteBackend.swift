@@ -126,7 +126,7 @@ public final class SQLiteBackend: SQLDatabase {
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .milliseconds(100))
             } catch is SQLiteHandle.Busy {
-                throw TodoError.unavailable("the SQLite database is busy; try again")
+                throw SQLError.busy
             }
         }
     }
@@ -153,7 +153,7 @@ struct SQLiteTransactionExecutor: SQLExecutor {
             return try writer.query(sql, binds)
         } catch is SQLiteHandle.Busy {
             // Not expected once BEGIN IMMEDIATE holds the write lock; worded like every other lock failure.
-            throw TodoError.unavailable("the SQLite database is busy; try again")
+            throw SQLError.busy
         }
     }
 }
