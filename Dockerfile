@@ -44,7 +44,7 @@ COPY Tests ./Tests
 
 # A static Swift standard library, stripped; the resource bundle (the web UI) and the backtracer go beside it.
 # scripts/build-release.sh holds the compiler and linker flags (the benchmarks build the same binary) and says why.
-COPY scripts/build-release.sh ./scripts/build-release.sh
+COPY scripts/build-release.sh scripts/link-order.txt ./scripts/
 RUN scripts/build-release.sh \
     && bin="$(scripts/build-release.sh --show-bin-path)" \
     && mkdir -p /staging \

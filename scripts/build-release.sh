@@ -7,7 +7,15 @@
 #   --no-export-dynamic          undoes the static-stdlib default of exporting every symbol (5 MB of dynamic symbol
 #                                table that nothing looks up); crash backtraces then show addresses, which the
 #                                unstripped binary symbolicates.
+#   -function-sections, --symbol-ordering-file=scripts/link-order.txt
+#                                the code that start-up and the common requests run, packed together: the kernel maps
+#                                code 64 KB around each page touched, so scattered start-up code made 18 MB of .text
+#                                resident before the first request. scripts/link-order.py regenerates the list; a stale
+#                                one only orders less (names it no longer finds are skipped).
 # Usage: scripts/build-release.sh [more swift build arguments, e.g. --show-bin-path]
 set -eu
+order="$(cd "$(dirname "$0")" && pwd)/link-order.txt"
 exec swift build -c release --product todo-chatbot --static-swift-stdlib \
-  -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic "$@"
+  -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
+  -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
+  -Xlinker --symbol-ordering-file="$order" -Xlinker --no-warn-symbol-ordering "$@"
