@@ -108,6 +108,36 @@ import TodoTestSupport
     }
 
     @Test(arguments: StoreKind.available)
+    func aPatchThatChangesNothingWritesNothing(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let task = try await store.createTask(try NewTask(title: "Pay rent", priority: .high, tags: ["home"]), userID: user.id)
+            let done = try await store.setTaskCompleted(id: task.id, completed: true, userID: user.id).task
+            let eventsBefore = try await store.events(userID: user.id, after: 0, limit: 100).count
+
+            // Completing again, or saving the same fields, is answered with the task as it is: same stamp, no event.
+            let again = try await store.setTaskCompleted(id: task.id, completed: true, userID: user.id)
+            #expect(again.task == done)
+            #expect(again.nextOccurrence == nil)
+            let same = try await store.updateTask(id: task.id, with: try TaskPatch(title: "Pay rent", priority: .high, tags: ["home"]), userID: user.id)
+            #expect(same == done)
+            #expect(try await store.events(userID: user.id, after: 0, limit: 100).count == eventsBefore)
+
+            // One field that differs is a change like any other.
+            let renamed = try await store.updateTask(id: task.id, with: try TaskPatch(title: "Pay the rent"), userID: user.id)
+            #expect(renamed.title == "Pay the rent" && renamed.updatedAt >= done.updatedAt && renamed.completed)
+            let events = try await store.events(userID: user.id, after: 0, limit: 100)
+            #expect(events.count == eventsBefore + 1 && events.last?.kind == "task.updated")
+
+            // Another user's id is still not found, not "unchanged".
+            let bob = try await makeUser(store)
+            await #expect(throws: TodoError.notFound(resource: "task", id: String(task.id))) {
+                try await store.setTaskCompleted(id: task.id, completed: true, userID: bob.id)
+            }
+        }
+    }
+
+    @Test(arguments: StoreKind.available)
     func deleteReturnsTheTaskAndRemovesIt(kind: StoreKind) async throws {
         try await withStore(kind) { store in
             let user = try await makeUser(store)

@@ -157,8 +157,13 @@ extension SQLStore {
 
     /// Reads the task under a row lock, applies the patch in Swift, writes the whole row back, and
     /// creates the next occurrence when a recurring task becomes completed: all in one transaction.
+    ///
+    /// A patch that changes nothing (completing a task twice, a form saved unchanged) is answered from a plain read:
+    /// no row lock, no write, no event. One user's repeated clicks then never queue behind each other's commits.
     private func change(id: Int64, userID: String, patch: TaskPatch) async throws -> TaskCompletion {
         let stamp = now()
+        let current = try await task(id: id, userID: userID)
+        guard try Self.applying(patch, to: current, stamp: stamp).changes(current) else { return TaskCompletion(task: current) }
         return try await database.transaction { executor in
             let rows = try await executor.query(
                 "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL\(executor.rowLock)",
@@ -166,22 +171,7 @@ extension SQLStore {
             )
             guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
             let before = try Self.task(from: row)
-            var task = before
-            if let title = patch.title { task.title = title }
-            if let description = patch.description { task.description = description }
-            if let priority = patch.priority { task.priority = priority }
-            if let tags = patch.tags { task.tags = tags }
-            if let dueAt = patch.dueAt { task.dueAt = dueAt }
-            if let recurrence = patch.recurrence { task.recurrence = recurrence }
-            if let completed = patch.completed, completed != before.completed {
-                task.completed = completed
-                task.completedAt = completed ? stamp : nil
-            }
-            if let reminder = patch.reminder { task.reminder = try TaskRules.reminder(reminder, dueAt: task.dueAt) }
-            task.reminderAt = task.reminder?.time(dueAt: task.dueAt)
-            // A reminder that now falls at another moment is due again.
-            if task.reminderAt != before.reminderAt { task.remindedAt = nil }
-            task.updatedAt = stamp
+            let task = try Self.applying(patch, to: before, stamp: stamp).task
             let updated = try await executor.query(
                 """
                 UPDATE tasks SET title = $1, description = $2, completed = $3, priority = $4, tags = $5, due_at = $6,
@@ -210,6 +200,39 @@ extension SQLStore {
             )
             try await Self.record(executor, "task.created", task: next, stamp: stamp)
             return TaskCompletion(task: result, nextOccurrence: next)
+        }
+    }
+
+    /// The task as `patch` leaves it, stamped `stamp`; `changes(_:)` says whether that differs from `before` in more
+    /// than the stamp.
+    static func applying(_ patch: TaskPatch, to before: TodoTask, stamp: Date) throws -> PatchedTask {
+        var task = before
+        if let title = patch.title { task.title = title }
+        if let description = patch.description { task.description = description }
+        if let priority = patch.priority { task.priority = priority }
+        if let tags = patch.tags { task.tags = tags }
+        if let dueAt = patch.dueAt { task.dueAt = dueAt }
+        if let recurrence = patch.recurrence { task.recurrence = recurrence }
+        if let completed = patch.completed, completed != before.completed {
+            task.completed = completed
+            task.completedAt = completed ? stamp : nil
+        }
+        if let reminder = patch.reminder { task.reminder = try TaskRules.reminder(reminder, dueAt: task.dueAt) }
+        task.reminderAt = task.reminder?.time(dueAt: task.dueAt)
+        // A reminder that now falls at another moment is due again.
+        if task.reminderAt != before.reminderAt { task.remindedAt = nil }
+        task.updatedAt = stamp
+        return PatchedTask(task: task)
+    }
+
+    /// A task with a patch applied.
+    struct PatchedTask {
+        let task: TodoTask
+
+        func changes(_ before: TodoTask) -> Bool {
+            var unstamped = task
+            unstamped.updatedAt = before.updatedAt
+            return unstamped != before
         }
     }
 
