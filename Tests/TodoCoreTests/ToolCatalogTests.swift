@@ -162,6 +162,7 @@ private struct UnusedStore: TaskStore {
     func taskPage(matching query: TaskQuery, userID: String) async throws -> TaskPage { TaskPage(tasks: [], nextCursor: nil) }
     func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask { throw TodoError.unavailable("unused") }
     func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion { throw TodoError.unavailable("unused") }
+    func toggleTaskCompleted(id: Int64, userID: String) async throws -> TaskCompletion { throw TodoError.unavailable("unused") }
     func deleteTask(id: Int64, userID: String) async throws -> TodoTask { throw TodoError.unavailable("unused") }
     func restoreTask(id: Int64, userID: String) async throws -> TodoTask { throw TodoError.unavailable("unused") }
     func purgeDeletedTasks(before date: Date) async throws -> Int { 0 }

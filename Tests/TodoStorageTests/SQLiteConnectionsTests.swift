@@ -170,4 +170,18 @@ import TodoTestSupport
             #expect(WireJSON.text(TaskEventData(task: task)) == String(decoding: WireJSON.encodedByFoundation(["task": task]), as: UTF8.self))
         }
     }
+
+    @Test func aTemplateWithTheIdFilledInIsTheTasksEventData() {
+        let date = Date(timeIntervalSince1970: 1_796_115_600.123)
+        let tricky = TodoTask(
+            id: 0, userID: "\"id\":0", title: #"{"id":0,"task":{"id":0}}"#, description: "\"id\":0 🎉", tags: ["\"id\":0"],
+            dueAt: date, reminder: .before(minutes: 5), createdAt: date, updatedAt: date
+        )
+        let template = TaskEventTemplate(tricky)
+        for id: Int64 in [0, 1, 42, 9_007_199_254_740_993, .max] {
+            var task = tricky
+            task.id = id
+            #expect(template.data(id: id) == WireJSON.text(TaskEventData(task: task)))
+        }
+    }
 }

@@ -126,13 +126,11 @@ struct TasksController {
         if request.headers[.contentLength].flatMap(Int.init) ?? 0 > 0 || request.headers[.transferEncoding] != nil {
             completed = try await request.decodeJSON(CompleteBody.self, context: context).completed
         }
-        let target: Bool
-        if let completed {
-            target = completed
+        let result = if let completed {
+            try await store.setTaskCompleted(id: id, completed: completed, userID: userID)
         } else {
-            target = try await !store.task(id: id, userID: userID).completed
+            try await store.toggleTaskCompleted(id: id, userID: userID)
         }
-        let result = try await store.setTaskCompleted(id: id, completed: target, userID: userID)
         return .json(.ok, CompletedTask(task: result.task, nextOccurrence: result.nextOccurrence))
     }
 

@@ -23,6 +23,9 @@ public protocol TaskStore: Sendable {
     func updateTask(id: Int64, with patch: TaskPatch, userID: String) async throws -> TodoTask
     /// Sets the completion state; completing a recurring task also creates its next occurrence atomically.
     func setTaskCompleted(id: Int64, completed: Bool, userID: String) async throws -> TaskCompletion
+    /// Completes the task if it is open, reopens it if it is completed (as read at the call): `setTaskCompleted` with
+    /// the opposite of what it reads, so two toggles racing each other leave it toggled once, never toggled back.
+    func toggleTaskCompleted(id: Int64, userID: String) async throws -> TaskCompletion
     /// Deletes the task and returns it as it was. It stays restorable for `TaskRules.restorableFor`.
     func deleteTask(id: Int64, userID: String) async throws -> TodoTask
     /// Brings back a task deleted within `TaskRules.restorableFor`, with its id and every field; `notFound` else.

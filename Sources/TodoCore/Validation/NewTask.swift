@@ -18,7 +18,7 @@ public struct NewTask: Sendable, Equatable {
         self.description = try TaskRules.description(description)
         self.priority = priority
         self.tags = try TaskRules.tags(tags)
-        self.dueAt = dueAt
+        self.dueAt = dueAt.map(Timestamp.wholeMilliseconds)
         self.recurrence = recurrence
         self.reminder = try TaskRules.reminder(reminder, dueAt: dueAt)
     }

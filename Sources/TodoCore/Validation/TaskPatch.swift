@@ -21,7 +21,7 @@ public struct TaskPatch: Sendable, Equatable {
         self.description = try description.map { (value) throws(TodoError) in try TaskRules.description(value) }
         self.priority = priority
         self.tags = try tags.map { (value) throws(TodoError) in try TaskRules.tags(value) }
-        self.dueAt = dueAt
+        self.dueAt = dueAt.map { $0.map(Timestamp.wholeMilliseconds) }
         self.recurrence = recurrence
         self.completed = completed
         if case .before(let minutes)?? = reminder { try TaskRules.reminderMinutes(minutes) }

@@ -81,6 +81,7 @@ public enum TaskRules {
 
     /// A reminder offset is 1 minute to four weeks, and needs a due date to count back from.
     public static func reminder(_ reminder: Reminder?, dueAt: Date?) throws(TodoError) -> Reminder? {
+        if case .at(let date)? = reminder { return .at(Timestamp.wholeMilliseconds(date)) }
         guard case .before(let minutes)? = reminder else { return reminder }
         try reminderMinutes(minutes)
         guard dueAt != nil else {

@@ -76,6 +76,12 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
+    /// `date` rounded to the nearest millisecond: the precision the API shows and SQLite stores. Tasks keep their times
+    /// at it on every store, so a task built in Swift is exactly the task its row reads back as.
+    public static func wholeMilliseconds(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
     /// Formats as UTC with milliseconds, e.g. `2026-11-29T20:40:23.123Z`; such strings sort in time order. Rounded to
     /// the nearest millisecond, so formatting what `parse` read gives the same text back.
     public static func format(_ date: Date) -> String {

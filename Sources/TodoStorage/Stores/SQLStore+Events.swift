@@ -67,3 +67,24 @@ struct TaskEventData: JSONWritable {
         }
     }
 }
+
+/// A task's change-event data with its id left open, for a statement that learns the id as it writes the task.
+struct TaskEventTemplate {
+    /// Everything before the id's digits, and everything after them.
+    let prefix: String
+    let suffix: String
+
+    init(_ task: TodoTask) {
+        var open = task
+        open.id = 0
+        let json = WireJSON.text(TaskEventData(task: open))
+        // Keys come in a fixed order and a string value escapes its quotes, so `"id":0` occurs once: the id's field.
+        let marker = json.range(of: #""id":0"#)!
+        prefix = String(json[..<json.index(before: marker.upperBound)])
+        suffix = String(json[marker.upperBound...])
+    }
+
+    func data(id: Int64) -> String {
+        prefix + String(id) + suffix
+    }
+}

@@ -7,15 +7,12 @@ extension SQLStore {
         + "remind_before_minutes, reminded_at, created_at, updated_at"
 
     public func createTask(_ task: NewTask, userID: String) async throws -> TodoTask {
-        let stamp = now()
-        return try await database.transaction { executor in
-            let created = try await Self.insertTask(
-                executor, userID: userID, title: task.title, description: task.description, priority: task.priority,
-                tags: task.tags, dueAt: task.dueAt, recurrence: task.recurrence, reminder: task.reminder, stamp: stamp
-            )
-            try await Self.record(executor, "task.created", task: created, stamp: stamp)
-            return created
-        }
+        let insert = Self.insertTask(
+            userID: userID, title: task.title, description: task.description, priority: task.priority, tags: task.tags,
+            dueAt: task.dueAt, recurrence: task.recurrence, reminder: task.reminder, stamp: taskStamp()
+        )
+        // An INSERT always returns its row.
+        return try await recorded(insert, kind: "task.created")!
     }
 
     public func task(id: Int64, userID: String) async throws -> TodoTask {
@@ -118,8 +115,26 @@ extension SQLStore {
         try await change(id: id, userID: userID, patch: try TaskPatch(completed: completed))
     }
 
+    /// A toggle that arrives while another toggle of the same task here is still reading joins it: it would read the
+    /// same state, aim for the same state, and find it reached, so it answers with the task as that one left it (what
+    /// a racing toggle always did, without its round trips). A double click is one write.
+    public func toggleTaskCompleted(id: Int64, userID: String) async throws -> TaskCompletion {
+        let (completion, joined) = try await runningToggles.run(TaskKey(userID: userID, id: id)) { stopJoining in
+            let current = try await task(id: id, userID: userID)
+            stopJoining()
+            return try await change(id: id, userID: userID, patch: try TaskPatch(completed: !current.completed), read: current)
+        }
+        return joined ? TaskCompletion(task: completion.task) : completion
+    }
+
+    /// One user's task.
+    struct TaskKey: Hashable, Sendable {
+        let userID: String
+        let id: Int64
+    }
+
     public func deleteTask(id: Int64, userID: String) async throws -> TodoTask {
-        let stamp = now()
+        let stamp = taskStamp()
         return try await database.transaction { executor in
             // Kept for undo until the purge (`purgeDeletedTasks`); every read skips it from now on.
             let rows = try await executor.query(
@@ -134,7 +149,7 @@ extension SQLStore {
     }
 
     public func restoreTask(id: Int64, userID: String) async throws -> TodoTask {
-        let stamp = now()
+        let stamp = taskStamp()
         return try await database.transaction { executor in
             let rows = try await executor.query(
                 """
@@ -155,52 +170,133 @@ extension SQLStore {
         return rows.count
     }
 
-    /// Reads the task under a row lock, applies the patch in Swift, writes the whole row back, and
-    /// creates the next occurrence when a recurring task becomes completed: all in one transaction.
+    /// Applies the patch in Swift to the task as read and writes the whole row back with its change event.
     ///
-    /// A patch that changes nothing (completing a task twice, a form saved unchanged) is answered from a plain read:
-    /// no row lock, no write, no event. One user's repeated clicks then never queue behind each other's commits.
-    private func change(id: Int64, userID: String, patch: TaskPatch) async throws -> TaskCompletion {
-        let stamp = now()
-        let current = try await task(id: id, userID: userID)
-        guard try Self.applying(patch, to: current, stamp: stamp).changes(current) else { return TaskCompletion(task: current) }
-        return try await database.transaction { executor in
+    /// A patch that changes nothing (completing a task twice, a form saved unchanged) is answered from the read: no
+    /// write, no event. On PostgreSQL the write is one statement that only applies while the row is still exactly as
+    /// read (`recorded` + `rewriteTask(_:unlessChangedFrom:)`): one round trip and no row lock held between round trips, so one
+    /// user's concurrent changes do not queue behind each other's transactions. A row changed meanwhile is read
+    /// again, a few times, then the change runs under a row lock (`lockedChange`), as it always does on SQLite (whose
+    /// write transaction excludes every other writer anyway) and when a recurring task's next occurrence is created.
+    private func change(id: Int64, userID: String, patch: TaskPatch, read: TodoTask? = nil) async throws -> TaskCompletion {
+        let stamp = taskStamp()
+        if database.dialect == .postgres {
+            var read = read
+            for _ in 0..<3 {
+                let before = if let read { read } else { try await task(id: id, userID: userID) }
+                read = nil
+                let after = try Self.applying(patch, to: before, stamp: stamp)
+                guard after.changes(before) else { return TaskCompletion(task: before) }
+                if after.createsNextOccurrence(from: before) { break }
+                if let written = try await recorded(Self.rewriteTask(after.task, unlessChangedFrom: before), kind: after.eventKind(from: before)) {
+                    return TaskCompletion(task: written)
+                }
+            }
+        }
+        return try await lockedChange(id: id, userID: userID, patch: patch, stamp: stamp)
+    }
+
+    /// `change` under a row lock, in one transaction with the next occurrence of a recurring task it completes.
+    private func lockedChange(id: Int64, userID: String, patch: TaskPatch, stamp: Date) async throws -> TaskCompletion {
+        try await database.transaction { executor in
             let rows = try await executor.query(
                 "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL\(executor.rowLock)",
                 [.int(id), .text(userID)]
             )
             guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
             let before = try Self.task(from: row)
-            let task = try Self.applying(patch, to: before, stamp: stamp).task
-            let updated = try await executor.query(
-                """
-                UPDATE tasks SET title = $1, description = $2, completed = $3, priority = $4, tags = $5, due_at = $6,
-                recurrence = $7, completed_at = $8, updated_at = $9, remind_at = $10, remind_before_minutes = $11,
-                reminder_at = $12, reminded_at = $13 WHERE id = $14 AND user_id = $15 RETURNING \(Self.taskColumns)
-                """,
-                [
-                    .text(task.title), .text(task.description), .bool(task.completed), .text(task.priority.rawValue),
-                    .json(Self.encodeTags(task.tags)), .optional(task.dueAt, SQLValue.date),
-                    .optional(task.recurrence) { .text($0.rawValue) }, .optional(task.completedAt, SQLValue.date),
-                    .date(stamp), .optional(task.remindAt, SQLValue.date), .optional(task.remindBeforeMinutes) { .int(Int64($0)) },
-                    .optional(task.reminderAt, SQLValue.date), .optional(task.remindedAt, SQLValue.date), .int(id), .text(userID),
-                ]
-            )
-            let result = try Self.task(from: updated[0])
-            let completedNow = task.completed && !before.completed
-            try await Self.record(executor, completedNow ? "task.completed" : "task.updated", task: result, stamp: stamp)
-            guard completedNow, let recurrence = task.recurrence else {
+            let after = try Self.applying(patch, to: before, stamp: stamp)
+            guard after.changes(before) else { return TaskCompletion(task: before) }
+            let task = after.task
+            let update = Self.rewriteTask(task)
+            let result = try Self.task(from: try await executor.query(update.sql, update.binds)[0])
+            try await Self.record(executor, after.eventKind(from: before), task: result, stamp: stamp)
+            guard after.createsNextOccurrence(from: before), let recurrence = task.recurrence else {
                 return TaskCompletion(task: result)
             }
             let nextDue = recurrence.next(after: task.dueAt ?? stamp)
-            let next = try await Self.insertTask(
-                executor, userID: userID, title: task.title, description: task.description, priority: task.priority,
+            let insert = Self.insertTask(
+                userID: userID, title: task.title, description: task.description, priority: task.priority,
                 tags: task.tags, dueAt: nextDue, recurrence: recurrence,
                 reminder: task.reminder?.next(recurrence: recurrence, dueAt: task.dueAt, nextDueAt: nextDue), stamp: stamp
             )
+            let next = try Self.task(from: try await executor.query(insert.sql, insert.binds)[0])
             try await Self.record(executor, "task.created", task: next, stamp: stamp)
             return TaskCompletion(task: result, nextOccurrence: next)
         }
+    }
+
+    /// Task times are kept to the millisecond (`Timestamp.wholeMilliseconds`).
+    func taskStamp() -> Date {
+        Timestamp.wholeMilliseconds(now())
+    }
+
+    /// One task's INSERT or UPDATE `… RETURNING taskColumns`, and the task it writes as computed in Swift (id 0 for a
+    /// new one).
+    struct TaskWrite {
+        let sql: String
+        let binds: [SQLValue]
+        let task: TodoTask
+    }
+
+    /// Runs `write` and records its change event, atomically; nil when it matched no row. On PostgreSQL that is one
+    /// statement (a data-modifying CTE: one round trip, nothing held open between round trips); SQLite has no
+    /// data-modifying CTEs, so there the two statements share a transaction (in-process: no round trips to save).
+    /// The event's data is the task as computed in Swift with the id the database assigned; task times are whole
+    /// milliseconds, so that is byte for byte the row's own JSON.
+    private func recorded(_ write: TaskWrite, kind: String) async throws -> TodoTask? {
+        let event = TaskEventTemplate(write.task)
+        let stamp = write.task.updatedAt
+        guard database.dialect == .postgres else {
+            return try await database.transaction { executor in
+                guard let row = try await executor.query(write.sql, write.binds).first else { return nil }
+                let task = try Self.task(from: row)
+                try await Self.record(executor, kind, userID: task.userID, data: event.data(id: task.id), stamp: stamp)
+                return task
+            }
+        }
+        let next = write.binds.count
+        let rows = try await database.query(
+            """
+            WITH task AS (\(write.sql)), event AS (
+            INSERT INTO events (user_id, kind, data, created_at)
+            SELECT user_id, $\(next + 1), $\(next + 2) || id::text || $\(next + 3), $\(next + 4) FROM task)
+            SELECT \(Self.taskColumns) FROM task
+            """,
+            write.binds + [.text(kind), .text(event.prefix), .text(event.suffix), .date(stamp)]
+        )
+        return try rows.first.map(Self.task(from:))
+    }
+
+    /// Writes `after` over its row. With `before`, only while the row still holds `before` in every column, so
+    /// nothing changed meanwhile (by another replica, or a reminder being marked sent) is overwritten with what was
+    /// read before it; under a row lock there is nothing to compare.
+    static func rewriteTask(_ after: TodoTask, unlessChangedFrom before: TodoTask? = nil) -> TaskWrite {
+        let count = taskWritableColumns.count
+        let set = taskWritableColumns.enumerated().map { "\($1) = $\($0 + 1)" }.joined(separator: ", ")
+        var binds = columnValues(after) + [.int(after.id), .text(after.userID)]
+        var sql = "UPDATE tasks SET \(set) WHERE id = $\(count + 1) AND user_id = $\(count + 2) AND deleted_at IS NULL"
+        if let before {
+            sql += taskWritableColumns.enumerated().map { " AND \($1) IS NOT DISTINCT FROM $\(count + 3 + $0)" }.joined()
+            binds += columnValues(before)
+        }
+        return TaskWrite(sql: sql + " RETURNING \(taskColumns)", binds: binds, task: after)
+    }
+
+    /// Every column a change may write, in `columnValues` order.
+    static let taskWritableColumns = [
+        "title", "description", "completed", "priority", "tags", "due_at", "recurrence", "completed_at", "updated_at",
+        "remind_at", "remind_before_minutes", "reminder_at", "reminded_at",
+    ]
+
+    static func columnValues(_ task: TodoTask) -> [SQLValue] {
+        [
+            .text(task.title), .text(task.description), .bool(task.completed), .text(task.priority.rawValue),
+            .json(encodeTags(task.tags)), .optional(task.dueAt, SQLValue.date), .optional(task.recurrence) { .text($0.rawValue) },
+            .optional(task.completedAt, SQLValue.date), .date(task.updatedAt), .optional(task.remindAt, SQLValue.date),
+            .optional(task.remindBeforeMinutes) { .int(Int64($0)) }, .optional(task.reminderAt, SQLValue.date),
+            .optional(task.remindedAt, SQLValue.date),
+        ]
     }
 
     /// The task as `patch` leaves it, stamped `stamp`; `changes(_:)` says whether that differs from `before` in more
@@ -229,34 +325,46 @@ extension SQLStore {
     struct PatchedTask {
         let task: TodoTask
 
+        /// Whether it differs from `before` in more than its stamp.
         func changes(_ before: TodoTask) -> Bool {
             var unstamped = task
             unstamped.updatedAt = before.updatedAt
             return unstamped != before
         }
+
+        func eventKind(from before: TodoTask) -> String {
+            task.completed && !before.completed ? "task.completed" : "task.updated"
+        }
+
+        /// Completing a recurring task schedules its next occurrence.
+        func createsNextOccurrence(from before: TodoTask) -> Bool {
+            task.completed && !before.completed && task.recurrence != nil
+        }
     }
 
     /// The one INSERT of a task, for new tasks and for the next occurrence of a recurring one.
     static func insertTask(
-        _ executor: any SQLExecutor, userID: String, title: String, description: String, priority: Priority,
-        tags: [String], dueAt: Date?, recurrence: Recurrence?, reminder: Reminder?, stamp: Date
-    ) async throws -> TodoTask {
-        // The reminder's columns, as a task with it would have them.
-        let fields = TodoTask(id: 0, userID: userID, title: title, dueAt: dueAt, reminder: reminder, createdAt: stamp, updatedAt: stamp)
-        let rows = try await executor.query(
-            """
-            INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at,
-            remind_at, remind_before_minutes, reminder_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING \(taskColumns)
-            """,
-            [
+        userID: String, title: String, description: String, priority: Priority, tags: [String], dueAt: Date?,
+        recurrence: Recurrence?, reminder: Reminder?, stamp: Date
+    ) -> TaskWrite {
+        let task = TodoTask(
+            id: 0, userID: userID, title: title, description: description, priority: priority, tags: tags, dueAt: dueAt,
+            recurrence: recurrence, reminder: reminder, createdAt: stamp, updatedAt: stamp
+        )
+        return TaskWrite(
+            sql: """
+                INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at,
+                remind_at, remind_before_minutes, reminder_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING \(taskColumns)
+                """,
+            binds: [
                 .text(userID), .text(title), .text(description), .bool(false), .text(priority.rawValue),
                 .json(encodeTags(tags)), .optional(dueAt, SQLValue.date), .optional(recurrence) { .text($0.rawValue) },
-                .date(stamp), .optional(fields.remindAt, SQLValue.date), .optional(fields.remindBeforeMinutes) { .int(Int64($0)) },
-                .optional(fields.reminderAt, SQLValue.date),
-            ]
+                .date(stamp), .optional(task.remindAt, SQLValue.date), .optional(task.remindBeforeMinutes) { .int(Int64($0)) },
+                .optional(task.reminderAt, SQLValue.date),
+            ],
+            task: task
         )
-        return try task(from: rows[0])
     }
 
     /// A task from a row of `taskColumns`; each column is looked for at its place in that list first.

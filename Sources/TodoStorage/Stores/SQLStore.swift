@@ -8,6 +8,8 @@ public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, Rat
     let makeID: @Sendable () -> String
     /// The layout of Better Auth's tables, read once (camelCase or snake_case, text or integer dates).
     let authSchemaCache = AuthSchemaCache()
+    /// Toggles of one task running in this process, which later toggles of it join (`toggleTaskCompleted`).
+    let runningToggles = SingleFlight<TaskKey, TaskCompletion>()
 
     /// - Parameters:
     ///   - now: the clock, injectable for tests.
