@@ -45,22 +45,38 @@ struct SessionResolver: Sendable {
     let cookie: SessionCookie
 
     func credential(_ request: Request, cookies: Bool = true) -> (Credential, String)? {
-        if let authorization = request.headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
-            let value = authorization.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        if let authorization = request.headers[.authorization], let value = Self.bearerValue(authorization) {
             guard !value.isEmpty else { return nil }
-            if value.split(separator: ".", omittingEmptySubsequences: false).count == 3, !value.contains("%") {
-                return (.jwt, value)
+            // One pass over the value (this runs for every request): a JWT has exactly two dots; a plain token is
+            // letters and digits; a value with a dot or a percent sign is the signed cookie form.
+            var dots = 0
+            var percent = false
+            for byte in value.utf8 {
+                if byte == UInt8(ascii: ".") { dots += 1 } else if byte == UInt8(ascii: "%") { percent = true }
             }
-            // A plain token is letters and digits; a value with a dot is the signed cookie form.
-            if value.contains(".") || value.contains("%") {
-                return SignedCookie.verify(value, secrets: cookie.secrets.value).map { (.bearer(token: $0), $0) }
+            if dots == 2, !percent { return (.jwt, String(value)) }
+            if dots > 0 || percent {
+                return SignedCookie.verify(String(value), secrets: cookie.secrets.value).map { (.bearer(token: $0), $0) }
             }
-            return (.bearer(token: value), value)
+            return (.bearer(token: String(value)), String(value))
         }
         if cookies, let header = request.headers[.cookie], let token = cookie.token(fromCookieHeader: header) {
             return (.cookie(token: token), token)
         }
         return nil
+    }
+
+    /// What follows `Bearer ` (any case), without the spaces and tabs around it; nil for another scheme.
+    static func bearerValue(_ authorization: String) -> Substring? {
+        var rest = Substring(authorization)
+        for letter in "bearer ".utf8 {
+            guard let byte = rest.utf8.first, byte == letter || (letter != UInt8(ascii: " ") && byte | 0x20 == letter) else { return nil }
+            rest = rest.dropFirst()
+        }
+        func blank(_ character: Character) -> Bool { character == " " || character == "\t" }
+        rest = rest.drop(while: blank)
+        while let last = rest.last, blank(last) { rest = rest.dropLast() }
+        return rest
     }
 
     /// The caller, or nil when the request carries no valid credential.
