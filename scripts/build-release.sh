@@ -14,8 +14,9 @@
 #                                one only orders less (names it no longer finds are skipped).
 # Usage: scripts/build-release.sh [more swift build arguments, e.g. --show-bin-path]
 set -eu
-order="$(cd "$(dirname "$0")" && pwd)/link-order.txt"
-exec swift build -c release --product todo-chatbot --static-swift-stdlib \
+root="$(cd -- "$(dirname -- "$0")/.." >/dev/null && pwd)"
+order="$root/scripts/link-order.txt"
+exec swift build --package-path "$root" -c release --product todo-chatbot --static-swift-stdlib \
   -Xswiftc -use-ld=lld -Xlinker -z -Xlinker pack-relative-relocs -Xlinker --no-export-dynamic \
   -Xswiftc -Xfrontend -Xswiftc -function-sections -Xcc -ffunction-sections \
   -Xlinker --symbol-ordering-file="$order" -Xlinker --no-warn-symbol-ordering "$@"

@@ -60,7 +60,11 @@ def profile(binary, workdir, port, database_url, requests):
     if requests:
         serve(url)
     process.send_signal(signal.SIGTERM)
-    process.wait(timeout=300)
+    try:
+        process.wait(timeout=300)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        sys.exit(f"link-order: serve-api did not stop under valgrind (see {workdir})")
     names = []
     with open(out) as profile_file:
         for line in profile_file:

@@ -13,5 +13,7 @@ import Testing
         #expect(SessionResolver.bearerValue("Basic YWxhZGRpbjpvcGVuc2VzYW1l") == nil)
         #expect(SessionResolver.bearerValue("Bearér abc") == nil)
         #expect(SessionResolver.bearerValue("") == nil)
+        #expect(SessionResolver.bearerValue("B\u{301}earer abc") == nil)
+        #expect(SessionResolver.bearerValue("Bearer\u{301} abc") == nil)
     }
 }

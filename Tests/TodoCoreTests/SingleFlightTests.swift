@@ -55,12 +55,13 @@ import TodoCore
         }
     }
 
-    /// A leader's failure is its own: the calls that joined it run their own work instead.
-    @Test func whenTheLeaderFailsJoinersRunTheirOwn() async throws {
+    /// A leader's failure is its joiners' too: its work may have taken effect before it failed.
+    @Test func whenTheLeaderFailsItsJoinersFailWithIt() async throws {
         struct Refused: Error {}
         let flights = SingleFlight<String, Int>()
         let (release, go) = AsyncStream.makeStream(of: Void.self)
         let started = Counter()
+        let runs = Counter()
         try await withThrowingTaskGroup(of: Result<Int, any Error>.self) { group in
             group.addTask {
                 await Result(catching: {
@@ -73,21 +74,20 @@ import TodoCore
             }
             while started.value == 0 { await Task.yield() }
             for index in 1...3 {
-                group.addTask { await Result(catching: { try await flights.run("task") { _ in index }.value }) }
+                group.addTask { await Result(catching: { try await flights.run("task") { _ in runs.add(); return index }.value }) }
             }
             while flights.joinedCount("task") < 3 { await Task.yield() }
             go.yield()
             var failures = 0
-            var values: [Int] = []
             for try await result in group {
-                switch result {
-                case .success(let value): values.append(value)
-                case .failure: failures += 1
-                }
+                if case .failure(let error) = result, error is Refused { failures += 1 }
             }
-            #expect(failures == 1)
-            #expect(values.count == 3)
+            #expect(failures == 4)
         }
+        #expect(runs.value == 0)
+        // The key is free again: the next call runs its own work.
+        let next = try await flights.run("task") { _ in 7 }
+        #expect(next.value == 7 && !next.joined)
     }
 }
 

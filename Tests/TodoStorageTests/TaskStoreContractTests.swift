@@ -129,6 +129,13 @@ import TodoTestSupport
             let events = try await store.events(userID: user.id, after: 0, limit: 100)
             #expect(events.count == eventsBefore + 1 && events.last?.kind == "task.updated")
 
+            // The same words in another Unicode form (e and a combining accent for é) are a change: stored as sent.
+            let decomposed = try await store.updateTask(id: task.id, with: try TaskPatch(title: "Pay the re\u{301}nt"), userID: user.id)
+            let composed = try await store.updateTask(id: task.id, with: try TaskPatch(title: "Pay the r\u{E9}nt"), userID: user.id)
+            #expect(decomposed.title.unicodeScalars.count == composed.title.unicodeScalars.count + 1)
+            #expect(try await store.task(id: task.id, userID: user.id).title.unicodeScalars.elementsEqual("Pay the r\u{E9}nt".unicodeScalars))
+            #expect(try await store.events(userID: user.id, after: 0, limit: 100).count == eventsBefore + 3)
+
             // Another user's id is still not found, not "unchanged".
             let bob = try await makeUser(store)
             await #expect(throws: TodoError.notFound(resource: "task", id: String(task.id))) {

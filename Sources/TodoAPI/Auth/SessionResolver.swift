@@ -68,13 +68,17 @@ struct SessionResolver: Sendable {
 
     /// What follows `Bearer ` (any case), without the spaces and tabs around it; nil for another scheme.
     static func bearerValue(_ authorization: String) -> Substring? {
-        var rest = Substring(authorization)
+        // Byte by byte: a Character can be a letter with a combining mark, which is not the scheme.
+        let utf8 = authorization.utf8
+        var index = utf8.startIndex
         for letter in "bearer ".utf8 {
-            guard let byte = rest.utf8.first, byte == letter || (letter != UInt8(ascii: " ") && byte | 0x20 == letter) else { return nil }
-            rest = rest.dropFirst()
+            guard index != utf8.endIndex else { return nil }
+            let byte = utf8[index]
+            guard byte == letter || (letter != UInt8(ascii: " ") && byte | 0x20 == letter) else { return nil }
+            utf8.formIndex(after: &index)
         }
         func blank(_ character: Character) -> Bool { character == " " || character == "\t" }
-        rest = rest.drop(while: blank)
+        var rest = authorization[index...].drop(while: blank)
         while let last = rest.last, blank(last) { rest = rest.dropLast() }
         return rest
     }

@@ -116,8 +116,10 @@ extension SQLStore {
     }
 
     /// A toggle that arrives while another toggle of the same task here is still reading joins it: it would read the
-    /// same state, aim for the same state, and find it reached, so it answers with the task as that one left it (what
-    /// a racing toggle always did, without its round trips). A double click is one write.
+    /// same state, aim for the same state, and find it reached, so it answers with that one's outcome (what a racing
+    /// toggle always did, without its round trips). A double click is one write. A toggle that failed may still have
+    /// been applied (a connection lost after the statement was sent), so the ones that joined it fail with it rather
+    /// than toggle again; a client retries safely with `setTaskCompleted`'s explicit state.
     public func toggleTaskCompleted(id: Int64, userID: String) async throws -> TaskCompletion {
         let (completion, joined) = try await runningToggles.run(TaskKey(userID: userID, id: id)) { stopJoining in
             let current = try await task(id: id, userID: userID)
@@ -325,11 +327,14 @@ extension SQLStore {
     struct PatchedTask {
         let task: TodoTask
 
-        /// Whether it differs from `before` in more than its stamp.
+        /// Whether it differs from `before` in more than its stamp. Text is compared byte for byte: Swift's `==` takes
+        /// canonically equivalent strings (é as one scalar or two) as equal, and a change of form is still a change.
         func changes(_ before: TodoTask) -> Bool {
             var unstamped = task
             unstamped.updatedAt = before.updatedAt
-            return unstamped != before
+            return unstamped != before || !task.title.utf8.elementsEqual(before.title.utf8)
+                || !task.description.utf8.elementsEqual(before.description.utf8)
+                || !task.tags.elementsEqual(before.tags) { $0.utf8.elementsEqual($1.utf8) }
         }
 
         func eventKind(from before: TodoTask) -> String {
