@@ -244,19 +244,19 @@ extension SQLStore {
     /// Runs `write` and records its change event, atomically; nil when it matched no row. On PostgreSQL that is one
     /// statement (a data-modifying CTE: one round trip, nothing held open between round trips); SQLite has no
     /// data-modifying CTEs, so there the two statements share a transaction (in-process: no round trips to save).
-    /// The event's data is the task as computed in Swift with the id the database assigned; task times are whole
-    /// milliseconds, so that is byte for byte the row's own JSON.
+    /// On PostgreSQL the event's data is the task as computed in Swift with the id the database assigned; task times
+    /// are whole milliseconds, so that is byte for byte the row's own JSON.
     private func recorded(_ write: TaskWrite, kind: String) async throws -> TodoTask? {
-        let event = TaskEventTemplate(write.task)
         let stamp = write.task.updatedAt
         guard database.dialect == .postgres else {
             return try await database.transaction { executor in
                 guard let row = try await executor.query(write.sql, write.binds).first else { return nil }
                 let task = try Self.task(from: row)
-                try await Self.record(executor, kind, userID: task.userID, data: event.data(id: task.id), stamp: stamp)
+                try await Self.record(executor, kind, task: task, stamp: stamp)
                 return task
             }
         }
+        let event = TaskEventTemplate(write.task)
         let next = write.binds.count
         let rows = try await database.query(
             """
