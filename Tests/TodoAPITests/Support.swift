@@ -52,13 +52,15 @@ func withAPI(
     _ location: DatabaseLocation = .sqliteMemory, timeout: Duration = .seconds(5), mode: TestingSetup = .router,
     recorder: LogRecorder = LogRecorder(), secrets: [String] = [testSecret], now: @escaping @Sendable () -> Date = Date.init,
     configure: (inout APIConfiguration) -> Void = { _ in },
+    ownPool: Bool = false,
     _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
 ) async throws {
     var configuration = APIConfiguration()
     configuration.port = 0
     // SQLite databases here are private to the test and migrate at start; PostgreSQL is the process's shared,
     // already migrated pool, so parallel tests neither open pools of their own nor queue on the migration lock.
-    let sharesPostgres = StoreKind.available.contains(.postgres) && location == (try? StoreKind.postgres.location())
+    // `ownPool` gives the app a pool of its own, as a separate replica has (it follows other replicas' writes itself).
+    let sharesPostgres = !ownPool && StoreKind.available.contains(.postgres) && location == (try? StoreKind.postgres.location())
     configuration.migrateOnStart = !sharesPostgres
     // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
     configuration.rateLimitPerMinute = 100_000

@@ -77,6 +77,7 @@ struct BorrowedDatabase: SQLDatabase {
     var dialect: SQLDialect { base.dialect }
     var poolUsage: PoolUsage { base.poolUsage }
     var redactedLocation: String { base.redactedLocation }
+    var changes: ChangeTracker { base.changes }
 
     func query(_ sql: String, _ binds: [SQLValue]) async throws -> [SQLRow] { try await base.query(sql, binds) }
 

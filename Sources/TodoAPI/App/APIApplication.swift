@@ -131,7 +131,11 @@ public func buildAPIRouter(
     let authentication = AuthenticationMiddleware(
         resolver: resolver, origins: origins, limiter: dependencies.requestLimiter, requestsPerMinute: configuration.rateLimitPerMinute
     )
-    TasksController(store: dependencies.store).register(on: router, authentication: authentication)
+    TasksController(
+        store: dependencies.store, pages: configuration.taskPageCacheBytes > 0 ? TaskPageCache(bytes: configuration.taskPageCacheBytes) : nil,
+        metrics: dependencies.metrics
+    )
+        .register(on: router, authentication: authentication)
     ChatController(
         chat: dependencies.chat, metrics: dependencies.metrics,
         turns: ChatTurnLimit(perUser: configuration.chatTurnsPerUser), heartbeat: configuration.chatHeartbeat

@@ -35,6 +35,8 @@ public struct APIConfiguration: Sendable {
     public var mailRateLimitPerMinute = 3
     /// How long a replica trusts a session it verified: the bound on a sign-out or revocation elsewhere reaching it.
     public var sessionCacheTTL = Duration.seconds(2)
+    /// Bytes of encoded task pages kept per replica and served again while the user's tasks are unchanged; 0 = off.
+    public var taskPageCacheBytes = 16 << 20
     public var agent = AgentConfiguration()
     /// Chat turns one user may run at once on a replica; one more is a 429.
     public var chatTurnsPerUser = 3

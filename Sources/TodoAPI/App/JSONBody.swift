@@ -16,9 +16,14 @@ extension Response {
     /// A JSON response that no cache keeps: the one way every route answers with a body.
     /// `headers` are added as they are (a session grant's cookies, for example).
     static func json(_ status: HTTPResponse.Status = .ok, _ value: some Encodable, headers extra: [HTTPField] = []) -> Response {
+        json(status, body: JSONBody.encode(value), headers: extra)
+    }
+
+    /// `json(_:_:headers:)` with a body encoded before (a cached task page).
+    static func json(_ status: HTTPResponse.Status = .ok, body: ByteBuffer, headers extra: [HTTPField] = []) -> Response {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"]
         if status == .serviceUnavailable { headers[.retryAfter] = "5" }
         headers.append(contentsOf: extra)
-        return Response(status: status, headers: headers, body: .init(byteBuffer: JSONBody.encode(value)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: body))
     }
 }

@@ -10,6 +10,7 @@ public final class APIMetrics: Sendable {
     private let inFlight: Gauge
     private let poolSize: Gauge
     private let poolInUse: Gauge
+    private let taskPages: [TaskPageCache.Outcome: Counter]
     private let routes = Mutex<[RouteKey: RouteMetrics]>([:])
     private let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -30,6 +31,13 @@ public final class APIMetrics: Sendable {
     }
     static var durationName: MetricNameDescriptor {
         MetricNameDescriptor(metricName: "http_request_duration", unitName: "seconds", helpText: "Time to serve a request.")
+    }
+
+    static var taskPagesName: MetricNameDescriptor {
+        MetricNameDescriptor(
+            metricName: "task_page_cache_lookups", unitName: "total",
+            helpText: "Task listings by how the page cache answered: hit, miss (read and kept), bypass (changes not trackable then, or the cache is off)."
+        )
     }
 
     static var chatTurnsName: MetricNameDescriptor {
@@ -102,7 +110,13 @@ public final class APIMetrics: Sendable {
         inFlight = registry.makeGauge(descriptor: Self.inFlightName)
         poolSize = registry.makeGauge(descriptor: Self.poolSizeName)
         poolInUse = registry.makeGauge(descriptor: Self.poolInUseName)
+        taskPages = Dictionary(uniqueKeysWithValues: TaskPageCache.Outcome.allCases.map { outcome in
+            (outcome, registry.makeCounter(descriptor: Self.taskPagesName, labels: [("outcome", outcome.rawValue)]))
+        })
     }
+
+    /// Records how the page cache answered one task listing.
+    func taskPageServed(_ outcome: TaskPageCache.Outcome) { taskPages[outcome]?.increment() }
 
     func requestStarted() { inFlight.increment() }
 

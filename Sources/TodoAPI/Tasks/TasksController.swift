@@ -6,6 +6,9 @@ import TodoCore
 /// The task REST API, always scoped to the signed-in user: another user's task id is a plain 404.
 struct TasksController {
     let store: any TaskStore
+    /// Pages already sent, served again while the user's tasks are unchanged; nil when switched off.
+    var pages: TaskPageCache?
+    let metrics: APIMetrics
 
     /// A page of tasks; `next_cursor` is null on the last page.
     struct TaskList: JSONWritable {
@@ -73,17 +76,31 @@ struct TasksController {
     }
 
     @Sendable func list(_ request: Request, context: APIRequestContext) async throws -> Response {
-        let page = try await page(request, context)
-        return .json(.ok, TaskList(tasks: page.tasks, nextCursor: page.nextCursor?.encoded))
+        try await listing(request, context, .page) { JSONBody.encode(TaskList(tasks: $0.tasks, nextCursor: $0.nextCursor?.encoded)) }
     }
 
     /// The original spec answered with a bare array.
     @Sendable func listArray(_ request: Request, context: APIRequestContext) async throws -> Response {
-        .json(.ok, try await page(request, context).tasks)
+        try await listing(request, context, .array) { JSONBody.encode($0.tasks) }
     }
 
-    private func page(_ request: Request, _ context: APIRequestContext) async throws -> TaskPage {
-        try await store.taskPage(matching: try TaskQueryParser.parse(request.uri.queryParameters), userID: try context.requireUserID())
+    /// A page as sent before while the user's tasks are unchanged, else read and encoded (and kept). The stamp is
+    /// taken before the read, so a write that lands during the read makes the kept page stale at once.
+    private func listing(
+        _ request: Request, _ context: APIRequestContext, _ shape: TaskPageCache.Shape, encode: (TaskPage) -> ByteBuffer
+    ) async throws -> Response {
+        let query = try TaskQueryParser.parse(request.uri.queryParameters)
+        let userID = try context.requireUserID()
+        let key = TaskPageCache.Key(userID: userID, query: query, shape: shape)
+        let stamp = pages == nil ? nil : await store.taskChangeStamp(userID: userID)
+        if let stamp, let body = pages?.body(for: key, stamp: stamp) {
+            metrics.taskPageServed(.hit)
+            return .json(.ok, body: body)
+        }
+        let body = encode(try await store.taskPage(matching: query, userID: userID))
+        if let stamp { pages?.store(body, for: key, stamp: stamp) }
+        metrics.taskPageServed(stamp == nil ? .bypass : .miss)
+        return .json(.ok, body: body)
     }
 
     @Sendable func create(_ request: Request, context: APIRequestContext) async throws -> Response {

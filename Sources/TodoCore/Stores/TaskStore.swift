@@ -32,4 +32,12 @@ public protocol TaskStore: Sendable {
     func restoreTask(id: Int64, userID: String) async throws -> TodoTask
     /// Removes for good the tasks deleted before `date`; returns how many.
     func purgeDeletedTasks(before date: Date) async throws -> Int
+    /// The stamp of the user's tasks as of now, taken before reading them: a page read after it may be served again
+    /// while this returns the same stamp. Nil when the store cannot see every change now (then nothing is reused).
+    func taskChangeStamp(userID: String) async -> ChangeStamp?
+}
+
+extension TaskStore {
+    /// A store without change tracking: every read goes to it.
+    public func taskChangeStamp(userID: String) async -> ChangeStamp? { nil }
 }

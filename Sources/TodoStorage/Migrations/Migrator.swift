@@ -25,7 +25,7 @@ public struct MigrationStatus: Sendable, Equatable {
 /// Applies the versioned schema: one transaction per migration, recorded with a checksum, under a lock.
 public struct Migrator: Sendable {
     /// Every migration, in version order.
-    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration, SchemaV6.migration, SchemaV7.migration]
+    public static let all: [Migration] = [SchemaV1.migration, SchemaV2.migration, SchemaV3.migration, SchemaV4.migration, SchemaV5.migration, SchemaV6.migration, SchemaV7.migration, SchemaV8.migration]
 
     // A fixed key for pg_advisory_xact_lock; transaction-scoped, so it works behind PgBouncer's transaction mode.
     static let lockKey: Int64 = 7_315_620_001

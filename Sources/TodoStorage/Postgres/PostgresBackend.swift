@@ -24,6 +24,8 @@ public final class PostgresBackend: SQLDatabase {
     private let poolSize: Int
     private let inUse = Atomic<Int>(0)
     private let logger: Logger
+    /// Other replicas' task writes, as `TaskChangeListener` hears of them.
+    public let changes = ChangeTracker(.confirmed)
     /// Set while the database refuses connections; requests then fail at once.
     nonisolated(unsafe) private var outages: OutageGuard!
 
@@ -78,14 +80,17 @@ public final class PostgresBackend: SQLDatabase {
 
     public var redactedLocation: String { pool.withLock { $0.location.redacted } }
 
-    /// Runs every pool until shutdown. The first one runs in the caller's task, so it is running before the
-    /// first query; pools made by `replaceLocation` run beside it.
+    /// Runs every pool until shutdown, and the task change feed beside them. The first pool runs in the caller's
+    /// task, so it is running before the first query; pools made by `replaceLocation` run beside it.
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask {
                 await withDiscardingTaskGroup { later in
                     for await client in self.laterClients { later.addTask { await client.run() } }
                 }
+            }
+            group.addTask {
+                await TaskChangeListener(tracker: self.changes, location: { self.pool.withLock { $0.location } }, logger: self.logger).run()
             }
             await firstClient.run()
             group.cancelAll()

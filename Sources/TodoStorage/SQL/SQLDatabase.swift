@@ -33,4 +33,6 @@ public protocol SQLDatabase: SQLExecutor, Service {
     var poolUsage: PoolUsage { get }
     /// A description safe for logs.
     var redactedLocation: String { get }
+    /// Counts changes to each user's tasks for caches of what was read; its coverage says what it can see.
+    var changes: ChangeTracker { get }
 }

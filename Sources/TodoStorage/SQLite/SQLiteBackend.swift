@@ -17,17 +17,33 @@ public final class SQLiteBackend: SQLDatabase {
     private let readerCount: Int
     /// Readers not lent out; a read that finds none (more concurrent callers than readers) goes to the writer.
     private let idleReaders: Mutex<[SQLiteHandle]>
+    public let changes: ChangeTracker
 
     /// Read connections of a file database, one per thread that can run a request; an in-memory database is
     /// private to its one connection.
     static var readerCount: Int { min(max(ProcessInfo.processInfo.activeProcessorCount, 2), 4) }
 
-    private init(writer: SQLiteHandle, readers: [SQLiteHandle], location: String, timeout: Duration) {
+    private init(writer: SQLiteHandle, readers: [SQLiteHandle], location: String, timeout: Duration, changes: ChangeTracker) {
         self.writer = writer
         self.readerCount = readers.count
         self.idleReaders = Mutex(readers)
         self.redactedLocation = location
         self.timeout = timeout
+        self.changes = changes
+    }
+
+    /// Changes seen through SQLite's own commit count, which moves with every commit by any other connection, this
+    /// process's writer or another process's (`todo-chatbot chat` on the same file): read on a connection of its
+    /// own that never writes, so every commit counts. (An in-memory database is private to its one connection: nothing
+    /// is cached for it.)
+    private static func changeTracker(path: String) throws -> ChangeTracker {
+        let sentinel = Mutex(try SQLiteHandle(path: path, writable: false))
+        return ChangeTracker(
+            .databaseCount {
+                // Busy (another process recovering the WAL): unknown, so nothing is reused this time.
+                sentinel.withLock { try? $0.query("PRAGMA data_version", []).first?.int("data_version", at: 0) }.map { UInt64(bitPattern: $0) }
+            }
+        )
     }
 
     /// Opens (and creates) the database file, creating its folder, and applies the connection settings.
@@ -56,7 +72,9 @@ public final class SQLiteBackend: SQLDatabase {
         }
         do {
             let writer = try SQLiteHandle(path: path, writable: true)
-            let backend = SQLiteBackend(writer: writer, readers: [], location: location.redacted, timeout: timeout)
+            let backend = SQLiteBackend(
+                writer: writer, readers: [], location: location.redacted, timeout: timeout, changes: ChangeTracker(.none)
+            )
             // WAL lets readers (ours and other processes') run beside the writer; NORMAL syncs at checkpoints only.
             // A checkpoint every 8000 pages (a WAL of up to 32 MB) rather than SQLite's 1000: each one copies the
             // pages written since the last, and a task write rewrites the same few index pages, so checkpointing an
@@ -74,7 +92,10 @@ public final class SQLiteBackend: SQLDatabase {
             guard case .sqliteFile = location else { return backend }
             // Readers open once the file is in WAL mode (a read-only connection cannot switch it).
             let readers = try (0..<readerCount).map { _ in try SQLiteHandle(path: path, writable: false) }
-            return SQLiteBackend(writer: writer, readers: readers, location: location.redacted, timeout: timeout)
+            return SQLiteBackend(
+                writer: writer, readers: readers, location: location.redacted, timeout: timeout,
+                changes: try changeTracker(path: path)
+            )
         } catch let error as TodoError {
             throw error
         } catch {

@@ -2,7 +2,14 @@ import Foundation
 import TodoCore
 
 extension SQLStore: ReminderStore {
+    /// Marks reminders sent, which changes their tasks: counted for each user (a failed claim was rolled back).
     public func claimDueReminders(now: Date, lateAfter: TimeInterval, limit: Int, webhook: Bool) async throws -> [DueReminder] {
+        let claimed = try await claimReminders(now: now, lateAfter: lateAfter, limit: limit, webhook: webhook)
+        for userID in Set(claimed.map(\.task.userID)) { database.changes.changed(scope: userID) }
+        return claimed
+    }
+
+    private func claimReminders(now: Date, lateAfter: TimeInterval, limit: Int, webhook: Bool) async throws -> [DueReminder] {
         try await database.transaction { executor in
             let rows = try await executor.query(
                 """

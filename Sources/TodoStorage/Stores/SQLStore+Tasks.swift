@@ -23,6 +23,17 @@ extension SQLStore {
         return try Self.task(from: row)
     }
 
+    public func taskChangeStamp(userID: String) async -> ChangeStamp? {
+        database.changes.stamp(scope: userID)
+    }
+
+    /// Counts a write to the user's tasks once it is over, applied or not (a failed one may have been applied):
+    /// a page read before it is not served again here, without waiting for the database's announcement.
+    func countingChange<T>(of userID: String, _ write: () async throws -> T) async rethrows -> T {
+        defer { database.changes.changed(scope: userID) }
+        return try await write()
+    }
+
     public func tasks(matching query: TaskQuery, userID: String) async throws -> [TodoTask] {
         try await taskPage(matching: query, userID: userID).tasks
     }
@@ -137,7 +148,8 @@ extension SQLStore {
 
     public func deleteTask(id: Int64, userID: String) async throws -> TodoTask {
         let stamp = taskStamp()
-        return try await database.transaction { executor in
+        return try await countingChange(of: userID) {
+            try await database.transaction { executor in
             // Kept for undo until the purge (`purgeDeletedTasks`); every read skips it from now on.
             let rows = try await executor.query(
                 "UPDATE tasks SET deleted_at = $1 WHERE id = $2 AND user_id = $3 AND deleted_at IS NULL RETURNING \(Self.taskColumns)",
@@ -147,12 +159,14 @@ extension SQLStore {
             let deleted = try Self.task(from: row)
             try await Self.record(executor, "task.deleted", task: deleted, stamp: stamp)
             return deleted
+            }
         }
     }
 
     public func restoreTask(id: Int64, userID: String) async throws -> TodoTask {
         let stamp = taskStamp()
-        return try await database.transaction { executor in
+        return try await countingChange(of: userID) {
+            try await database.transaction { executor in
             let rows = try await executor.query(
                 """
                 UPDATE tasks SET deleted_at = NULL, updated_at = $1
@@ -164,6 +178,7 @@ extension SQLStore {
             let restored = try Self.task(from: row)
             try await Self.record(executor, "task.restored", task: restored, stamp: stamp)
             return restored
+            }
         }
     }
 
@@ -200,6 +215,12 @@ extension SQLStore {
 
     /// `change` under a row lock, in one transaction with the next occurrence of a recurring task it completes.
     private func lockedChange(id: Int64, userID: String, patch: TaskPatch, stamp: Date) async throws -> TaskCompletion {
+        try await countingChange(of: userID) {
+            try await lockedChangeTransaction(id: id, userID: userID, patch: patch, stamp: stamp)
+        }
+    }
+
+    private func lockedChangeTransaction(id: Int64, userID: String, patch: TaskPatch, stamp: Date) async throws -> TaskCompletion {
         try await database.transaction { executor in
             let rows = try await executor.query(
                 "SELECT \(Self.taskColumns) FROM tasks WHERE id = $1 AND user_id = $2 AND deleted_at IS NULL\(executor.rowLock)",
@@ -247,6 +268,10 @@ extension SQLStore {
     /// On PostgreSQL the event's data is the task as computed in Swift with the id the database assigned; task times
     /// are whole milliseconds, so that is byte for byte the row's own JSON.
     private func recorded(_ write: TaskWrite, kind: String) async throws -> TodoTask? {
+        try await countingChange(of: write.task.userID) { try await recordedWrite(write, kind: kind) }
+    }
+
+    private func recordedWrite(_ write: TaskWrite, kind: String) async throws -> TodoTask? {
         let stamp = write.task.updatedAt
         guard database.dialect == .postgres else {
             return try await database.transaction { executor in

@@ -100,7 +100,7 @@ extension SQLStore {
 
     public func deleteUser(id: String) async throws {
         // Every table of the user's refers to it ON DELETE CASCADE (SQLite runs with foreign_keys on).
-        try await database.execute(#"DELETE FROM "user" WHERE "id" = $1"#, [.text(id)])
+        try await countingChange(of: id) { try await database.execute(#"DELETE FROM "user" WHERE "id" = $1"#, [.text(id)]) }
     }
 
     public func credential(email: String) async throws -> UserCredential? {

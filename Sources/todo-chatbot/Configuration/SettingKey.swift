@@ -10,6 +10,7 @@ public enum SettingKey: String, CaseIterable, Sendable {
     case databasePoolSize = "DATABASE_POOL_SIZE"
     case databaseTimeout = "DATABASE_TIMEOUT"
     case migrateOnStart = "MIGRATE_ON_START"
+    case taskPageCacheMB = "TASK_PAGE_CACHE_MB"
     case tlsCertFile = "TLS_CERT_FILE"
     case tlsKeyFile = "TLS_KEY_FILE"
     case apiCAFile = "API_CA_FILE"

@@ -24,6 +24,7 @@ extension Settings {
         api.authRateLimitPerMinute = authRateLimitPerMinute
         api.authRateLimitPer10s = authRateLimitPer10s
         api.sessionCacheTTL = sessionCacheTTL
+        api.taskPageCacheBytes = taskPageCacheMB << 20
         api.agent = agentConfiguration
         api.chatTurnsPerUser = chatTurnsPerUser
         api.chatHeartbeat = chatHeartbeat

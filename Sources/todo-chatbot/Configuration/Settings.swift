@@ -29,6 +29,8 @@ public struct Settings: Sendable {
     public var databasePoolSize = 10
     public var databaseTimeout = Duration.seconds(5)
     public var migrateOnStart = false
+    /// Megabytes of encoded task pages a replica keeps (`TaskPageCache`); 0 is off.
+    public var taskPageCacheMB = 16
     /// PEM certificate chain and private key: with both, the server roles speak HTTPS instead of HTTP.
     public var tlsCertFile: String?
     public var tlsKeyFile: String?
@@ -158,6 +160,7 @@ public struct Settings: Sendable {
         settings.role = try reader.choice(.role) ?? settings.role
         settings.database = try DatabaseLocation.parse(try reader.secret(.databaseURL))
         settings.databasePoolSize = try reader.integer(.databasePoolSize, in: 1...200) ?? settings.databasePoolSize
+        settings.taskPageCacheMB = try reader.integer(.taskPageCacheMB, in: 0...1024) ?? settings.taskPageCacheMB
         settings.databaseTimeout = try reader.duration(.databaseTimeout) ?? settings.databaseTimeout
         settings.migrateOnStart = try reader.bool(.migrateOnStart) ?? settings.migrateOnStart
         settings.tlsCertFile = try reader.readableFile(.tlsCertFile)

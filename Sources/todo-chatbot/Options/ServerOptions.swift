@@ -15,6 +15,9 @@ struct ServerOptions: SettingOptions {
     @Option(name: .long, help: "Apply PostgreSQL migrations at start (1/0). SQLite always migrates itself. [env: MIGRATE_ON_START] (default: 0)")
     var migrateOnStart: String?
 
+    @Option(name: .customLong("task-page-cache-mb"), help: "Megabytes of task pages serve-api keeps and serves again while the user's tasks are unchanged (0 = off). [env: TASK_PAGE_CACHE_MB] (default: 16)")
+    var taskPageCacheMB: String?
+
     @Option(name: .long, help: ArgumentHelp("PEM certificate chain; with --tls-key-file the server speaks HTTPS. [env: TLS_CERT_FILE]", valueName: "path"))
     var tlsCertFile: String?
 
@@ -38,7 +41,7 @@ struct ServerOptions: SettingOptions {
 
     var settingValues: [(SettingKey, String?)] {
         [
-            (.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout), (.migrateOnStart, migrateOnStart),
+            (.host, host), (.port, port), (.shutdownTimeout, shutdownTimeout), (.migrateOnStart, migrateOnStart), (.taskPageCacheMB, taskPageCacheMB),
             (.tlsCertFile, tlsCertFile), (.tlsKeyFile, tlsKeyFile), (.headerTimeout, headerTimeout),
             (.bodyTimeout, bodyTimeout), (.idleTimeout, idleTimeout), (.maxConnections, maxConnections),
             (.trustedProxies, trustedProxies),

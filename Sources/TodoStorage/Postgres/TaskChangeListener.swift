@@ -1,0 +1,153 @@
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresNIO
+import Synchronization
+import TodoCore
+
+/// Feeds a replica's `ChangeTracker` with every replica's task writes while task pages are being read here.
+///
+/// A trigger on `tasks` (schema v8) notifies `channel` with the user id of every row written, by any replica or
+/// any other client, at commit. This LISTENs on a connection of its own, outside the pool, and every second sends a
+/// read-only heartbeat on it (no transaction id, nothing written): PostgreSQL hands a listening session the
+/// notifications of every commit before it answers the next statement, so an answer shows that every change
+/// committed before the heartbeat was sent has arrived, and the tracker trusts the feed for `trust` after that.
+/// The heartbeat also checks the trigger is there and enabled, and that the same server process still answers (a
+/// transaction-mode pooler hands each transaction any server connection, and a LISTEN on one of them is not
+/// this session's; Neon's `-pooler` hosts are such a pooler, so the feed is not even tried there). A heartbeat
+/// that fails or does not come back in time ends the trust: nothing is served from a cache until the feed is
+/// proven again. Nobody reading pages for `idleAfter` closes the connection, so an idle replica does not keep a
+/// serverless database (Neon) awake.
+struct TaskChangeListener: Sendable {
+    static let channel = "todo_task_changes"
+    /// The payload a TRUNCATE of `tasks` sends: everyone's tasks changed.
+    static let everyone = "*"
+
+    let tracker: ChangeTracker
+    let location: @Sendable () -> PostgresLocation
+    let logger: Logger
+    var interval = Duration.seconds(1)
+    var trust = Duration.seconds(3)
+    var idleAfter = Duration.seconds(60)
+
+    /// Until cancelled: waits for pages to be read, then follows the feed while they are.
+    func run() async {
+        var pause = Duration.milliseconds(250)
+        while !Task.isCancelled {
+            if location().host.contains("-pooler.") {
+                logger.notice("task page cache off: DATABASE_URL names a transaction-mode pooler, which does not keep LISTEN; use the direct host for it")
+                return
+            }
+            guard wanted else {
+                try? await Task.sleep(for: .milliseconds(250))
+                continue
+            }
+            do {
+                try await follow()
+                pause = .milliseconds(250)
+            } catch is CancellationError {
+                break
+            } catch let error as FeedRefused {
+                logger.notice("task page cache off: \(error)")
+                tracker.lost()
+                return
+            } catch where Task.isCancelled {
+                break
+            } catch {
+                logger.info("task change feed interrupted; task pages are read from the database until it is back", metadata: ["error": "\(PostgresErrors.translate(error))"])
+                tracker.lost()
+                try? await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(10))
+            }
+            tracker.lost()
+        }
+        tracker.lost()
+    }
+
+    /// Whether a page was read recently enough (or the replica started recently enough) that the feed is worth
+    /// following.
+    private var wanted: Bool {
+        ContinuousClock.now - tracker.lastAsked < idleAfter
+    }
+
+    /// One connection's worth of following: returns when nobody reads pages any more; throws when the connection fails.
+    private func follow() async throws {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try PostgresConfiguration.connection(location()), id: 1,
+            logger: logger
+        ).get()
+        do {
+            // Cancellation (shutdown) reaches the feed by closing its connection, which ends everything on it, and not
+            // through PostgresNIO's LISTEN, which can lose a listener cancelled while its LISTEN is under way and
+            // then waits forever.
+            try await withTaskCancellationHandler {
+                try await Task { try await listening(on: connection) }.value
+            } onCancel: {
+                let closing: EventLoopFuture<Void> = connection.close()
+                _ = closing
+            }
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    private func listening(on connection: PostgresConnection) async throws {
+        try await connection.listen(on: Self.channel) { notifications in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await notification in notifications {
+                        if notification.payload == Self.everyone {
+                            tracker.changedEverything()
+                        } else {
+                            tracker.changed(scope: notification.payload)
+                        }
+                    }
+                    throw FeedEnded()
+                }
+                group.addTask { try await heartbeats(connection) }
+                // The heartbeats end when nobody reads pages; the notifications only with an error.
+                try await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func heartbeats(_ connection: PostgresConnection) async throws {
+        var listener: Int32?
+        while wanted {
+            let sent = ContinuousClock.now
+            let (process, announced) = try await withDeadline(trust, "PostgreSQL") {
+                let rows = try await connection.query(
+                    """
+                    SELECT pg_backend_pid(), EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('tasks')
+                    AND tgname = 'tasks_change_notify' AND tgenabled <> 'D')
+                    """,
+                    logger: logger
+                )
+                for try await (process, announced) in rows.decode((Int32, Bool).self) { return (process, announced) }
+                throw FeedEnded()
+            }
+            guard listener == nil || listener == process else { throw FeedRefused.pooled }
+            listener = process
+            // Without the trigger (not migrated yet, or disabled) nothing is announced: nothing is trusted.
+            if announced { tracker.confirmed(until: sent + trust) } else { tracker.lost() }
+            try await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// The notifications stopped: the connection closed.
+private struct FeedEnded: Error, CustomStringConvertible {
+    var description: String { "the database closed the connection" }
+}
+
+/// The feed cannot work with this database.
+private enum FeedRefused: Error, CustomStringConvertible {
+    case pooled
+
+    var description: String {
+        "the database session changed server process between statements (a transaction-mode pooler), so LISTEN is not kept; use a direct connection"
+    }
+}
