@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The fleet drill (Tests/drills/drill_fleet.py): three serve-api and two serve-web processes on one PostgreSQL behind
-# HAProxy (round-robin, health checks) on loopback. The official MCP SDKs run sessions through it (one replica
+# HAProxy (round-robin, health checks) on loopback. A task added, renamed or deleted through one replica shows in
+# the next listing on another (whose page cache held the list); the official MCP SDKs run sessions through it (one replica
 # SIGKILLed mid-session), a chat streams through serve-web, the sign-in limit holds across replicas, and a rolling
 # restart under load fails no request and loses no write.
 #

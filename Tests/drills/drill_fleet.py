@@ -183,6 +183,15 @@ def mcp_requests(server):
     return total
 
 
+def page_cache(server, outcome):
+    """How many task listings a replica answered with `outcome` (hit, miss: read and kept, bypass), from its /metrics."""
+    _, body = request("GET", server.url + "/metrics")
+    for line in body.decode().splitlines():
+        if line.startswith(f'task_page_cache_lookups_total{{outcome="{outcome}"}}'):
+            return int(float(line.rsplit(" ", 1)[1]))
+    return 0
+
+
 def run_mcp(python, balancer, token, pause=None, resume=None):
     env = dict(os.environ, API_BASE=balancer.api, TOKEN=token, CALLS="24")
     if pause:
@@ -221,6 +230,14 @@ def sign_up(balancer, source):
 def drill(balancer, apis, webs):
     _, token_one = sign_up(balancer, 2)
     _, token_two = sign_up(balancer, 3)
+
+    print("=== read-after-write through round-robin, with every replica's page cache warm", flush=True)
+    kept = sum(page_cache(server, "miss") for server in apis)
+    read_after_write(balancer, sign_up(balancer, 6)[1])
+    kept = sum(page_cache(server, "miss") for server in apis) - kept
+    # Each listing the round-robin brings to a replica follows a write, so none is a hit: what counts is that each was
+    # kept (the change feed was trusted), so the listing after a write met a page that its replica would have served.
+    check(kept >= 60, f"the replicas kept the pages they read, ready to serve them ({kept} of 70)")
 
     print("=== MCP sessions through round-robin", flush=True)
     before = [mcp_requests(server) for server in apis]
@@ -261,6 +278,32 @@ def drill(balancer, apis, webs):
 
     print("=== rolling restart under load", flush=True)
     rolling_restart(balancer, apis, token_two)
+
+
+def read_after_write(balancer, token):
+    """Replicas keep the user's task page; a task added through one replica must be in the very next listing,
+    which round-robin sends to another one, and a change or a deletion must show there as well."""
+    def listed():
+        status, body = call("GET", balancer.api + "/api/tasks?limit=200", token=token, source=5)
+        check(status == 200, f"listing through the balancer ({status})")
+        return {task["id"]: task for task in body["tasks"]}
+
+    # Ten rounds of ten requests: within the per-user limit's burst (120).
+    for index in range(10):
+        for _ in range(2):
+            listed()
+        status, created = call("POST", balancer.api + "/api/tasks", {"title": f"seen {index}"}, token=token, source=5)
+        check(status == 201, f"adding a task ({status})")
+        check(created["id"] in listed(), f"round {index}: the next listing, on another replica, has the task just added")
+        for _ in range(2):
+            listed()
+        status, _ = call("PATCH", f"{balancer.api}/api/tasks/{created['id']}", {"title": f"renamed {index}"}, token=token, source=5)
+        check(status == 200, f"renaming a task ({status})")
+        check(listed()[created["id"]]["title"] == f"renamed {index}", f"round {index}: the next listing has the new title")
+        status, _ = call("DELETE", f"{balancer.api}/api/tasks/{created['id']}", token=token, source=5)
+        check(status == 204, f"deleting a task ({status})")
+        check(created["id"] not in listed(), f"round {index}: the next listing no longer has the deleted task")
+    print("10 rounds of add, rename and delete, each seen by the next listing on another replica", flush=True)
 
 
 class EventStream:
