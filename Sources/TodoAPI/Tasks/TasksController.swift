@@ -91,7 +91,7 @@ struct TasksController {
     ) async throws -> Response {
         let query = try TaskQueryParser.parse(request.uri.queryParameters)
         let userID = try context.requireUserID()
-        let key = TaskPageCache.Key(userID: userID, query: query, shape: shape)
+        let key = TaskPageCache.Key(userID: userID, query: request.uri.query ?? "", shape: shape)
         let stamp = pages == nil ? nil : await store.taskChangeStamp(userID: userID)
         if let stamp, let body = pages?.body(for: key, stamp: stamp) {
             metrics.taskPageServed(.hit)

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where a page of tasks ended: the last task's sort key and id, for keyset pagination that stays correct while
 /// tasks are added or removed. Clients see it as an opaque string.
-public struct TaskCursor: Sendable, Hashable, Codable {
+public struct TaskCursor: Sendable, Equatable, Codable {
     public var sort: TaskQuery.Sort
     public var order: TaskQuery.Order
     /// The sort key of the last task: a timestamp, a title or a priority rank, as text; nil for a missing due date.

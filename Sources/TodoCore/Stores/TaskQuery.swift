@@ -1,7 +1,7 @@
 import Foundation
 
 /// Filters, order and page size for listing tasks.
-public struct TaskQuery: Sendable, Hashable {
+public struct TaskQuery: Sendable, Equatable {
     /// Which tasks by completion state.
     public enum Status: String, Sendable, CaseIterable { case all, pending, completed }
     /// The field to order by.

@@ -106,6 +106,9 @@ public final class PostgresBackend: SQLDatabase {
         let client = PostgresClient(configuration: try PostgresConfiguration.client(location, poolSize: poolSize), backgroundLogger: logger)
         newClients.yield(client)
         pool.withLock { $0 = (location, client) }
+        // Pages cached from the old database say nothing about the new one; the feed follows it from now on.
+        changes.lost()
+        changes.changedEverything()
         outages.clear()
         logger.notice("database pool replaced", metadata: ["database": "\(location.redacted)"])
         return true

@@ -64,24 +64,27 @@ struct TaskChangeListener: Sendable {
         tracker.lost()
     }
 
-    /// Whether a page was read recently enough (or the replica started recently enough) that the feed is worth
-    /// following.
+    /// Whether a page was read recently enough that the feed is worth following.
     private var wanted: Bool {
-        ContinuousClock.now - tracker.lastAsked < idleAfter
+        tracker.lastAsked.map { ContinuousClock.now - $0 < idleAfter } ?? false
     }
 
     /// One connection's worth of following: returns when nobody reads pages any more; throws when the connection fails.
     private func follow() async throws {
-        let connection = try await PostgresConnection.connect(
-            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try PostgresConfiguration.connection(location()), id: 1,
-            logger: logger
-        ).get()
+        let location = location()
+        // A server that accepts TCP and never answers must not hold the feed (or shutdown) forever.
+        let connection = try await withDeadline(.seconds(10), "PostgreSQL") {
+            try await PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try PostgresConfiguration.connection(location), id: 1,
+                logger: logger
+            ).get()
+        }
         do {
             // Cancellation (shutdown) reaches the feed by closing its connection, which ends everything on it, and not
             // through PostgresNIO's LISTEN, which can lose a listener cancelled while its LISTEN is under way and
             // then waits forever.
             try await withTaskCancellationHandler {
-                try await Task { try await listening(on: connection) }.value
+                try await Task { try await listening(on: connection, at: location) }.value
             } onCancel: {
                 let closing: EventLoopFuture<Void> = connection.close()
                 _ = closing
@@ -93,7 +96,7 @@ struct TaskChangeListener: Sendable {
         try? await connection.close()
     }
 
-    private func listening(on connection: PostgresConnection) async throws {
+    private func listening(on connection: PostgresConnection, at location: PostgresLocation) async throws {
         try await connection.listen(on: Self.channel) { notifications in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -106,7 +109,7 @@ struct TaskChangeListener: Sendable {
                     }
                     throw FeedEnded()
                 }
-                group.addTask { try await heartbeats(connection) }
+                group.addTask { try await heartbeats(connection, at: location) }
                 // The heartbeats end when nobody reads pages; the notifications only with an error.
                 try await group.next()
                 group.cancelAll()
@@ -114,24 +117,31 @@ struct TaskChangeListener: Sendable {
         }
     }
 
-    private func heartbeats(_ connection: PostgresConnection) async throws {
+    /// Proves the feed every `interval` while pages are read; trust ends with them (or with a new database).
+    private func heartbeats(_ connection: PostgresConnection, at location: PostgresLocation) async throws {
+        defer { tracker.lost() }
         var listener: Int32?
         while wanted {
+            // SIGHUP moved the pool to another database (`replaceLocation`): follow that one's announcements.
+            guard self.location() == location else { return }
             let sent = ContinuousClock.now
-            let (process, announced) = try await withDeadline(trust, "PostgreSQL") {
+            let (process, listening, announced) = try await withDeadline(trust, "PostgreSQL") {
+                // Both triggers present and firing in ordinary sessions ('O' origin, 'A' always); and this server
+                // process is the one that LISTENs.
                 let rows = try await connection.query(
                     """
-                    SELECT pg_backend_pid(), EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass('tasks')
-                    AND tgname = 'tasks_change_notify' AND tgenabled <> 'D')
+                    SELECT pg_backend_pid(), \(Self.channel) = ANY (SELECT pg_listening_channels()),
+                    (SELECT count(*) FROM pg_trigger WHERE tgrelid = to_regclass('tasks')
+                     AND tgname IN ('tasks_change_notify', 'tasks_truncate_notify') AND tgenabled IN ('O', 'A')) = 2
                     """,
                     logger: logger
                 )
-                for try await (process, announced) in rows.decode((Int32, Bool).self) { return (process, announced) }
+                for try await row in rows.decode((Int32, Bool, Bool).self) { return row }
                 throw FeedEnded()
             }
-            guard listener == nil || listener == process else { throw FeedRefused.pooled }
+            guard listening, listener == nil || listener == process else { throw FeedRefused.pooled }
             listener = process
-            // Without the trigger (not migrated yet, or disabled) nothing is announced: nothing is trusted.
+            // Without the triggers (not migrated yet, or disabled) nothing is announced: nothing is trusted.
             if announced { tracker.confirmed(until: sent + trust) } else { tracker.lost() }
             try await Task.sleep(for: interval)
         }
@@ -148,6 +158,6 @@ private enum FeedRefused: Error, CustomStringConvertible {
     case pooled
 
     var description: String {
-        "the database session changed server process between statements (a transaction-mode pooler), so LISTEN is not kept; use a direct connection"
+        "the heartbeat reached a server process that does not LISTEN, or another one than before (a transaction-mode pooler), so announcements would be lost; use a direct connection"
     }
 }

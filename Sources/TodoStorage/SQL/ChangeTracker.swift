@@ -26,7 +26,7 @@ public final class ChangeTracker: Sendable {
         var slots = [UInt64](repeating: 0, count: ChangeTracker.slotCount)
         var epoch: UInt64 = 1
         var trustedUntil: ContinuousClock.Instant?
-        var lastAsked: ContinuousClock.Instant
+        var lastAsked: ContinuousClock.Instant?
     }
 
     private let state: Mutex<State>
@@ -36,8 +36,7 @@ public final class ChangeTracker: Sendable {
     public init(_ coverage: Coverage, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.coverage = coverage
         self.now = now
-        // Starting counts as being asked: pages are likely to be read soon after.
-        state = Mutex(State(lastAsked: now()))
+        state = Mutex(State())
     }
 
     /// The stamp of `scope`'s data now; nil when changes to it may go unseen.
@@ -91,8 +90,9 @@ public final class ChangeTracker: Sendable {
         }
     }
 
-    /// When a stamp was last asked for (or the tracker was made), so announcements are only followed while pages are read.
-    public var lastAsked: ContinuousClock.Instant { state.withLock { $0.lastAsked } }
+    /// When a stamp was last asked for (nil: never), so announcements are only followed while pages are read: a
+    /// process that reads no pages (`migrate`, `chat`, the cache switched off) never opens the feed.
+    public var lastAsked: ContinuousClock.Instant? { state.withLock { $0.lastAsked } }
 
     static func slot(_ scope: String) -> Int {
         var hasher = Hasher()
