@@ -59,9 +59,13 @@ func withAPI(
     configuration.port = 0
     // SQLite databases here are private to the test and migrate at start; PostgreSQL is the process's shared,
     // already migrated pool, so parallel tests neither open pools of their own nor queue on the migration lock.
-    // `ownPool` gives the app a pool of its own, as a separate replica has (it follows other replicas' writes itself).
-    let sharesPostgres = !ownPool && StoreKind.available.contains(.postgres) && location == (try? StoreKind.postgres.location())
-    configuration.migrateOnStart = !sharesPostgres
+    // `ownPool` gives the app a pool of its own, as a separate replica has (it follows other replicas' writes
+    // itself); the schema is still the shared one, migrated once by `SharedPostgres`: a migration of its own at the
+    // start of a run would queue on the migration lock behind every other, past the app's database deadline.
+    let onPostgres = StoreKind.available.contains(.postgres) && location == (try? StoreKind.postgres.location())
+    let sharesPostgres = onPostgres && !ownPool
+    if onPostgres { _ = try await SharedPostgres.database() }
+    configuration.migrateOnStart = !onPostgres
     // Tests that share one PostgreSQL database would otherwise share the limits too; RateLimitTests sets its own.
     configuration.rateLimitPerMinute = 100_000
     configuration.authRateLimitPerMinute = 10_000

@@ -79,42 +79,26 @@ struct TaskChangeListener: Sendable {
                 logger: logger
             ).get()
         }
-        do {
-            // Cancellation (shutdown) reaches the feed by closing its connection, which ends everything on it, and not
-            // through PostgresNIO's LISTEN, which can lose a listener cancelled while its LISTEN is under way and
-            // then waits forever.
-            try await withTaskCancellationHandler {
-                try await Task { try await listening(on: connection, at: location) }.value
-            } onCancel: {
-                let closing: EventLoopFuture<Void> = connection.close()
-                _ = closing
+        // Notifications are applied on the connection's event loop as they arrive, in the order the server sent them,
+        // so every one sent before a heartbeat's answer is applied before that answer is read. (A handler rather than
+        // PostgresNIO's `listen(on:)`, whose start can wait forever when cancelled at the wrong moment.)
+        let tracker = tracker
+        let listener = connection.addListener(channel: Self.channel) { _, notification in
+            if notification.payload == Self.everyone {
+                tracker.changedEverything()
+            } else {
+                tracker.changed(scope: notification.payload)
             }
+        }
+        do {
+            try await heartbeats(connection, at: location)
         } catch {
+            listener.stop()
             try? await connection.close()
             throw error
         }
+        listener.stop()
         try? await connection.close()
-    }
-
-    private func listening(on connection: PostgresConnection, at location: PostgresLocation) async throws {
-        try await connection.listen(on: Self.channel) { notifications in
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    for try await notification in notifications {
-                        if notification.payload == Self.everyone {
-                            tracker.changedEverything()
-                        } else {
-                            tracker.changed(scope: notification.payload)
-                        }
-                    }
-                    throw FeedEnded()
-                }
-                group.addTask { try await heartbeats(connection, at: location) }
-                // The heartbeats end when nobody reads pages; the notifications only with an error.
-                try await group.next()
-                group.cancelAll()
-            }
-        }
     }
 
     /// Proves the feed every `interval` while pages are read; trust ends with them (or with a new database).
@@ -148,9 +132,9 @@ struct TaskChangeListener: Sendable {
     }
 }
 
-/// The notifications stopped: the connection closed.
+/// A heartbeat came back without its row.
 private struct FeedEnded: Error, CustomStringConvertible {
-    var description: String { "the database closed the connection" }
+    var description: String { "the heartbeat got no answer" }
 }
 
 /// The feed cannot work with this database.
