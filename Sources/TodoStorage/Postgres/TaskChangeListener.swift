@@ -34,13 +34,14 @@ struct TaskChangeListener: Sendable {
     func run() async {
         var pause = Duration.milliseconds(250)
         while !Task.isCancelled {
-            if location().host.contains("-pooler.") {
-                logger.notice("task page cache off: DATABASE_URL names a transaction-mode pooler, which does not keep LISTEN; use the direct host for it")
-                return
-            }
             guard wanted else {
                 try? await Task.sleep(for: .milliseconds(250))
                 continue
+            }
+            // Checked once pages are read, so commands that read none (`migrate`, `chat`) say nothing about it.
+            if location().host.contains("-pooler.") {
+                logger.notice("task page cache off: DATABASE_URL names a transaction-mode pooler, which does not keep LISTEN; use the direct host for it")
+                return
             }
             do {
                 try await follow()

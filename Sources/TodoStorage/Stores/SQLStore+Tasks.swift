@@ -150,15 +150,15 @@ extension SQLStore {
         let stamp = taskStamp()
         return try await countingChange(of: userID) {
             try await database.transaction { executor in
-            // Kept for undo until the purge (`purgeDeletedTasks`); every read skips it from now on.
-            let rows = try await executor.query(
-                "UPDATE tasks SET deleted_at = $1 WHERE id = $2 AND user_id = $3 AND deleted_at IS NULL RETURNING \(Self.taskColumns)",
-                [.date(stamp), .int(id), .text(userID)]
-            )
-            guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
-            let deleted = try Self.task(from: row)
-            try await Self.record(executor, "task.deleted", task: deleted, stamp: stamp)
-            return deleted
+                // Kept for undo until the purge (`purgeDeletedTasks`); every read skips it from now on.
+                let rows = try await executor.query(
+                    "UPDATE tasks SET deleted_at = $1 WHERE id = $2 AND user_id = $3 AND deleted_at IS NULL RETURNING \(Self.taskColumns)",
+                    [.date(stamp), .int(id), .text(userID)]
+                )
+                guard let row = rows.first else { throw TodoError.notFound(resource: "task", id: String(id)) }
+                let deleted = try Self.task(from: row)
+                try await Self.record(executor, "task.deleted", task: deleted, stamp: stamp)
+                return deleted
             }
         }
     }
@@ -167,17 +167,17 @@ extension SQLStore {
         let stamp = taskStamp()
         return try await countingChange(of: userID) {
             try await database.transaction { executor in
-            let rows = try await executor.query(
-                """
-                UPDATE tasks SET deleted_at = NULL, updated_at = $1
-                WHERE id = $2 AND user_id = $3 AND deleted_at IS NOT NULL AND deleted_at >= $4 RETURNING \(Self.taskColumns)
-                """,
-                [.date(stamp), .int(id), .text(userID), .date(stamp.addingTimeInterval(-TaskRules.restorableFor))]
-            )
-            guard let row = rows.first else { throw TodoError.notFound(resource: "deleted task", id: String(id)) }
-            let restored = try Self.task(from: row)
-            try await Self.record(executor, "task.restored", task: restored, stamp: stamp)
-            return restored
+                let rows = try await executor.query(
+                    """
+                    UPDATE tasks SET deleted_at = NULL, updated_at = $1
+                    WHERE id = $2 AND user_id = $3 AND deleted_at IS NOT NULL AND deleted_at >= $4 RETURNING \(Self.taskColumns)
+                    """,
+                    [.date(stamp), .int(id), .text(userID), .date(stamp.addingTimeInterval(-TaskRules.restorableFor))]
+                )
+                guard let row = rows.first else { throw TodoError.notFound(resource: "deleted task", id: String(id)) }
+                let restored = try Self.task(from: row)
+                try await Self.record(executor, "task.restored", task: restored, stamp: stamp)
+                return restored
             }
         }
     }
