@@ -38,12 +38,7 @@ public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Send
         let stopJoining = {
             if joined == nil { joined = self.waiting.withLock { $0.removeValue(forKey: key) ?? [] } }
         }
-        let outcome: Result<Value, any Error>
-        do {
-            outcome = .success(try await work(stopJoining))
-        } catch {
-            outcome = .failure(error)
-        }
+        let outcome = await Result { try await work(stopJoining) }
         stopJoining()
         for continuation in joined ?? [] { continuation.resume(returning: outcome) }
         return (try outcome.get(), false)

@@ -18,4 +18,10 @@ enum SQLError {
     static func schemaMissing(_ detail: String) -> TodoError {
         TodoError.unavailable("the database schema is missing or out of date (\(detail)); run `todo-chatbot migrate`")
     }
+
+    /// True when the database refused a statement outright (a constraint, a type, a privilege), so none of it was
+    /// applied and its parts may succeed alone. Outages, lost connections and deadlines are not refusals.
+    static func isRefusal(_ error: any Error) -> Bool {
+        error is PostgresServerError || error is SQLiteFailure
+    }
 }

@@ -11,8 +11,7 @@ extension SQLStore {
             userID: userID, title: task.title, description: task.description, priority: task.priority, tags: task.tags,
             dueAt: task.dueAt, recurrence: task.recurrence, reminder: task.reminder, stamp: taskStamp()
         )
-        // An INSERT always returns its row.
-        return try await recorded(insert, kind: "task.created")!
+        return try await taskInserts.submit(insert, insertTasks)
     }
 
     public func task(id: Int64, userID: String) async throws -> TodoTask {
@@ -271,7 +270,7 @@ extension SQLStore {
         try await countingChange(of: write.task.userID) { try await recordedWrite(write, kind: kind) }
     }
 
-    private func recordedWrite(_ write: TaskWrite, kind: String) async throws -> TodoTask? {
+    func recordedWrite(_ write: TaskWrite, kind: String) async throws -> TodoTask? {
         let stamp = write.task.updatedAt
         guard database.dialect == .postgres else {
             return try await database.transaction { executor in
@@ -383,19 +382,26 @@ extension SQLStore {
         )
         return TaskWrite(
             sql: """
-                INSERT INTO tasks (user_id, title, description, completed, priority, tags, due_at, recurrence, created_at, updated_at,
-                remind_at, remind_before_minutes, reminder_at)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12) RETURNING \(taskColumns)
+                INSERT INTO tasks (\(insertedColumns.map(\.name).joined(separator: ", ")))
+                VALUES (\(insertedColumns.indices.map { "$\($0 + 1)" }.joined(separator: ", "))) RETURNING \(taskColumns)
                 """,
             binds: [
                 .text(userID), .text(title), .text(description), .bool(false), .text(priority.rawValue),
                 .json(encodeTags(tags)), .optional(dueAt, SQLValue.date), .optional(recurrence) { .text($0.rawValue) },
-                .date(stamp), .optional(task.remindAt, SQLValue.date), .optional(task.remindBeforeMinutes) { .int(Int64($0)) },
+                .date(stamp), .date(stamp), .optional(task.remindAt, SQLValue.date), .optional(task.remindBeforeMinutes) { .int(Int64($0)) },
                 .optional(task.reminderAt, SQLValue.date),
             ],
             task: task
         )
     }
+
+    /// The columns `insertTask` writes, in bind order, with their PostgreSQL types (a batch's VALUES rows name them).
+    static let insertedColumns: [(name: String, type: String)] = [
+        ("user_id", "text"), ("title", "text"), ("description", "text"), ("completed", "boolean"), ("priority", "text"),
+        ("tags", "jsonb"), ("due_at", "timestamptz"), ("recurrence", "text"), ("created_at", "timestamptz"),
+        ("updated_at", "timestamptz"), ("remind_at", "timestamptz"), ("remind_before_minutes", "integer"),
+        ("reminder_at", "timestamptz"),
+    ]
 
     /// A task from a row of `taskColumns`; each column is looked for at its place in that list first.
     static func task(from row: SQLRow) throws -> TodoTask {

@@ -10,6 +10,8 @@ public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, Rat
     let authSchemaCache = AuthSchemaCache()
     /// Toggles of one task running in this process, which later toggles of it join (`toggleTaskCompleted`).
     let runningToggles = SingleFlight<TaskKey, TaskCompletion>()
+    /// New tasks that arrive while the database is busy with others, written together (`insertTasks`).
+    let taskInserts: WriteBatcher<TaskWrite, TodoTask>
 
     /// - Parameters:
     ///   - now: the clock, injectable for tests.
@@ -21,6 +23,7 @@ public struct SQLStore: TaskStore, UserStore, SessionStore, SigningKeyStore, Rat
         self.database = database
         self.now = now
         self.makeID = makeID
+        taskInserts = Self.taskInsertBatcher(for: database)
     }
 }
 
