@@ -54,7 +54,7 @@ import TodoCore
     struct Refused: Error {}
 
     @Test func aWriteThatFindsALaneFreeRunsAtOnceAlone() async throws {
-        let batcher = WriteBatcher<Int, Int>(lanes: 1, largest: 8)
+        let batcher = WriteBatcher<Int, Int>(lanes: 1, largest: 8, patience: .seconds(5), what: "the test database")
         let writer = Writer()
         #expect(try await batcher.submit(1, writer.run) == 2)
         #expect(try await batcher.submit(2, writer.run) == 4)
@@ -64,7 +64,7 @@ import TodoCore
     /// While the only lane is busy, writes queue; when it frees, the one that waited longest leads them all, in
     /// order, and each caller gets its own answer (a refused one only its own failure).
     @Test func writesThatWaitGoTogetherInArrivalOrderWithTheirOwnAnswers() async throws {
-        let batcher = WriteBatcher<Int, Int>(lanes: 1, largest: 8)
+        let batcher = WriteBatcher<Int, Int>(lanes: 1, largest: 8, patience: .seconds(5), what: "the test database")
         let writer = Writer(held: 1)
         try await withThrowingTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
             group.addTask { (0, await Result { try await batcher.submit(0, writer.run) }) }
@@ -88,7 +88,7 @@ import TodoCore
     /// No more than `lanes` batches run at once and none carries more than `largest` writes; the rest wait for the
     /// next free lane.
     @Test func lanesAndBatchSizeAreBounded() async throws {
-        let batcher = WriteBatcher<Int, Int>(lanes: 2, largest: 3)
+        let batcher = WriteBatcher<Int, Int>(lanes: 2, largest: 3, patience: .seconds(5), what: "the test database")
         let writer = Writer(held: 3)
         try await withThrowingTaskGroup(of: Int.self) { group in
             for input in [1, 2] {
@@ -113,5 +113,36 @@ import TodoCore
         }
         #expect(writer.batches.count == 4)
         #expect(writer.batches[3] == [6, 7])
+    }
+
+    /// Writes that waited longer than `patience` for a lane (the database stalled) fail when it frees, unsent; the
+    /// ones that came later still go.
+    @Test func writesThatWaitedPastThePatienceFailUnsent() async throws {
+        let clock = Mutex(ContinuousClock.now)
+        let batcher = WriteBatcher<Int, Int>(
+            lanes: 1, largest: 8, patience: .seconds(5), what: "the test database", now: { clock.withLock { $0 } }
+        )
+        let writer = Writer(held: 1)
+        try await withThrowingTaskGroup(of: (Int, Result<Int, any Error>).self) { group in
+            group.addTask { (0, await Result { try await batcher.submit(0, writer.run) }) }
+            while writer.batches.isEmpty { await Task.yield() }
+            for input in [1, 2] {
+                group.addTask { (input, await Result { try await batcher.submit(input, writer.run) }) }
+                while batcher.waitingCount < input { await Task.yield() }
+            }
+            clock.withLock { $0 += .seconds(4) }
+            group.addTask { (3, await Result { try await batcher.submit(3, writer.run) }) }
+            while batcher.waitingCount < 3 { await Task.yield() }
+            clock.withLock { $0 += .milliseconds(1_001) }
+            writer.release()
+            var answers: [Int: Result<Int, any Error>] = [:]
+            for try await (input, answer) in group { answers[input] = answer }
+            #expect(try answers[0]!.get() == 0)
+            #expect(try answers[3]!.get() == 6)
+            for input in [1, 2] {
+                #expect(throws: TodoError.deadlineExceeded("the test database", .seconds(5))) { try answers[input]!.get() }
+            }
+        }
+        #expect(writer.batches == [[0], [3]])
     }
 }

@@ -101,4 +101,34 @@ import TodoTestSupport
             }
         }
     }
+
+    /// A burst of new tasks while their table is locked (the database stalls): every caller gets a 503-class error
+    /// instead of waiting on (a queued one within two deadlines), and once the lock is gone new tasks are written
+    /// again, so no lane was lost to the stall.
+    @Test(.enabled(if: StoreKind.postgresURL != nil, "needs TEST_DATABASE_URL"))
+    func aStalledDatabaseFailsEveryWaitingCreateAndWritingResumesAfter() async throws {
+        try await withFreshPostgres { location in
+            try await DatabaseFactory.withDatabase(location, poolSize: 4, timeout: .seconds(1), logger: testLogger) { database in
+                try await Migrator(database: database).migrate()
+                let store = SQLStore(database: database)
+                let user = try await makeUser(store)
+                try await DatabaseFactory.withDatabase(location, poolSize: 1, timeout: testDatabaseDeadline, logger: testLogger) { admin in
+                    try await admin.transaction { locker in
+                        try await locker.execute("LOCK TABLE tasks IN EXCLUSIVE MODE")
+                        let outcomes = await withTaskGroup(of: Result<TodoTask, any Error>.self) { group in
+                            for index in 0..<20 {
+                                group.addTask { await Result { try await store.createTask(try NewTask(title: "stalled \(index)"), userID: user.id) } }
+                            }
+                            return await group.reduce(into: []) { $0.append($1) }
+                        }
+                        for outcome in outcomes {
+                            #expect(throws: TodoError.self) { try outcome.get() }
+                            if case .failure(let error as TodoError) = outcome { #expect(error.code == "SERVICE_UNAVAILABLE") }
+                        }
+                    }
+                }
+                #expect(try await store.createTask(try NewTask(title: "after"), userID: user.id).title == "after")
+            }
+        }
+    }
 }

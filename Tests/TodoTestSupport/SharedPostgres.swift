@@ -76,6 +76,7 @@ struct BorrowedDatabase: SQLDatabase {
 
     var dialect: SQLDialect { base.dialect }
     var poolUsage: PoolUsage { base.poolUsage }
+    var timeout: Duration { base.timeout }
     var redactedLocation: String { base.redactedLocation }
     var changes: ChangeTracker { base.changes }
 

@@ -3,11 +3,13 @@ import Synchronization
 /// Group commit: writes that arrive while every lane is busy wait, and go together as one batch when a lane frees,
 /// so under load one statement and one commit carry many rows. A write that finds a lane free runs at once, alone:
 /// nothing ever waits for company. A batch runs in the task of the write that leads it (the longest waiting), so
-/// no work runs outside the requests that asked for it.
+/// no work runs outside the requests that asked for it. A write that waited longer than `patience` for a lane (the
+/// database stalls) fails when one frees instead of being sent late, so no caller waits much past two deadlines.
 public final class WriteBatcher<Input: Sendable, Output: Sendable>: Sendable {
     private struct Waiter: Sendable {
         let input: Input
         let continuation: CheckedContinuation<Turn, Never>
+        let since: ContinuousClock.Instant
     }
 
     private enum Turn: Sendable {
@@ -27,11 +29,21 @@ public final class WriteBatcher<Input: Sendable, Output: Sendable>: Sendable {
     public let lanes: Int
     /// The most writes one batch carries.
     public let largest: Int
+    /// How long a write may wait for a lane, and what to call the database in the error past it.
+    private let patience: Duration
+    private let what: String
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    public init(lanes: Int, largest: Int) {
+    public init(
+        lanes: Int, largest: Int, patience: Duration, what: String,
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         precondition(lanes > 0 && largest > 0)
         self.lanes = lanes
         self.largest = largest
+        self.patience = patience
+        self.what = what
+        self.now = now
     }
 
     /// How many writes wait for a lane.
@@ -43,7 +55,7 @@ public final class WriteBatcher<Input: Sendable, Output: Sendable>: Sendable {
         let turn = await withCheckedContinuation { (continuation: CheckedContinuation<Turn, Never>) in
             let leads = state.withLock { state in
                 guard state.running < lanes else {
-                    state.queue.append(Waiter(input: input, continuation: continuation))
+                    state.queue.append(Waiter(input: input, continuation: continuation, since: now()))
                     return false
                 }
                 state.running += 1
@@ -65,16 +77,18 @@ public final class WriteBatcher<Input: Sendable, Output: Sendable>: Sendable {
         }
     }
 
-    /// Starts the next batch on the lane just freed, or frees it.
+    /// Starts the next batch on the lane just freed, or frees it; writes that waited too long fail instead.
     private func handOffLane() {
-        let next: [Waiter] = state.withLock { state in
-            guard !state.queue.isEmpty else {
-                state.running -= 1
-                return []
-            }
-            let count = min(largest, state.queue.count)
-            defer { state.queue.removeFirst(count) }
-            return Array(state.queue.prefix(count))
+        let (stale, next) = state.withLock { state -> ([Waiter], [Waiter]) in
+            let instant = now()
+            let staleCount = state.queue.prefix(while: { instant - $0.since > patience }).count
+            let count = min(largest, state.queue.count - staleCount)
+            defer { state.queue.removeFirst(staleCount + count) }
+            if count == 0 { state.running -= 1 }
+            return (Array(state.queue[..<staleCount]), Array(state.queue[staleCount..<(staleCount + count)]))
+        }
+        for waiter in stale {
+            waiter.continuation.resume(returning: .done(.failure(TodoError.deadlineExceeded(what, patience))))
         }
         guard let leader = next.first else { return }
         leader.continuation.resume(returning: .lead(followers: Array(next.dropFirst())))

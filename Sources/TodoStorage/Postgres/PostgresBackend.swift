@@ -20,7 +20,7 @@ public final class PostgresBackend: SQLDatabase {
     private let firstClient: PostgresClient
     private let laterClients: AsyncStream<PostgresClient>
     private let newClients: AsyncStream<PostgresClient>.Continuation
-    private let timeout: Duration
+    public let timeout: Duration
     private let poolSize: Int
     private let inUse = Atomic<Int>(0)
     private let logger: Logger

@@ -3,6 +3,9 @@ import ServiceLifecycle
 /// The SQL flavour, for the few statements that differ between SQLite and PostgreSQL.
 public enum SQLDialect: String, Sendable {
     case sqlite, postgres
+
+    /// The database's name in messages.
+    public var productName: String { self == .postgres ? "PostgreSQL" : "SQLite" }
 }
 
 /// Runs statements with `$1`-style placeholders; the seam the stores share across backends.
@@ -31,6 +34,8 @@ public protocol SQLDatabase: SQLExecutor, Service {
     /// Throws `TodoError.unavailable` when the database does not answer within its timeout.
     func ping() async throws
     var poolUsage: PoolUsage { get }
+    /// The deadline of one call (`DATABASE_TIMEOUT`).
+    var timeout: Duration { get }
     /// A description safe for logs.
     var redactedLocation: String { get }
     /// Counts changes to each user's tasks for caches of what was read; its coverage says what it can see.

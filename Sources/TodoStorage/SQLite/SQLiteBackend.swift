@@ -13,7 +13,7 @@ public final class SQLiteBackend: SQLDatabase {
     public let redactedLocation: String
     private let writer: SQLiteHandle
     private let lock = AsyncSemaphore()
-    private let timeout: Duration
+    public let timeout: Duration
     private let readerCount: Int
     /// Readers not lent out; a read that finds none (more concurrent callers than readers) goes to the writer.
     private let idleReaders: Mutex<[SQLiteHandle]>

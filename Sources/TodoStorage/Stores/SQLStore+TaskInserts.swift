@@ -4,9 +4,13 @@ import TodoCore
 extension SQLStore {
     /// How new tasks share writes: on PostgreSQL a quarter of the pool's connections at most (2 of the default
     /// 10; on 2 cores one or two busy backends with big batches beat many with small ones, and the rest of the pool
-    /// stays free for reads), one at a time on SQLite (one writer anyway); never more than 64 in a batch.
+    /// stays free for reads), one at a time on SQLite (one writer anyway); never more than 64 in a batch, and no
+    /// longer than one database deadline in the queue.
     static func taskInsertBatcher(for database: any SQLDatabase) -> WriteBatcher<TaskWrite, TodoTask> {
-        WriteBatcher(lanes: database.dialect == .postgres ? max(1, database.poolUsage.size / 4) : 1, largest: 64)
+        WriteBatcher(
+            lanes: database.dialect == .postgres ? max(1, database.poolUsage.size / 4) : 1, largest: 64,
+            patience: database.timeout, what: database.dialect.productName
+        )
     }
 
     /// Writes new tasks with their `task.created` events, many in one statement (PostgreSQL) or one transaction
@@ -19,7 +23,14 @@ extension SQLStore {
             return try await insertedTogether(inserts).map { .success($0) }
         } catch where inserts.count > 1 && SQLError.isRefusal(error) {
             var results: [Result<TodoTask, any Error>] = []
-            for insert in inserts { results.append(await Result { try await insertedTogether([insert])[0] }) }
+            for insert in inserts {
+                // Past an outage the rest would each wait out their own deadline: they share its failure instead.
+                if case .failure(let error) = results.last, !SQLError.isRefusal(error) {
+                    results.append(.failure(error))
+                } else {
+                    results.append(await Result { try await insertedTogether([insert])[0] })
+                }
+            }
             return results
         } catch {
             return inserts.map { _ in .failure(error) }
