@@ -261,6 +261,9 @@ struct TestAccount {
                 ("/api/tasks", .post, ada.bearer, Self.body(["title": "t", "priority": "urgent"]), .unprocessableContent, "priority"),
                 ("/api/tasks", .post, ada.bearer, Self.body(["title": "t", "due_at": "2026-12-01 09:00"]), .unprocessableContent, "due_at"),
                 ("/api/tasks", .post, ada.bearer, Self.body(["title": "t", "tags": (0..<11).map { "t\($0)" }]), .unprocessableContent, "tags"),
+                // 150 characters to Swift, 300 code points to the database: refused here, not by its CHECK (a 500).
+                ("/api/tasks", .post, ada.bearer, Self.body(["title": String(repeating: "👍🏽", count: 150)]), .unprocessableContent, "title"),
+                ("/api/tasks", .post, ada.bearer, Self.body(["title": "t", "description": String(repeating: "e\u{301}", count: 501)]), .unprocessableContent, "description"),
                 ("/api/tasks", .post, ada.bearer, ByteBuffer(string: "{\"title\":"), .badRequest, nil),
                 ("/api/tasks", .post, [.authorization: "Bearer \(ada.token)", .contentType: "text/plain"], ByteBuffer(string: "hi"), .unsupportedMediaType, nil),
                 ("/api/tasks", .post, ada.bearer, ByteBuffer(string: "{\"title\":\"" + String(repeating: "x", count: 70_000) + "\"}"), .contentTooLarge, nil),

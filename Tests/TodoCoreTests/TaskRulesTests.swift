@@ -26,6 +26,20 @@ import TodoCore
         }
     }
 
+    /// Limits count code points, as the databases' CHECK constraints do: a title Swift sees as 150 characters but
+    /// that is 300 code points is a 422 here, not a database refusal (a 500) later.
+    @Test func limitsCountCodePointsAsTheDatabasesDo() throws {
+        let thumbs = "👍🏽"
+        #expect(try TaskRules.title(String(repeating: thumbs, count: 100)) == String(repeating: thumbs, count: 100))
+        for text in [String(repeating: thumbs, count: 101), String(repeating: "e\u{301}", count: 101)] {
+            #expect(throws: TodoError.validation(field: "title", message: "title must be 1-200 characters")) { try TaskRules.title(text) }
+        }
+        let error = #expect(throws: TodoError.self) { try TaskRules.description(String(repeating: thumbs, count: 501)) }
+        #expect(error?.field == "description")
+        #expect(try TaskRules.tags([String(repeating: thumbs, count: 16)]).count == 1)
+        #expect(throws: TodoError.self) { try TaskRules.tags([String(repeating: thumbs, count: 17)]) }
+    }
+
     @Test func descriptionIsLimitedToOneThousandCharacters() throws {
         #expect(try TaskRules.description(String(repeating: "x", count: 1000)).count == 1000)
         let error = #expect(throws: TodoError.self) { try TaskRules.description(String(repeating: "x", count: 1001)) }

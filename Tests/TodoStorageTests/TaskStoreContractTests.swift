@@ -28,6 +28,21 @@ import TodoTestSupport
         }
     }
 
+    /// Text at its limits in code points (emoji with skin tones, combining accents) is stored on every backend:
+    /// what the validation accepts, the database's CHECK constraints accept too.
+    @Test(arguments: StoreKind.available)
+    func textAtItsLimitsInCodePointsIsStored(kind: StoreKind) async throws {
+        try await withStore(kind) { store in
+            let user = try await makeUser(store)
+            let title = String(repeating: "👍🏽", count: 100)
+            let description = String(repeating: "e\u{301}", count: 500)
+            let task = try await store.createTask(try NewTask(title: title, description: description), userID: user.id)
+            let read = try await store.task(id: task.id, userID: user.id)
+            #expect(read.title.unicodeScalars.elementsEqual(title.unicodeScalars))
+            #expect(read.description.unicodeScalars.elementsEqual(description.unicodeScalars))
+        }
+    }
+
     @Test(arguments: StoreKind.available)
     func listingFiltersSortsAndLimits(kind: StoreKind) async throws {
         try await withStore(kind) { store in

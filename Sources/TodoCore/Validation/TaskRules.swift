@@ -9,6 +9,13 @@ public enum TaskRules {
     public static let tagLimit = 10
     public static let tagLengthLimit = 32
 
+    /// A text's length in characters as the limits mean them: Unicode code points, what the databases' CHECK
+    /// constraints (`char_length`, SQLite's `length`) and JSON Schema's `maxLength` count. Swift's `count` counts
+    /// grapheme clusters, so 150 "👍🏽" (300 code points) would pass it and then be refused by the database.
+    public static func characters(_ text: String) -> Int {
+        text.unicodeScalars.count
+    }
+
     /// Rejects the NUL character, which PostgreSQL cannot store in text.
     public static func storable(_ text: String, field: String) throws(TodoError) {
         guard !text.utf8.contains(0) else { throw .validation(field: field, message: "\(field) must not contain NUL characters") }
@@ -18,7 +25,7 @@ public enum TaskRules {
     public static func title(_ raw: String) throws(TodoError) -> String {
         try storable(raw, field: "title")
         let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !title.isEmpty, title.count <= titleLimit else {
+        guard !title.isEmpty, characters(title) <= titleLimit else {
             throw .validation(field: "title", message: "title must be 1-\(titleLimit) characters")
         }
         return title
@@ -28,7 +35,7 @@ public enum TaskRules {
     public static func description(_ raw: String) throws(TodoError) -> String {
         try storable(raw, field: "description")
         let description = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard description.count <= descriptionLimit else {
+        guard characters(description) <= descriptionLimit else {
             throw .validation(field: "description", message: "description must be at most \(descriptionLimit) characters")
         }
         return description
@@ -57,7 +64,7 @@ public enum TaskRules {
         for candidate in raw {
             try storable(candidate, field: "tags")
             let tag = candidate.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !tag.isEmpty, tag.count <= tagLengthLimit else {
+            guard !tag.isEmpty, characters(tag) <= tagLengthLimit else {
                 throw .validation(field: "tags", message: "each tag must be 1-\(tagLengthLimit) characters")
             }
             if seen.insert(tag.lowercased()).inserted { tags.append(tag) }

@@ -23,6 +23,8 @@ final class OutageGuard: Sendable {
         var reason: String?
         var probe: Task<ProbeResult, Never>?
         var recovering = false
+        /// Moved by `clear()`: a probe begun before it asked another location, and its refusal says nothing now.
+        var epoch = 0
     }
 
     private let state = Mutex(State())
@@ -55,21 +57,25 @@ final class OutageGuard: Sendable {
 
     /// Ends the outage at once: a new location (SIGHUP) just connected.
     func clear() {
-        state.withLock { $0.reason = nil }
+        state.withLock { state in
+            state.reason = nil
+            state.probe = nil
+            state.epoch += 1
+        }
     }
 
     /// One probe, shared by every caller while it runs; a refusal starts the outage.
     func probe() async -> ProbeResult {
-        let task = state.withLock { state -> Task<ProbeResult, Never> in
-            if let probe = state.probe { return probe }
+        let (task, epoch) = state.withLock { state -> (Task<ProbeResult, Never>, Int) in
+            if let probe = state.probe { return (probe, state.epoch) }
             let probe = Task { await self.attempt() }
             state.probe = probe
-            return probe
+            return (probe, state.epoch)
         }
         let result = await task.value
         let startsOutage = state.withLock { state -> Bool in
             if state.probe == task { state.probe = nil }
-            guard case .refused(let reason) = result, state.reason == nil else { return false }
+            guard case .refused(let reason) = result, state.reason == nil, state.epoch == epoch else { return false }
             state.reason = reason
             let start = !state.recovering
             state.recovering = true

@@ -19,9 +19,17 @@ enum SQLError {
         TodoError.unavailable("the database schema is missing or out of date (\(detail)); run `todo-chatbot migrate`")
     }
 
-    /// True when the database refused a statement outright (a constraint, a type, a privilege), so none of it was
-    /// applied and its parts may succeed alone. Outages, lost connections and deadlines are not refusals.
+    /// True when the database refused a statement outright for the data it carries (a constraint or a value:
+    /// SQLSTATE classes 22 and 23; SQLite's constraint, type and size errors), so none of it was applied and its
+    /// parts may succeed alone. Outages, lost connections, deadlines, cancellations, conflicts and errors in the
+    /// statement itself (class 42: they would fail alone too) are not.
     static func isRefusal(_ error: any Error) -> Bool {
-        error is PostgresServerError || error is SQLiteFailure
+        switch error {
+        case let error as PostgresServerError: ["22", "23"].contains(error.sqlState.prefix(2))
+        // SQLITE_TOOBIG, SQLITE_CONSTRAINT, SQLITE_MISMATCH, with or without their extended codes.
+        case let error as SQLiteFailure: [18, 19, 20].contains(error.status & 0xff)
+        case let error as TodoError: error == uniqueViolation
+        default: false
+        }
     }
 }

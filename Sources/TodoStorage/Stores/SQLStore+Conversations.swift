@@ -108,7 +108,7 @@ extension SQLStore {
 
     static func conversationTitle(_ raw: String) throws(TodoError) -> String {
         let title = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard title.count <= TaskRules.titleLimit else {
+        guard TaskRules.characters(title) <= TaskRules.titleLimit else {
             throw .validation(field: "title", message: "title must be at most \(TaskRules.titleLimit) characters")
         }
         return title

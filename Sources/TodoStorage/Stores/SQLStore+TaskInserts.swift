@@ -4,12 +4,15 @@ import TodoCore
 extension SQLStore {
     /// How new tasks share writes: on PostgreSQL a quarter of the pool's connections at most (2 of the default
     /// 10; on 2 cores one or two busy backends with big batches beat many with small ones, and the rest of the pool
-    /// stays free for reads), one at a time on SQLite (one writer anyway); never more than 64 in a batch, and no
-    /// longer than one database deadline in the queue.
+    /// stays free for reads), one at a time on SQLite (one writer anyway); never more than 64 in a batch. A task
+    /// that waited longer than one database deadline for its turn is not sent at all.
     static func taskInsertBatcher(for database: any SQLDatabase) -> WriteBatcher<TaskWrite, TodoTask> {
         WriteBatcher(
             lanes: database.dialect == .postgres ? max(1, database.poolUsage.size / 4) : 1, largest: 64,
-            patience: database.timeout, what: database.dialect.productName
+            patience: database.timeout,
+            expired: TodoError.unavailable(
+                "\(database.dialect.productName) is too slow to take new tasks right now; this one was not saved. Try again."
+            )
         )
     }
 
@@ -55,17 +58,21 @@ extension SQLStore {
         if inserts.count == 1 { return [try await recordedWrite(inserts[0], kind: "task.created")!] }
         let (sql, binds) = Self.batchInsert(inserts)
         let tasks = try await database.query(sql, binds).map(Self.task(from:))
-        // Rows come back in `inserts` order (see batchInsert); a mismatch would be a bug here, not the client's.
-        guard tasks.count == inserts.count, zip(tasks, inserts).allSatisfy({ $0.userID == $1.task.userID && $0.title == $1.task.title })
-        else { throw TodoError.unavailable("a batch of new tasks came back out of order; reload before trying again") }
+        guard tasks.count == inserts.count else {
+            throw TodoError.unavailable("a batch of new tasks was not written whole; reload before trying again")
+        }
         return tasks
     }
 
     /// One statement for many new tasks and their events, on PostgreSQL. Ids are handed out in the order the rows
-    /// are inserted (`ORDER BY ord`), so numbering the returned rows by id finds each one's input again — which
-    /// event text belongs to which id, and which answer to which caller — without asking the sequence directly.
+    /// are inserted (`ORDER BY ord`), so numbering the returned rows by id finds each one's input again: which event
+    /// text belongs to which id, and which answer to which caller. The statement checks that pairing itself, every
+    /// column against its input, before anything of it can commit: a pairing that does not hold (a trigger that
+    /// rewrites rows or ids, a sequence reset) refuses the whole statement, and the tasks are then written one by
+    /// one. Twins (every column the same) may swap ids, which changes nothing anyone can see.
     static func batchInsert(_ inserts: [TaskWrite]) -> (sql: String, binds: [SQLValue]) {
-        let columns = insertedColumns.map(\.name).joined(separator: ", ")
+        let names = insertedColumns.map(\.name)
+        let columns = names.joined(separator: ", ")
         var binds: [SQLValue] = [.text("task.created")]
         var rows: [String] = []
         for (ord, insert) in inserts.enumerated() {
@@ -76,15 +83,19 @@ extension SQLStore {
             rows.append("(\(ord), \(placeholders.joined(separator: ", ")))")
             binds += values
         }
+        func qualified(_ table: String) -> String { names.map { "\(table).\($0)" }.joined(separator: ", ") }
+        let returned = taskColumns.split(separator: ", ").dropFirst().map { "numbered.\($0)" }.joined(separator: ", ")
         let sql = """
             WITH input (ord, \(columns), event_prefix, event_suffix) AS (VALUES \(rows.joined(separator: ", "))),
-            task AS (INSERT INTO tasks (\(columns)) SELECT \(columns) FROM input ORDER BY ord RETURNING \(taskColumns)),
+            task AS (INSERT INTO tasks (\(columns)) SELECT \(columns) FROM input ORDER BY ord RETURNING \(taskColumns), reminder_at),
             numbered AS (SELECT row_number() OVER (ORDER BY id) - 1 AS ord, * FROM task),
             event AS (
             INSERT INTO events (user_id, kind, data, created_at)
             SELECT numbered.user_id, $1, input.event_prefix || numbered.id::text || input.event_suffix, numbered.created_at
             FROM numbered JOIN input USING (ord) ORDER BY ord)
-            SELECT \(taskColumns) FROM numbered ORDER BY ord
+            SELECT CASE WHEN (\(qualified("numbered"))) IS DISTINCT FROM (\(qualified("input")))
+            THEN CAST('new tasks came back out of order at id ' || numbered.id AS bigint) ELSE numbered.id END AS id, \(returned)
+            FROM numbered JOIN input USING (ord) ORDER BY ord
             """
         return (sql, binds)
     }
