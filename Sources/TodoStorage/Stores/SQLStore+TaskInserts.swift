@@ -17,24 +17,26 @@ extension SQLStore {
     }
 
     /// Writes new tasks with their `task.created` events, many in one statement (PostgreSQL) or one transaction
-    /// (SQLite). A batch the database refuses wrote nothing (one row broke a constraint), so each is then tried
-    /// alone: every write gets its own answer, and no one's write fails for another's. An outage, a lost
-    /// connection or a deadline fails them all, as it would have failed each.
+    /// (SQLite). A batch the database refuses for its data wrote nothing (a row broke a constraint), so its halves
+    /// are tried, and theirs, down to the refused rows alone: every write gets its own answer, no one's write fails
+    /// for another's, and one bad row costs a few statements, not one per task. An outage, a lost connection or a
+    /// deadline fails the rest of the batch, as it would have failed each.
     func insertTasks(_ inserts: [TaskWrite]) async -> [Result<TodoTask, any Error>] {
         defer { for userID in Set(inserts.map(\.task.userID)) { database.changes.changed(scope: userID) } }
+        return await insertSplittingRefusals(inserts[...])
+    }
+
+    private func insertSplittingRefusals(_ inserts: ArraySlice<TaskWrite>) async -> [Result<TodoTask, any Error>] {
         do {
-            return try await insertedTogether(inserts).map { .success($0) }
+            return try await insertedTogether(Array(inserts)).map { .success($0) }
         } catch where inserts.count > 1 && SQLError.isRefusal(error) {
-            var results: [Result<TodoTask, any Error>] = []
-            for insert in inserts {
-                // Past an outage the rest would each wait out their own deadline: they share its failure instead.
-                if case .failure(let error) = results.last, !SQLError.isRefusal(error) {
-                    results.append(.failure(error))
-                } else {
-                    results.append(await Result { try await insertedTogether([insert])[0] })
-                }
+            let middle = inserts.startIndex + inserts.count / 2
+            let first = await insertSplittingRefusals(inserts[..<middle])
+            // Past an outage the other half would wait out its own deadline: it shares the failure instead.
+            for case .failure(let error) in first where !SQLError.isRefusal(error) {
+                return first + inserts[middle...].map { _ in .failure(error) }
             }
-            return results
+            return first + (await insertSplittingRefusals(inserts[middle...]))
         } catch {
             return inserts.map { _ in .failure(error) }
         }
